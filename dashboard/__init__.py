@@ -1,0 +1,1 @@
+"""postloan: KPI engine, CLI and configuration of the post-loan dashboard."""

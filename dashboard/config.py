@@ -1,0 +1,66 @@
+"""Targets and thresholds of DOMAIN.md section 3: defaults here, overrides in the settings table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Engine, select
+
+from db.models import Setting
+
+
+@dataclass(frozen=True)
+class Config:
+    # Rule 12: DPD floors of the five-tier classification (a loan is at least X when DPD > floor).
+    substandard_after_dpd: int = 90
+    doubtful_after_dpd: int = 270
+    loss_after_dpd: int = 360
+    # Rule 3: first check N days after disbursement.
+    first_check_days_self: int = 3
+    first_check_days_entrusted: int = 7
+    # Rule 4: monthly sampling share and the day of the month it is due by.
+    sampling_share: Decimal = Decimal("0.10")
+    sampling_due_day: int = 20
+    # Rule 9: targets.
+    m1_cure_target: Decimal = Decimal("0.92")
+    m2_m3_cure_target: Decimal = Decimal("0.05")
+    officer_overdue_max: Decimal = Decimal("0.03")
+    officer_npl_max: Decimal = Decimal("0.01")
+    staff_cutoff: date = date(2017, 12, 31)
+    agency_field_visit_target: Decimal = Decimal("1")
+    first_check_target: Decimal = Decimal("1")
+    # Rule 2: early collection.
+    field_visit_amount: Decimal = Decimal("50000")
+    lost_contact_days: int = 5
+    agency_after_dpd: int = 30
+    # Collection conduct (issue 4).
+    calls_per_loan_per_day: int = 2
+    ptp_max_days: int = 30
+    contact_from_hour: int = 8
+    contact_to_hour: int = 21
+    # Agencies under these are flagged for recall.
+    agency_min_recovery_rate: Decimal = Decimal("0.05")
+    agency_min_coverage: Decimal = Decimal("0.90")
+
+
+_PARSERS = {int: int, Decimal: Decimal, date: date.fromisoformat}
+
+
+def parse_setting(name: str, raw: str) -> object:
+    """Turn a stored setting into the field's type; unknown names and bad values raise ValueError."""
+    types = {f.name: f.type for f in fields(Config)}
+    if name not in types:
+        raise ValueError(f"unknown setting {name!r}")
+    kind = {"int": int, "Decimal": Decimal, "date": date}[str(types[name])]
+    try:
+        return _PARSERS[kind](raw)
+    except Exception as exc:
+        raise ValueError(f"setting {name}: {raw!r} is not a valid {kind.__name__}") from exc
+
+
+def load_config(engine: Engine) -> Config:
+    with engine.connect() as conn:
+        rows = conn.execute(select(Setting.key, Setting.value)).all()
+    return replace(Config(), **{key: parse_setting(key, value) for key, value in rows})

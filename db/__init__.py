@@ -1,0 +1,1 @@
+"""Database layer: models, the one engine factory, migrations."""

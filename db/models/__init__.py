@@ -1,0 +1,37 @@
+"""All models, imported here so that Base.metadata knows every table."""
+
+from db.models.app import AuditEntry, Setting, User
+from db.models.base import Base
+from db.models.loans import ClassificationOverride, Loan, Repayment, ScheduleItem
+from db.models.reference import Agency, Branch, Channel, Customer, Product, Staff
+from db.models.work import (
+    CollectionAction,
+    CollectorAssignment,
+    Inspection,
+    Issue,
+    Placement,
+    Visit,
+)
+
+__all__ = [
+    "Agency",
+    "AuditEntry",
+    "Base",
+    "Branch",
+    "Channel",
+    "ClassificationOverride",
+    "CollectionAction",
+    "CollectorAssignment",
+    "Customer",
+    "Inspection",
+    "Issue",
+    "Loan",
+    "Placement",
+    "Product",
+    "Repayment",
+    "ScheduleItem",
+    "Setting",
+    "Staff",
+    "User",
+    "Visit",
+]

@@ -1,0 +1,25 @@
+"""Enumerations of DOMAIN.md section 5, in one place for the schema, the importer and the forms."""
+
+STAFF_ROLES = (
+    "account_officer",
+    "post_loan_officer",
+    "phone_collector",
+    "risk_manager",
+    "asset_preservation",
+    "manager",
+)
+PRODUCT_CATEGORIES = ("consumer", "business", "housing")
+REPAYMENT_METHODS = ("equal_instalment", "equal_principal", "interest_first", "bullet")
+CREDIT_GRADES = ("good", "fair", "poor")
+REPAYMENT_CAPACITIES = ("strong", "fair", "weak")
+PAYMENT_MODES = ("entrusted", "self")
+ACTION_CHANNELS = ("sms", "call", "letter", "field_visit", "legal")
+ACTION_RESULTS = ("connected", "no_answer", "lost_contact", "ptp", "refused", "paid")
+INSPECTION_KINDS = ("first", "periodic", "sampling", "special")
+INSPECTION_METHODS = ("onsite", "offsite", "phone")
+VISIT_METHODS = ("phone", "in_person", "questionnaire")
+SEVERITIES = ("general", "important", "major")
+CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
+BUCKETS = ("M0", "M1", "M2", "M3", "M3+")
+NPL_CLASSES = ("substandard", "doubtful", "loss")
+USER_ROLES = ("admin", "manager", "risk_manager", "officer", "collector", "agency", "auditor")

@@ -1,0 +1,93 @@
+"""Loans, their repayment schedules, repayments and manual classification overrides."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, Key, Money, Rate, one_of
+from db.models.enums import CLASSES, PAYMENT_MODES
+
+
+class Loan(Base):
+    __tablename__ = "loans"
+    __table_args__ = (
+        one_of("payment_mode", PAYMENT_MODES),
+        CheckConstraint("principal > 0", name="principal_positive"),
+        CheckConstraint("annual_rate >= 0", name="rate_non_negative"),
+        CheckConstraint("term_months > 0", name="term_positive"),
+        CheckConstraint("maturity_on >= disbursed_on", name="matures_after_disbursement"),
+        CheckConstraint(
+            "written_off_on IS NULL OR written_off_on >= disbursed_on", name="writeoff_after_disbursement"
+        ),
+        Index("ix_loans_officer_disbursed", "officer_id", "disbursed_on"),
+    )
+
+    loan_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(Key, ForeignKey("customers.customer_id"), index=True)
+    product_id: Mapped[str] = mapped_column(Key, ForeignKey("products.product_id"), index=True)
+    branch_id: Mapped[str] = mapped_column(Key, ForeignKey("branches.branch_id"), index=True)
+    officer_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    channel_id: Mapped[str | None] = mapped_column(Key, ForeignKey("channels.channel_id"), index=True)
+    principal: Mapped[Decimal] = mapped_column(Money)
+    annual_rate: Mapped[Decimal] = mapped_column(Rate)
+    term_months: Mapped[int] = mapped_column(Integer)
+    disbursed_on: Mapped[date] = mapped_column(index=True)
+    maturity_on: Mapped[date]
+    payment_mode: Mapped[str] = mapped_column(Key)
+    written_off_on: Mapped[date | None]
+
+
+class ScheduleItem(Base):
+    __tablename__ = "schedule"
+    __table_args__ = (
+        CheckConstraint("instalment_no > 0", name="instalment_positive"),
+        CheckConstraint("principal_due >= 0 AND interest_due >= 0", name="dues_non_negative"),
+        Index("ix_schedule_due_on", "due_on"),
+    )
+
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"), primary_key=True)
+    instalment_no: Mapped[int] = mapped_column(Integer, primary_key=True)
+    due_on: Mapped[date]
+    principal_due: Mapped[Decimal] = mapped_column(Money)
+    interest_due: Mapped[Decimal] = mapped_column(Money)
+
+
+class Repayment(Base):
+    __tablename__ = "repayments"
+    __table_args__ = (
+        CheckConstraint("principal_paid >= 0 AND interest_paid >= 0", name="paid_non_negative"),
+        ForeignKeyConstraint(
+            ["loan_id", "instalment_no"],
+            ["schedule.loan_id", "schedule.instalment_no"],
+            name="fk_repayments_instalment_schedule",
+        ),
+        Index("ix_repayments_loan_paid", "loan_id", "paid_on"),
+        Index("ix_repayments_paid_on", "paid_on"),
+    )
+
+    repayment_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"))
+    # Blank for payments not tied to one instalment (a recovery after write-off, say): they reduce
+    # the outstanding principal but settle no instalment.
+    instalment_no: Mapped[int | None] = mapped_column(Integer)
+    paid_on: Mapped[date]
+    principal_paid: Mapped[Decimal] = mapped_column(Money)
+    interest_paid: Mapped[Decimal] = mapped_column(Money)
+
+
+class ClassificationOverride(Base):
+    __tablename__ = "classification_overrides"
+    __table_args__ = (
+        one_of("classification", CLASSES),
+        CheckConstraint("length(trim(reason)) > 0", name="reason_required"),
+    )
+
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"), primary_key=True)
+    effective_on: Mapped[date] = mapped_column(primary_key=True)
+    classification: Mapped[str] = mapped_column(Key)
+    reason: Mapped[str] = mapped_column(Text)
+    staff_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))

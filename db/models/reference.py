@@ -1,0 +1,91 @@
+"""Reference data of the core-banking extract: branches, staff, products, channels, customers, agencies."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, Key, Rate, one_of
+from db.models.enums import (
+    CREDIT_GRADES,
+    PRODUCT_CATEGORIES,
+    REPAYMENT_CAPACITIES,
+    REPAYMENT_METHODS,
+    STAFF_ROLES,
+)
+
+
+class Branch(Base):
+    __tablename__ = "branches"
+
+    branch_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[str | None] = mapped_column(Key, ForeignKey("branches.branch_id"), index=True)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    __table_args__ = (
+        one_of("role", STAFF_ROLES),
+        CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="left_after_joined"),
+    )
+
+    staff_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(30))
+    branch_id: Mapped[str] = mapped_column(Key, ForeignKey("branches.branch_id"), index=True)
+    joined_on: Mapped[date]
+    left_on: Mapped[date | None]
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        one_of("category", PRODUCT_CATEGORIES),
+        one_of("repayment_method", REPAYMENT_METHODS),
+        CheckConstraint(
+            "periodic_check_months IS NULL OR periodic_check_months > 0", name="interval_positive"
+        ),
+    )
+
+    product_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(20))
+    repayment_method: Mapped[str] = mapped_column(String(30))
+    periodic_check_months: Mapped[int | None] = mapped_column(Integer)
+
+
+class Channel(Base):
+    __tablename__ = "channels"
+
+    channel_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    grade: Mapped[str | None] = mapped_column(String(20))
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (
+        one_of("credit_grade", CREDIT_GRADES),
+        one_of("repayment_capacity", REPAYMENT_CAPACITIES),
+    )
+
+    customer_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    id_number: Mapped[str] = mapped_column(String(30), index=True)
+    phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(400))
+    credit_grade: Mapped[str | None] = mapped_column(String(10))
+    repayment_capacity: Mapped[str | None] = mapped_column(String(10))
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+    __table_args__ = (CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="rate_range"),)
+
+    agency_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    commission_rate: Mapped[Decimal] = mapped_column(Rate)

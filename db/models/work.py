@@ -1,0 +1,133 @@
+"""Post-loan work: agency placements, collection actions, inspections, visits, issues, assignments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models.base import Base, Key, Money, one_of
+from db.models.enums import (
+    ACTION_CHANNELS,
+    ACTION_RESULTS,
+    INSPECTION_KINDS,
+    INSPECTION_METHODS,
+    SEVERITIES,
+    VISIT_METHODS,
+)
+
+
+class Placement(Base):
+    __tablename__ = "placements"
+    __table_args__ = (
+        CheckConstraint("placed_amount >= 0", name="amount_non_negative"),
+        CheckConstraint("recalled_on IS NULL OR recalled_on >= placed_on", name="recalled_after_placed"),
+        Index("ix_placements_agency_placed", "agency_id", "placed_on"),
+    )
+
+    placement_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"), index=True)
+    agency_id: Mapped[str] = mapped_column(Key, ForeignKey("agencies.agency_id"))
+    placed_on: Mapped[date]
+    recalled_on: Mapped[date | None]
+    placed_amount: Mapped[Decimal] = mapped_column(Money)
+
+
+class CollectionAction(Base):
+    __tablename__ = "collection_actions"
+    __table_args__ = (
+        one_of("channel", ACTION_CHANNELS),
+        one_of("result", ACTION_RESULTS),
+        CheckConstraint("staff_id IS NOT NULL OR agency_id IS NOT NULL", name="actor_required"),
+        CheckConstraint("(ptp_amount IS NULL) = (ptp_on IS NULL)", name="ptp_amount_with_date"),
+        CheckConstraint("result <> 'ptp' OR ptp_amount IS NOT NULL", name="ptp_result_has_promise"),
+        CheckConstraint("ptp_amount IS NULL OR ptp_amount > 0", name="ptp_amount_positive"),
+        Index("ix_collection_actions_loan_acted", "loan_id", "acted_at"),
+        Index("ix_collection_actions_agency_acted", "agency_id", "acted_at"),
+        Index("ix_collection_actions_staff_acted", "staff_id", "acted_at"),
+    )
+
+    action_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"))
+    acted_at: Mapped[datetime]
+    channel: Mapped[str] = mapped_column(Key)
+    staff_id: Mapped[str | None] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    agency_id: Mapped[str | None] = mapped_column(Key, ForeignKey("agencies.agency_id"))
+    result: Mapped[str] = mapped_column(Key)
+    ptp_amount: Mapped[Decimal | None] = mapped_column(Money)
+    ptp_on: Mapped[date | None]
+    info_repaired: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Inspection(Base):
+    __tablename__ = "inspections"
+    __table_args__ = (
+        one_of("kind", INSPECTION_KINDS),
+        one_of("method", INSPECTION_METHODS),
+        Index("ix_inspections_loan_kind_done", "loan_id", "kind", "done_on"),
+        Index("ix_inspections_staff_done", "staff_id", "done_on"),
+    )
+
+    inspection_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"))
+    kind: Mapped[str] = mapped_column(Key)
+    done_on: Mapped[date]
+    method: Mapped[str] = mapped_column(Key)
+    staff_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    funds_use_ok: Mapped[bool] = mapped_column(Boolean, default=True)
+    risk_signal: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class Visit(Base):
+    __tablename__ = "visits"
+    __table_args__ = (
+        one_of("method", VISIT_METHODS),
+        CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction_range"),
+        Index("ix_visits_loan_visited", "loan_id", "visited_on"),
+    )
+
+    visit_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"))
+    visited_on: Mapped[date] = mapped_column(index=True)
+    method: Mapped[str] = mapped_column(Key)
+    staff_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    content: Mapped[str] = mapped_column(Text)
+    feedback: Mapped[str | None] = mapped_column(Text)
+    satisfaction: Mapped[int | None] = mapped_column(Integer)
+
+
+class Issue(Base):
+    __tablename__ = "issues"
+    __table_args__ = (
+        one_of("severity", SEVERITIES),
+        CheckConstraint("reported_on IS NULL OR reported_on >= raised_on", name="reported_after_raised"),
+        CheckConstraint("resolved_on IS NULL OR resolved_on >= raised_on", name="resolved_after_raised"),
+    )
+
+    issue_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"), index=True)
+    visit_id: Mapped[str | None] = mapped_column(Key, ForeignKey("visits.visit_id"))
+    severity: Mapped[str] = mapped_column(Key)
+    raised_on: Mapped[date] = mapped_column(index=True)
+    reported_on: Mapped[date | None]
+    resolved_on: Mapped[date | None]
+    description: Mapped[str] = mapped_column(Text)
+
+
+class CollectorAssignment(Base):
+    """Which collector works a loan from when; not in the extract, kept by the app."""
+
+    __tablename__ = "collector_assignments"
+    __table_args__ = (
+        CheckConstraint("ended_on IS NULL OR ended_on >= assigned_on", name="ended_after_assigned"),
+        Index("ix_collector_assignments_staff", "staff_id", "assigned_on"),
+    )
+
+    assignment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"), index=True)
+    staff_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    assigned_on: Mapped[date]
+    ended_on: Mapped[date | None]

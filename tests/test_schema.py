@@ -1,0 +1,63 @@
+"""The migrations build the schema, and the schema itself refuses what the forms refuse."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, Numeric, column, func, inspect, select, table, text
+from sqlalchemy.exc import IntegrityError
+
+from db.migrate import current_revision, ensure_schema, head_revision
+from db.models import Base
+from db.sqlfuncs import cents
+
+
+def test_migrations_create_every_model_table(engine: Engine) -> None:
+    assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    assert current_revision(engine) == head_revision(engine)
+
+
+def test_ensure_schema_is_idempotent(engine: Engine) -> None:
+    ensure_schema(engine)
+    assert current_revision(engine) == head_revision(engine)
+
+
+def _reference_rows(conn) -> None:  # type: ignore[no-untyped-def]
+    conn.execute(text("INSERT INTO branches (branch_id, name) VALUES ('B1', 'HQ')"))
+    conn.execute(
+        text(
+            "INSERT INTO staff (staff_id, name, role, branch_id, joined_on) "
+            "VALUES ('S1', 'Li', 'account_officer', 'B1', :d)"
+        ),
+        {"d": date(2020, 1, 1)},
+    )
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "INSERT INTO staff (staff_id, name, role, branch_id, joined_on) VALUES ('S2','W','pilot','B1',:d)",
+        "INSERT INTO staff (staff_id, name, role, branch_id, joined_on) VALUES ('S2','W','manager','NO',:d)",
+        "INSERT INTO products (product_id, name, category, repayment_method) VALUES ('P','x','consumer','x')",
+        "INSERT INTO agencies (agency_id, name, commission_rate) VALUES ('A', 'x', 1.5)",
+    ],
+)
+def test_schema_refuses_bad_rows(engine: Engine, sql: str) -> None:
+    with engine.begin() as conn:
+        _reference_rows(conn)
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.execute(text(sql), {"d": date(2020, 1, 1)})
+
+
+def test_money_columns_are_numeric_with_two_decimals(engine: Engine) -> None:
+    columns = {c["name"]: c["type"] for c in inspect(engine).get_columns("loans")}
+    assert isinstance(columns["principal"], Numeric)
+    assert columns["principal"].scale == 2
+
+
+def test_cents_sums_exactly(engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE amounts (x NUMERIC(16, 2))"))
+        conn.execute(text("INSERT INTO amounts VALUES (0.1)"))
+        conn.execute(text("INSERT INTO amounts VALUES (0.2)"))
+        total = conn.execute(select(func.sum(cents(column("x")))).select_from(table("amounts"))).scalar()
+    assert total == 30
