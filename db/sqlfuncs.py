@@ -143,3 +143,26 @@ def _pl_add_months(value: str | None, n: int | None) -> str | None:
 
 def register_sqlite_functions(connection: sqlite3.Connection) -> None:
     connection.create_function("pl_add_months", 2, _pl_add_months, deterministic=True)
+
+
+class month_index(GenericFunction[int]):  # noqa: N801
+    """year * 12 + month - 1: whole months between two dates are a difference of these."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(month_index, "sqlite")
+def _month_index_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    (d,) = _args(compiler, element, **kw)
+    return f"(CAST(strftime('%Y', {d}) AS INTEGER) * 12 + CAST(strftime('%m', {d}) AS INTEGER) - 1)"
+
+
+@compiles(month_index, "postgresql")
+def _month_index_pg(element: Any, compiler: Any, **kw: Any) -> str:
+    (d,) = _args(compiler, element, **kw)
+    return f"CAST(EXTRACT(YEAR FROM {d}) * 12 + EXTRACT(MONTH FROM {d}) - 1 AS INTEGER)"
+
+
+def python_month_index(d: date) -> int:
+    return d.year * 12 + d.month - 1

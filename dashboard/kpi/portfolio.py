@@ -1,0 +1,118 @@
+"""Portfolio at D: balance, overdue / NPL / PAR ratios, balance and count by bucket and by class."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from dashboard.config import Config
+from dashboard.kpi.money import ratio, yuan
+from dashboard.kpi.scope import Scope
+from dashboard.kpi.state import NPL_RANK, bucket_name, class_name, loan_state
+from db.models.enums import BUCKETS, CLASSES
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    as_of: date
+    active_loans: int
+    balance: Decimal
+    overdue_balance: Decimal
+    npl_balance: Decimal
+    par30_balance: Decimal
+    par90_balance: Decimal
+    balance_by_bucket: dict[str, Decimal] = field(default_factory=dict)
+    count_by_bucket: dict[str, int] = field(default_factory=dict)
+    balance_by_class: dict[str, Decimal] = field(default_factory=dict)
+    count_by_class: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def overdue_ratio(self) -> Decimal | None:
+        return ratio(self.overdue_balance, self.balance)
+
+    @property
+    def npl_ratio(self) -> Decimal | None:
+        return ratio(self.npl_balance, self.balance)
+
+    @property
+    def par30(self) -> Decimal | None:
+        return ratio(self.par30_balance, self.balance)
+
+    @property
+    def par90(self) -> Decimal | None:
+        return ratio(self.par90_balance, self.balance)
+
+
+def portfolio(conn: Connection, as_of: date, scope: Scope, config: Config) -> Portfolio:
+    state = loan_state(as_of, scope, config)
+    rows = conn.execute(
+        select(state.c.bucket_ix, state.c.class_ix, func.count(), func.sum(state.c.op_cents)).group_by(
+            state.c.bucket_ix, state.c.class_ix
+        )
+    ).all()
+    by_bucket = dict.fromkeys(BUCKETS, 0)
+    count_bucket = dict.fromkeys(BUCKETS, 0)
+    by_class = dict.fromkeys(CLASSES, 0)
+    count_class = dict.fromkeys(CLASSES, 0)
+    npl = 0
+    for bucket_ix, class_ix, count, op_cents in rows:
+        by_bucket[bucket_name(bucket_ix)] += op_cents
+        count_bucket[bucket_name(bucket_ix)] += count
+        by_class[class_name(class_ix)] += op_cents
+        count_class[class_name(class_ix)] += count
+        if class_ix >= NPL_RANK:
+            npl += op_cents
+    total = sum(by_bucket.values())
+    return Portfolio(
+        as_of=as_of,
+        active_loans=sum(count_bucket.values()),
+        balance=yuan(total),
+        overdue_balance=yuan(total - by_bucket["M0"]),
+        npl_balance=yuan(npl),
+        par30_balance=yuan(by_bucket["M2"] + by_bucket["M3"] + by_bucket["M3+"]),
+        par90_balance=yuan(by_bucket["M3+"]),
+        balance_by_bucket={k: yuan(v) for k, v in by_bucket.items()},
+        count_by_bucket=count_bucket,
+        balance_by_class={k: yuan(v) for k, v in by_class.items()},
+        count_by_class=count_class,
+    )
+
+
+LOAN_COLUMNS = ["loan_id", "dpd", "bucket", "classification", "outstanding_principal", "overdue_amount"]
+
+
+def loans_at(
+    conn: Connection,
+    as_of: date,
+    scope: Scope,
+    config: Config,
+    *,
+    overdue_only: bool = False,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The active loans behind a portfolio figure, worst first (the drill-down list)."""
+    state = loan_state(as_of, scope, config)
+    query = select(
+        state.c.loan_id,
+        state.c.dpd,
+        state.c.bucket_ix,
+        state.c.class_ix,
+        state.c.op_cents,
+        state.c.overdue_cents,
+    ).order_by(state.c.dpd.desc(), state.c.loan_id)
+    if overdue_only:
+        query = query.where(state.c.bucket_ix > 0)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = conn.execute(query).all()
+    return pd.DataFrame(
+        [
+            (loan_id, int(dpd), bucket_name(b), class_name(c), yuan(op), yuan(overdue))
+            for loan_id, dpd, b, c, op, overdue in rows
+        ],
+        columns=LOAN_COLUMNS,
+    )

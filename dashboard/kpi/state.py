@@ -1,0 +1,168 @@
+"""Loan state at an as-of date (DOMAIN section 4, "Loan state at D"), as one SQL subquery.
+
+Every figure is built on `loan_state`: outstanding principal, days past due, overdue amount, bucket
+and effective class of each loan, computed by the database from schedule and repayments.
+Amounts come out as integer cents (`op_cents`, `overdue_cents`) so sums are exact on SQLite too.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Subquery, and_, case, func, literal, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from dashboard.config import Config
+from dashboard.kpi.scope import Scope
+from db.models import ClassificationOverride, Loan, Repayment, ScheduleItem
+from db.models.enums import BUCKETS, CLASSES
+from db.sqlfuncs import cents, days_between
+
+# Half a cent: a remaining amount under this counts as zero.
+HALF_CENT = 0.005
+
+CLASS_RANK = {name: rank for rank, name in enumerate(CLASSES)}
+NPL_RANK = CLASS_RANK["substandard"]
+
+
+def class_rank(column: ColumnElement[str]) -> ColumnElement[int]:
+    return case(*((column == name, rank) for name, rank in CLASS_RANK.items()), else_=0)
+
+
+def _past_due_by_more_than(first_due: ColumnElement[date], as_of: date, days: int) -> ColumnElement[bool]:
+    # DPD > n  <=>  the oldest unpaid due date is before as_of - n (keeps the test index-friendly).
+    return first_due < as_of - timedelta(days=days)
+
+
+def loan_state(as_of: date, scope: Scope, config: Config, *, active_only: bool = True) -> Subquery:
+    """One row per loan disbursed on or before as_of (only the active ones unless told otherwise).
+
+    Columns: loan_id, branch_id, product_id, channel_id, officer_id, customer_id, disbursed_on,
+    principal_cents, written_off_on, op_cents, overdue_cents, first_due (oldest unpaid due date),
+    dpd, bucket_ix (index into BUCKETS), class_ix (effective class, index into CLASSES), active.
+    """
+    in_scope = None if scope.is_everything else scope.loan_ids()
+
+    paid = select(Repayment.loan_id, func.sum(Repayment.principal_paid).label("principal_paid")).where(
+        Repayment.paid_on <= as_of
+    )
+    if in_scope is not None:
+        paid = paid.where(Repayment.loan_id.in_(in_scope))
+    paid_sq = paid.group_by(Repayment.loan_id).subquery("paid")
+
+    by_instalment = select(
+        Repayment.loan_id,
+        Repayment.instalment_no,
+        func.sum(Repayment.principal_paid + Repayment.interest_paid).label("paid"),
+    ).where(Repayment.paid_on <= as_of, Repayment.instalment_no.is_not(None))
+    if in_scope is not None:
+        by_instalment = by_instalment.where(Repayment.loan_id.in_(in_scope))
+    inst_sq = by_instalment.group_by(Repayment.loan_id, Repayment.instalment_no).subquery("inst_paid")
+
+    remaining = ScheduleItem.principal_due + ScheduleItem.interest_due - func.coalesce(inst_sq.c.paid, 0)
+    arrears = (
+        select(
+            ScheduleItem.loan_id,
+            func.min(ScheduleItem.due_on).label("first_due"),
+            func.sum(cents(remaining)).label("overdue_cents"),
+        )
+        .select_from(
+            ScheduleItem.__table__.outerjoin(
+                inst_sq,
+                and_(
+                    inst_sq.c.loan_id == ScheduleItem.loan_id,
+                    inst_sq.c.instalment_no == ScheduleItem.instalment_no,
+                ),
+            )
+        )
+        .where(ScheduleItem.due_on < as_of, remaining >= HALF_CENT)
+    )
+    if in_scope is not None:
+        arrears = arrears.where(ScheduleItem.loan_id.in_(in_scope))
+    arrears_sq = arrears.group_by(ScheduleItem.loan_id).subquery("arrears")
+
+    latest_override = (
+        select(
+            ClassificationOverride.loan_id,
+            func.max(ClassificationOverride.effective_on).label("effective_on"),
+        )
+        .where(ClassificationOverride.effective_on <= as_of)
+        .group_by(ClassificationOverride.loan_id)
+        .subquery("latest_override")
+    )
+    override = (
+        select(
+            ClassificationOverride.loan_id, class_rank(ClassificationOverride.classification).label("rank")
+        )
+        .join(
+            latest_override,
+            and_(
+                latest_override.c.loan_id == ClassificationOverride.loan_id,
+                latest_override.c.effective_on == ClassificationOverride.effective_on,
+            ),
+        )
+        .subquery("override")
+    )
+
+    first_due = arrears_sq.c.first_due
+    op_cents = cents(Loan.principal - func.coalesce(paid_sq.c.principal_paid, 0))
+    bucket_ix = case(
+        (first_due.is_(None), 0),
+        (_past_due_by_more_than(first_due, as_of, 90), 4),
+        (_past_due_by_more_than(first_due, as_of, 60), 3),
+        (_past_due_by_more_than(first_due, as_of, 30), 2),
+        else_=1,
+    )
+    system_rank = case(
+        (first_due.is_(None), 0),
+        (_past_due_by_more_than(first_due, as_of, config.loss_after_dpd), 4),
+        (_past_due_by_more_than(first_due, as_of, config.doubtful_after_dpd), 3),
+        (_past_due_by_more_than(first_due, as_of, config.substandard_after_dpd), 2),
+        else_=1,
+    )
+    override_rank = func.coalesce(override.c.rank, 0)
+    class_ix = case((override_rank > system_rank, override_rank), else_=system_rank)
+    not_written_off = or_(Loan.written_off_on.is_(None), Loan.written_off_on > as_of)
+    active = and_(not_written_off, op_cents > 0)
+    dpd = case((first_due.is_(None), 0), else_=days_between(literal(as_of), first_due))
+
+    query = (
+        select(
+            Loan.loan_id,
+            Loan.branch_id,
+            Loan.product_id,
+            Loan.channel_id,
+            Loan.officer_id,
+            Loan.customer_id,
+            Loan.disbursed_on,
+            Loan.payment_mode,
+            cents(Loan.principal).label("principal_cents"),
+            Loan.written_off_on,
+            op_cents.label("op_cents"),
+            func.coalesce(arrears_sq.c.overdue_cents, 0).label("overdue_cents"),
+            first_due.label("first_due"),
+            dpd.label("dpd"),
+            bucket_ix.label("bucket_ix"),
+            class_ix.label("class_ix"),
+            case((active, 1), else_=0).label("active"),
+        )
+        .select_from(Loan)
+        .outerjoin(paid_sq, paid_sq.c.loan_id == Loan.loan_id)
+        .outerjoin(arrears_sq, arrears_sq.c.loan_id == Loan.loan_id)
+        .outerjoin(override, override.c.loan_id == Loan.loan_id)
+        .where(Loan.disbursed_on <= as_of, scope.condition())
+    )
+    if active_only:
+        query = query.where(active)
+    return query.subquery("loan_state")
+
+
+def bucket_name(ix: int) -> str:
+    return BUCKETS[int(ix)]
+
+
+def class_name(ix: int) -> str:
+    return CLASSES[int(ix)]
+
+
+__all__ = ["NPL_RANK", "bucket_name", "class_name", "loan_state"]
