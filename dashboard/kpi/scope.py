@@ -59,6 +59,6 @@ class Scope:
 
 def branch_subtree(branch_id: str) -> Select[tuple[str]]:
     """The branch and every branch below it, as a recursive CTE (works on SQLite and PostgreSQL)."""
-    tree = select(Branch.branch_id).where(Branch.branch_id == branch_id).cte("subtree", recursive=True)
+    tree = select(Branch.branch_id).where(Branch.branch_id == branch_id).cte(recursive=True)
     tree = tree.union_all(select(Branch.branch_id).where(Branch.parent_id == tree.c.branch_id))
     return select(tree.c.branch_id)

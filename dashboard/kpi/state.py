@@ -154,7 +154,7 @@ def loan_state(as_of: date, scope: Scope, config: Config, *, active_only: bool =
     )
     if active_only:
         query = query.where(active)
-    return query.subquery("loan_state")
+    return query.subquery()
 
 
 def bucket_name(ix: int) -> str:

@@ -1,0 +1,96 @@
+"""Checks within one row that mirror the CHECK constraints of db/models, so the database never has to refuse.
+
+Enumerations and NOT NULL are handled per column in spec.py; these are the value ranges and cross-field rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+Finding = tuple[str, str] | None  # (column, message) or None when the row passes
+
+
+@dataclass(frozen=True)
+class Rule:
+    """check is called with the values of `columns`, only when all of them parsed (blank is None)."""
+
+    columns: tuple[str, ...]
+    check: Callable[..., Finding]
+
+
+def above_zero(column: str) -> Rule:
+    return Rule((column,), lambda v: (column, f"{v} is not above zero") if v is not None and v <= 0 else None)
+
+
+def not_negative(column: str) -> Rule:
+    return Rule((column,), lambda v: (column, f"{v} is negative") if v is not None and v < 0 else None)
+
+
+def within(column: str, low: Any, high: Any) -> Rule:
+    def check(v: Any) -> Finding:
+        if v is not None and not low <= v <= high:
+            return column, f"{v} is outside {low}-{high}"
+        return None
+
+    return Rule((column,), check)
+
+
+def not_before(column: str, earlier: str) -> Rule:
+    def check(later_value: Any, earlier_value: Any) -> Finding:
+        if later_value is not None and earlier_value is not None and later_value < earlier_value:
+            return column, f"{later_value} is before {earlier} {earlier_value}"
+        return None
+
+    return Rule((column, earlier), check)
+
+
+def _actor(staff_id: str | None, agency_id: str | None) -> Finding:
+    if staff_id is None and agency_id is None:
+        return "staff_id", "blank, and agency_id is blank too (an action needs staff_id or agency_id)"
+    return None
+
+
+def _ptp_date(ptp_amount: Any, ptp_on: Any) -> Finding:
+    if ptp_amount is not None and ptp_on is None:
+        return "ptp_on", "blank, but ptp_amount is given (a promise needs both an amount and a date)"
+    return None
+
+
+def _ptp_amount(ptp_amount: Any, ptp_on: Any) -> Finding:
+    if ptp_amount is None and ptp_on is not None:
+        return "ptp_amount", "blank, but ptp_on is given (a promise needs both an amount and a date)"
+    return None
+
+
+def _ptp_result(result: str, ptp_amount: Any, ptp_on: Any) -> Finding:
+    if result == "ptp" and ptp_amount is None and ptp_on is None:
+        return "ptp_amount", "blank, but result is 'ptp' (a promise to pay needs ptp_amount and ptp_on)"
+    return None
+
+
+RULES: dict[str, tuple[Rule, ...]] = {
+    "staff": (not_before("left_on", "joined_on"),),
+    "products": (above_zero("periodic_check_months"),),
+    "agencies": (within("commission_rate", 0, 1),),
+    "loans": (
+        above_zero("principal"),
+        not_negative("annual_rate"),
+        above_zero("term_months"),
+        not_before("maturity_on", "disbursed_on"),
+        not_before("written_off_on", "disbursed_on"),
+    ),
+    "schedule": (above_zero("instalment_no"), not_negative("principal_due"), not_negative("interest_due")),
+    "repayments": (not_negative("principal_paid"), not_negative("interest_paid")),
+    "placements": (not_negative("placed_amount"), not_before("recalled_on", "placed_on")),
+    "collection_actions": (
+        Rule(("staff_id", "agency_id"), _actor),
+        Rule(("ptp_amount", "ptp_on"), _ptp_date),
+        Rule(("ptp_amount", "ptp_on"), _ptp_amount),
+        Rule(("result", "ptp_amount", "ptp_on"), _ptp_result),
+        above_zero("ptp_amount"),
+    ),
+    "visits": (within("satisfaction", 1, 5),),
+    "issues": (not_before("reported_on", "raised_on"), not_before("resolved_on", "raised_on")),
+}

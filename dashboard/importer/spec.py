@@ -1,0 +1,139 @@
+"""What each file of the extract (DOMAIN section 5) holds, derived from the table models.
+
+Types, lengths, NOT NULL, keys and foreign keys come from db/models so the importer checks exactly what the
+database would refuse; only the enumerations and the row rules (rules.py) are named here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Table
+
+from dashboard.importer import values
+from dashboard.importer.rules import RULES, Rule
+from db.models import Base
+from db.models import enums as e
+
+# Parents before children: the order files are checked, reported and written in.
+LOAD_ORDER = (
+    "branches",
+    "staff",
+    "products",
+    "channels",
+    "customers",
+    "agencies",
+    "loans",
+    "schedule",
+    "repayments",
+    "placements",
+    "collection_actions",
+    "inspections",
+    "visits",
+    "issues",
+    "classification_overrides",
+)
+REQUIRED_TABLES = ("loans", "schedule")
+
+ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("staff", "role"): e.STAFF_ROLES,
+    ("products", "category"): e.PRODUCT_CATEGORIES,
+    ("products", "repayment_method"): e.REPAYMENT_METHODS,
+    ("customers", "credit_grade"): e.CREDIT_GRADES,
+    ("customers", "repayment_capacity"): e.REPAYMENT_CAPACITIES,
+    ("loans", "payment_mode"): e.PAYMENT_MODES,
+    ("collection_actions", "channel"): e.ACTION_CHANNELS,
+    ("collection_actions", "result"): e.ACTION_RESULTS,
+    ("inspections", "kind"): e.INSPECTION_KINDS,
+    ("inspections", "method"): e.INSPECTION_METHODS,
+    ("visits", "method"): e.VISIT_METHODS,
+    ("issues", "severity"): e.SEVERITIES,
+    ("classification_overrides", "classification"): e.CLASSES,
+}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    parse: values.Parser
+    required: bool  # NOT NULL without a default: the header must have it and no cell may be blank
+    default: Any  # what a blank cell becomes when not required
+
+
+@dataclass(frozen=True)
+class Reference:
+    columns: tuple[str, ...]
+    table: str
+    target: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    table: str
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...]
+    references: tuple[Reference, ...]
+    rules: tuple[Rule, ...]
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.table}.csv"
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _parser(table: str, column: Any) -> values.Parser:
+    enumeration = ENUMERATIONS.get((table, column.name))
+    if enumeration:
+        return values.one_of(enumeration)
+    kind = column.type
+    if isinstance(kind, Boolean):
+        return values.parse_boolean
+    if isinstance(kind, DateTime):
+        return values.parse_datetime
+    if isinstance(kind, Date):
+        return values.parse_date
+    if isinstance(kind, Integer):
+        return values.parse_integer
+    if isinstance(kind, Numeric):
+        return values.decimal(kind.precision, kind.scale)
+    if isinstance(kind, String):
+        return values.text(kind.length)
+    raise TypeError(f"no CSV parser for {table}.{column.name} of type {kind!r}")
+
+
+def _file_spec(table: Table) -> FileSpec:
+    columns = []
+    for column in table.columns:
+        default = column.default.arg if column.default is not None else None
+        required = not column.nullable and column.default is None
+        columns.append(ColumnSpec(column.name, _parser(table.name, column), required, default))
+    position = {name: i for i, name in enumerate(table.columns.keys())}
+    # Single-column references first, so a repayment with an unknown loan is not also reported as
+    # pointing at an unknown instalment; then in column order, the order problems are reported in.
+    foreign_keys = sorted(
+        table.foreign_key_constraints,
+        key=lambda fk: (len(fk.columns), [position[c.name] for c in fk.columns]),
+    )
+    references = tuple(
+        Reference(
+            tuple(c.name for c in fk.columns),
+            fk.referred_table.name,
+            tuple(element.column.name for element in fk.elements),
+        )
+        for fk in foreign_keys
+    )
+    return FileSpec(
+        table=table.name,
+        columns=tuple(columns),
+        key=tuple(c.name for c in table.primary_key.columns),
+        references=references,
+        rules=RULES.get(table.name, ()),
+    )
+
+
+SPECS: dict[str, FileSpec] = {name: _file_spec(Base.metadata.tables[name]) for name in LOAD_ORDER}
+BY_FILE_NAME: dict[str, FileSpec] = {spec.file_name: spec for spec in SPECS.values()}

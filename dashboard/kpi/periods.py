@@ -1,0 +1,43 @@
+"""Calendar helpers: month ends, quarters, parsing YYYY-MM."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """'2025-03' -> (2025, 3); raises ValueError with the expected form."""
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        date(year, month, 1)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{text!r} is not a month (expected YYYY-MM)") from exc
+    return year, month
+
+
+def previous_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def add_months(year: int, month: int, n: int) -> tuple[int, int]:
+    index = year * 12 + month - 1 + n
+    return index // 12, index % 12 + 1
+
+
+def month_ends_until(as_of: date, count: int) -> list[date]:
+    """The last `count` month-ends on or before as_of, oldest first."""
+    year, month = as_of.year, as_of.month
+    if month_end(year, month) > as_of:
+        year, month = previous_month(year, month)
+    ends = [month_end(*add_months(year, month, -k)) for k in range(count)]
+    return list(reversed(ends))
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
+    first_month = 3 * (quarter - 1) + 1
+    return date(year, first_month, 1), month_end(year, first_month + 2)

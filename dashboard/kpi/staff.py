@@ -1,0 +1,144 @@
+"""Staff KPIs (DOMAIN section 4, "Staff"): officer ratios after the cut-off, recoveries, hand-over."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import Connection, and_, case, func, or_, select
+
+from dashboard.config import Config
+from dashboard.kpi.money import ratio, yuan
+from dashboard.kpi.scope import Scope
+from dashboard.kpi.state import NPL_RANK, loan_state
+from db.models import CollectorAssignment, Loan, Repayment, Staff
+from db.sqlfuncs import cents
+
+
+@dataclass(frozen=True)
+class OfficerScore:
+    staff_id: str
+    name: str
+    active_loans: int
+    balance: Decimal
+    overdue_balance: Decimal
+    npl_balance: Decimal
+    overdue_max: Decimal
+    npl_max: Decimal
+
+    @property
+    def overdue_ratio(self) -> Decimal | None:
+        return ratio(self.overdue_balance, self.balance)
+
+    @property
+    def npl_ratio(self) -> Decimal | None:
+        return ratio(self.npl_balance, self.balance)
+
+    @property
+    def meets_targets(self) -> bool:
+        overdue, npl = self.overdue_ratio, self.npl_ratio
+        return overdue is not None and npl is not None and overdue <= self.overdue_max and npl <= self.npl_max
+
+
+def officer_scores(
+    conn: Connection, as_of: date, scope: Scope, config: Config, cutoff: date | None = None
+) -> list[OfficerScore]:
+    """Account officers with active loans disbursed after the cut-off date."""
+    cutoff = cutoff or config.staff_cutoff
+    state = loan_state(as_of, scope, config)
+    rows = conn.execute(
+        select(
+            Staff.staff_id,
+            Staff.name,
+            func.count(),
+            func.sum(state.c.op_cents),
+            func.sum(case((state.c.bucket_ix > 0, state.c.op_cents), else_=0)),
+            func.sum(case((state.c.class_ix >= NPL_RANK, state.c.op_cents), else_=0)),
+        )
+        .join(Staff, Staff.staff_id == state.c.officer_id)
+        .where(state.c.disbursed_on > cutoff, Staff.role == "account_officer")
+        .group_by(Staff.staff_id, Staff.name)
+        .order_by(Staff.staff_id)
+    ).all()
+    return [
+        OfficerScore(
+            staff_id=staff_id,
+            name=name,
+            active_loans=count,
+            balance=yuan(balance),
+            overdue_balance=yuan(overdue),
+            npl_balance=yuan(npl),
+            overdue_max=config.officer_overdue_max,
+            npl_max=config.officer_npl_max,
+        )
+        for staff_id, name, count, balance, overdue, npl in rows
+    ]
+
+
+def collector_recoveries(conn: Connection, start: date, end: date, as_of: date, scope: Scope) -> pd.DataFrame:
+    """Repaid in the period on loans while assigned to each collector (assigned when past due)."""
+    last = min(end, as_of)
+    a = CollectorAssignment
+    rows = conn.execute(
+        select(
+            a.staff_id,
+            Staff.name,
+            Staff.role,
+            func.count(func.distinct(a.loan_id)),
+            func.coalesce(func.sum(cents(Repayment.principal_paid + Repayment.interest_paid)), 0),
+        )
+        .join(Staff, Staff.staff_id == a.staff_id)
+        .join(Loan, Loan.loan_id == a.loan_id)
+        .outerjoin(
+            Repayment,
+            and_(
+                Repayment.loan_id == a.loan_id,
+                Repayment.paid_on.between(start, last),
+                Repayment.paid_on >= a.assigned_on,
+                or_(a.ended_on.is_(None), Repayment.paid_on <= a.ended_on),
+            ),
+        )
+        .where(a.assigned_on <= last, or_(a.ended_on.is_(None), a.ended_on >= start), scope.condition())
+        .group_by(a.staff_id, Staff.name, Staff.role)
+        .order_by(a.staff_id)
+    ).all()
+    return pd.DataFrame(
+        [(s, n, r, c, yuan(v)) for s, n, r, c, v in rows],
+        columns=["staff_id", "name", "role", "loans", "recovered"],
+    )
+
+
+def handover_list(
+    conn: Connection, as_of: date, scope: Scope, config: Config, limit: int = 5000
+) -> pd.DataFrame:
+    """Active loans whose account officer left on or before as_of."""
+    state = loan_state(as_of, scope, config)
+    rows = conn.execute(
+        select(
+            state.c.loan_id,
+            state.c.officer_id,
+            Staff.name,
+            Staff.left_on,
+            state.c.branch_id,
+            state.c.op_cents,
+            state.c.dpd,
+        )
+        .join(Staff, Staff.staff_id == state.c.officer_id)
+        .where(Staff.left_on.is_not(None), Staff.left_on <= as_of)
+        .order_by(state.c.dpd.desc(), state.c.loan_id)
+        .limit(limit)
+    ).all()
+    return pd.DataFrame(
+        [(loan, o, n, left, b, yuan(op), dpd) for loan, o, n, left, b, op, dpd in rows],
+        columns=[
+            "loan_id",
+            "officer_id",
+            "officer_name",
+            "left_on",
+            "branch_id",
+            "outstanding_principal",
+            "dpd",
+        ],
+    )

@@ -1,0 +1,121 @@
+"""First checks, periodic checks, sampling, visit plan and issue feedback, worked out by hand."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Engine
+
+from dashboard.config import Config
+from dashboard.kpi.inspections import first_checks, pending_first_checks, periodic_checks, sampling
+from dashboard.kpi.issues import issue_figures
+from dashboard.kpi.scope import Scope
+from dashboard.kpi.visits import visit_plan
+from tests.kpi.book import D, inspect, issue, loan, pay, reference, visit
+
+CONFIG = Config()
+ONE = [("2026-01-01", "1000", "0")]
+
+
+def test_first_checks(engine: Engine) -> None:
+    """Due: S (self, 1 Mar + 3 = 4 Mar), E (entrusted, 1 Mar + 7 = 8 Mar), L (entrusted, 25 Mar -> 1 Apr).
+    S done on 4 Mar (on time), E done 9 Mar (late), L not done; X due 31 Mar done on 2 Apr (after D)."""
+    with engine.begin() as conn:
+        reference(conn)
+        loan(conn, "S", "1000", "2025-03-01", ONE, mode="self")
+        loan(conn, "E", "1000", "2025-03-01", ONE, mode="entrusted")
+        loan(conn, "X", "1000", "2025-03-24", ONE, mode="entrusted")
+        loan(conn, "L", "1000", "2025-03-25", ONE, mode="entrusted")
+        loan(conn, "N", "1000", "2025-02-20", ONE, mode="self")  # due 23 Feb: before the period
+        inspect(conn, "S", "first", "2025-03-04")
+        inspect(conn, "E", "first", "2025-03-09")
+        inspect(conn, "X", "first", "2025-04-02")
+        inspect(conn, "S", "periodic", "2025-03-02")  # not a first check
+        fc = first_checks(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-31"), Scope(), CONFIG)
+        assert (fc.due, fc.done, fc.on_time, fc.pending) == (3, 2, 1, 1)
+        assert fc.completion_rate == Decimal(2) / Decimal(3)
+        assert fc.on_time_rate == Decimal(1) / Decimal(3)
+        # As of 3 Mar nothing has fallen due yet: the rates are empty, not zero.
+        early = first_checks(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-03"), Scope(), CONFIG)
+        assert (early.due, early.completion_rate) == (0, None)
+        # A check done after D does not count as of D; it does later.
+        later = first_checks(conn, D("2025-03-01"), D("2025-04-30"), D("2025-04-05"), Scope(), CONFIG)
+        assert (later.due, later.done, later.on_time) == (4, 3, 1)
+        pending = pending_first_checks(
+            conn, D("2025-03-01"), D("2025-04-30"), D("2025-04-05"), Scope(), CONFIG
+        )
+        assert pending["loan_id"].tolist() == ["L"]
+        assert pending["days_late"].tolist() == [4]
+
+
+def test_periodic_checks(engine: Engine) -> None:
+    """P2 has a 6-month interval. G disbursed 31 Aug 2024: tasks 28 Feb 2025 and 31 Aug 2025.
+    H disbursed 15 Sep 2024: task 15 Mar 2025, checked late on 20 Mar. J repaid before its task."""
+    with engine.begin() as conn:
+        reference(conn)
+        loan(conn, "G", "1000", "2024-08-31", [("2026-08-31", "1000", "0")], product="P2")
+        loan(conn, "H", "1000", "2024-09-15", [("2026-09-15", "1000", "0")], product="P2")
+        loan(conn, "J", "1000", "2024-09-10", [("2026-09-10", "1000", "0")], product="P2")
+        loan(conn, "K", "1000", "2024-09-10", [("2026-09-10", "1000", "0")], product="P1")  # no interval
+        pay(conn, "J", 1, "2025-01-05", "1000")
+        inspect(conn, "G", "periodic", "2025-01-10")  # within (31 Aug 2024, 28 Feb 2025]
+        inspect(conn, "H", "periodic", "2025-03-20")
+        q1 = periodic_checks(conn, D("2025-01-01"), D("2025-03-31"), D("2025-03-31"), Scope(), CONFIG)
+        assert (q1.due, q1.on_time, q1.late, q1.missing) == (2, 1, 1, 0)
+        assert q1.on_time_rate == Decimal("0.5")
+        # As of 18 Mar, H's check has not come yet: it is missing, not late.
+        mid = periodic_checks(conn, D("2025-01-01"), D("2025-03-31"), D("2025-03-18"), Scope(), CONFIG)
+        assert (mid.due, mid.on_time, mid.late, mid.missing) == (2, 1, 0, 1)
+        q3 = periodic_checks(conn, D("2025-07-01"), D("2025-09-30"), D("2025-09-30"), Scope(), CONFIG)
+        # G's second task (31 Aug 2025) and H's (15 Sep 2025): H's 20 Mar check is in its window.
+        assert (q3.due, q3.on_time, q3.late) == (2, 1, 0)
+
+
+def test_sampling(engine: Engine) -> None:
+    """O1 disbursed 11 loans in Feb: ⌈1.1⌉ = 2 required in March, one sampled on site by the 20th."""
+    with engine.begin() as conn:
+        reference(conn)
+        for n in range(11):
+            loan(conn, f"F{n}", "1000", f"2025-02-{n + 1:02d}", ONE)
+        loan(conn, "G0", "1000", "2025-02-03", ONE, officer="O2")
+        inspect(conn, "F0", "sampling", "2025-03-05")
+        inspect(conn, "F1", "sampling", "2025-03-21")  # after the 20th
+        inspect(conn, "F2", "sampling", "2025-03-06", method="phone")  # not on site
+        inspect(conn, "G0", "sampling", "2025-03-10")
+        frame = sampling(conn, 2025, 3, D("2025-03-31"), Scope(), CONFIG)
+    rows = {r["officer_id"]: r for r in frame.to_dict("records")}
+    assert (rows["O1"]["required"], rows["O1"]["done"], rows["O1"]["rate"]) == (2, 1, Decimal("0.5"))
+    # O2: ⌈0.1⌉ = 1 required, 1 done: the rate is capped at 1.
+    assert (rows["O2"]["required"], rows["O2"]["done"], rows["O2"]["rate"]) == (1, 1, Decimal(1))
+
+
+def test_visit_plan(engine: Engine) -> None:
+    with engine.begin() as conn:
+        reference(conn)
+        loan(conn, "V1", "1000", "2024-12-01", ONE)
+        loan(conn, "V2", "1000", "2024-12-01", ONE)
+        loan(conn, "V3", "1000", "2025-02-01", ONE)  # not active through the whole quarter
+        loan(conn, "V4", "1000", "2024-12-01", ONE)
+        pay(conn, "V4", 1, "2025-02-01", "1000")  # repaid during the quarter
+        visit(conn, "V1", "2025-02-14")
+        visit(conn, "V2", "2024-12-30")  # previous quarter
+        visit(conn, "V3", "2025-02-14")
+        plan = visit_plan(conn, 2025, 1, D("2025-06-30"), Scope(), CONFIG)
+    assert (plan.planned, plan.done) == (2, 1)
+    assert plan.completion == Decimal("0.5")
+
+
+def test_issue_feedback_and_resolution(engine: Engine) -> None:
+    """7 Mar 2025 is a Friday: its deadline is Monday 10 Mar."""
+    with engine.begin() as conn:
+        reference(conn)
+        loan(conn, "I1", "1000", "2024-12-01", ONE)
+        issue(conn, "I1", "important", "2025-03-07", reported_on="2025-03-10", resolved_on="2025-03-20")
+        issue(conn, "I1", "major", "2025-03-04", reported_on="2025-03-06")  # Tue: deadline Wed 5th, late
+        issue(conn, "I1", "major", "2025-03-08", reported_on="2025-03-10")  # Sat: deadline Mon 10th
+        issue(conn, "I1", "general", "2025-03-05", resolved_on="2025-04-02")  # resolved after D
+        issue(conn, "I1", "important", "2025-04-02")  # outside the period
+        figures = issue_figures(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-31"), Scope())
+    assert (figures.raised, figures.serious, figures.reported_on_time, figures.resolved) == (4, 3, 2, 1)
+    assert figures.feedback_on_time_rate == Decimal(2) / Decimal(3)
+    assert figures.resolution_rate == Decimal("0.25")
