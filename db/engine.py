@@ -24,8 +24,7 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str | None = None, *, search_path: str | None = None) -> Engine:
-    """search_path: a PostgreSQL schema to work in (the tests give each test its own)."""
+def make_engine(url: str | None = None) -> Engine:
     url = normalise_url(url or database_url())
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
@@ -34,8 +33,7 @@ def make_engine(url: str | None = None, *, search_path: str | None = None) -> En
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    connect_args = {"options": f"-csearch_path={search_path}"} if search_path else {}
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    return create_engine(url, pool_pre_ping=True)
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -60,7 +60,9 @@ def _pg_schema_engine() -> Iterator[Engine]:
     admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine = make_engine(PG_URL, search_path=schema)
+    # The schema travels in the URL so a CLI or app started from engine.url lands in it too.
+    separator = "&" if "?" in (PG_URL or "") else "?"
+    engine = make_engine(f"{PG_URL}{separator}options=-csearch_path%3D{schema}")
     try:
         upgrade(engine)
         yield engine
@@ -69,11 +71,6 @@ def _pg_schema_engine() -> Iterator[Engine]:
         with admin.begin() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         admin.dispose()
-
-
-@pytest.fixture
-def pg_engine() -> Iterator[Engine]:
-    yield from _pg_schema_engine()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -86,3 +83,7 @@ def engine(request, tmp_path) -> Iterator[Engine]:  # type: ignore[no-untyped-de
         eng.dispose()
     else:
         yield from _pg_schema_engine()
+
+
+def url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)

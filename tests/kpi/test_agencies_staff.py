@@ -19,7 +19,7 @@ TWO = [("2025-01-10", "500", "10"), ("2025-02-10", "500", "10")]
 
 
 def test_agency_scorecard(engine: Engine) -> None:
-    """Period March 2025, as of 31 Mar. A1 holds P (placed 15 Feb, open) and Q (placed 1 Mar, recalled 20 Mar);
+    """March 2025, as of 31 Mar. A1 holds P (placed 15 Feb, open) and Q (placed 1 Mar, recalled 20 Mar);
     R was recalled before March and does not count. A2 holds nothing."""
     with engine.begin() as conn:
         reference(conn)

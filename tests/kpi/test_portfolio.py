@@ -19,7 +19,7 @@ MONTHLY = [("2025-02-10", "1000", "10"), ("2025-03-10", "1000", "10"), ("2025-04
 
 @pytest.fixture
 def book(engine: Engine) -> Engine:
-    """At 2025-03-31: A current (1,000 left), B 49 DPD (3,000), C 51 DPD overridden to loss (3,000, branch B2),
+    """At 2025-03-31: A current (1,000 left), B 49 DPD (3,000), C 51 DPD, overridden to loss (3,000, B2),
     E repaid early, F written off. D is disbursed after the as-of date."""
     with engine.begin() as conn:
         reference(conn)

@@ -1,0 +1,221 @@
+"""`postloan`: database, import, demo data and KPIs from the command line.
+
+Bad arguments get one line on stderr and exit code 2; a refused import lists every problem and exits 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import OperationalError
+
+from dashboard import jsonout
+from dashboard.config import load_config
+from dashboard.kpi.agencies import agency_scores
+from dashboard.kpi.data_dates import latest_data_date
+from dashboard.kpi.inspections import first_checks
+from dashboard.kpi.periods import parse_month
+from dashboard.kpi.portfolio import loans_at, portfolio
+from dashboard.kpi.roll import roll_rates
+from dashboard.kpi.scope import Scope, UnknownScopeError
+from dashboard.kpi.staff import officer_scores
+from db.engine import make_engine
+from db.migrate import ensure_schema, upgrade
+
+
+class UsageError(Exception):
+    """Bad arguments: reported on one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def _month(text: str) -> tuple[int, int]:
+    try:
+        return parse_month(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def _scope_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--branch", help="a branch id: the branch and every branch below it")
+    parser.add_argument("--product", help="a product id")
+    parser.add_argument("--channel", help="a channel id")
+    parser.add_argument("--officer", help="an account officer's staff id")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="postloan", description="Post-loan management dashboard tools.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    db = commands.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: bring the database to the current schema")
+
+    imp = commands.add_parser("import", help="load a core-banking extract (DOMAIN.md section 5)")
+    imp.add_argument("directory", type=Path)
+
+    seed = commands.add_parser("seed", help="write a reproducible demo portfolio")
+    seed.add_argument("--loans", type=_positive, default=20000)
+    seed.add_argument("--seed", type=int, default=1)
+    seed.add_argument("--as-of", type=_date, default=None, help="the demo's today (default: today)")
+    seed.add_argument("--out", type=Path, help="write the CSV extract to this directory instead")
+    seed.add_argument("--replace", action="store_true", help="delete the data already in the database first")
+
+    kpi = commands.add_parser("kpi", help="KPIs as JSON on stdout")
+    figures = kpi.add_subparsers(dest="figure", required=True, parser_class=_Parser)
+    for name in ("portfolio", "loans"):
+        sub = figures.add_parser(name)
+        sub.add_argument("--as-of", type=_date)
+        _scope_options(sub)
+    roll = figures.add_parser("roll")
+    roll.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+    _scope_options(roll)
+    for name in ("first-checks", "agencies"):
+        sub = figures.add_parser(name)
+        sub.add_argument("--from", dest="start", type=_date, required=True)
+        sub.add_argument("--to", dest="end", type=_date, required=True)
+        sub.add_argument("--as-of", type=_date)
+        _scope_options(sub)
+    staff = figures.add_parser("staff")
+    staff.add_argument("--as-of", type=_date)
+    staff.add_argument(
+        "--cutoff", type=_date, help="count loans disbursed after this date (default 2017-12-31)"
+    )
+    _scope_options(staff)
+    return parser
+
+
+def _scope(args: argparse.Namespace, conn: Connection) -> Scope:
+    scope = Scope(
+        branch_id=args.branch, product_id=args.product, channel_id=args.channel, officer_id=args.officer
+    )
+    try:
+        scope.check(conn)
+    except UnknownScopeError as exc:
+        raise UsageError(str(exc)) from None
+    return scope
+
+
+def _as_of(args: argparse.Namespace, conn: Connection) -> date:
+    if args.as_of:
+        return args.as_of
+    latest = latest_data_date(conn)
+    if latest is None:
+        raise UsageError("the database holds no data: give --as-of")
+    return latest
+
+
+def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
+    config = load_config(engine)
+    with engine.connect() as conn:
+        scope = _scope(args, conn)
+        if args.figure == "roll":
+            return jsonout.roll_json(roll_rates(conn, *args.month, scope, config))
+        as_of = _as_of(args, conn)
+        if args.figure == "portfolio":
+            return jsonout.portfolio_json(portfolio(conn, as_of, scope, config))
+        if args.figure == "loans":
+            return loans_at(conn, as_of, scope, config).to_dict("records")
+        if args.figure in ("first-checks", "agencies") and args.start > args.end:
+            raise UsageError(f"--from {args.start} is after --to {args.end}")
+        if args.figure == "first-checks":
+            return jsonout.first_checks_json(first_checks(conn, args.start, args.end, as_of, scope, config))
+        if args.figure == "agencies":
+            return jsonout.agencies_json(agency_scores(conn, args.start, args.end, as_of, scope))
+        return jsonout.staff_json(officer_scores(conn, as_of, scope, config, args.cutoff))
+
+
+def _import(args: argparse.Namespace, engine: Engine) -> int:
+    from dashboard.importer import ExtractInvalid, import_directory
+
+    if not args.directory.is_dir():
+        raise UsageError(f"{args.directory} is not a directory")
+    try:
+        summary = import_directory(engine, args.directory)
+    except ExtractInvalid as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s); nothing was imported.", file=sys.stderr)
+        return 1
+    for table, count in summary.rows.items():
+        print(f"{table}: {count} row(s)")
+    return 0
+
+
+def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
+    from db.reset import database_has_data, delete_all_data
+    from seed import generate, write_extract, write_to_database
+
+    as_of = args.as_of or date.today()
+    tables = generate(n_loans=args.loans, seed=args.seed, as_of=as_of)
+    if args.out:
+        write_extract(tables, args.out)
+        print(f"wrote the extract of {args.loans} loans as of {as_of} to {args.out}")
+        return 0
+    assert engine is not None
+    if database_has_data(engine):
+        if not args.replace:
+            raise UsageError("the database already holds data: add --replace to delete it and seed anew")
+        delete_all_data(engine)
+    counts = write_to_database(engine, tables)
+    print(f"seeded {counts.get('loans', 0)} loans as of {as_of} (seed {args.seed})")
+    return 0
+
+
+def run(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "seed" and args.out:
+        return _seed(args, None)
+    engine = make_engine()
+    try:
+        if args.command == "db":
+            upgrade(engine)
+            print("database is at the current schema")
+            return 0
+        ensure_schema(engine)
+        handlers: dict[str, Callable[[argparse.Namespace, Engine], int]] = {
+            "import": _import,
+            "seed": _seed,
+        }
+        if args.command in handlers:
+            return handlers[args.command](args, engine)
+        print(jsonout.dumps(_kpi(args, engine)))
+        return 0
+    finally:
+        engine.dispose()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(sys.argv[1:] if argv is None else argv)
+    except UsageError as exc:
+        print(f"postloan: error: {exc}", file=sys.stderr)
+        return 2
+    except OperationalError as exc:
+        print(f"postloan: error: cannot use the database: {exc.orig}".splitlines()[0], file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

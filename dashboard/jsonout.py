@@ -1,0 +1,97 @@
+"""The JSON shapes of `postloan kpi …`: one place that turns KPI results into plain data."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from dashboard.kpi.agencies import AgencyScore
+from dashboard.kpi.inspections import FirstChecks
+from dashboard.kpi.portfolio import Portfolio
+from dashboard.kpi.roll import RollRow
+from dashboard.kpi.staff import OfficerScore
+
+
+def _plain(value: Any) -> Any:
+    # Amounts have two decimals and ratios are unrounded; float's shortest repr keeps both readable.
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, default=_plain, ensure_ascii=False, indent=2)
+
+
+def portfolio_json(p: Portfolio) -> dict[str, Any]:
+    return {
+        "as_of": p.as_of,
+        "active_loans": p.active_loans,
+        "balance": p.balance,
+        "overdue_ratio": p.overdue_ratio,
+        "npl_ratio": p.npl_ratio,
+        "par30": p.par30,
+        "par90": p.par90,
+        "balance_by_bucket": p.balance_by_bucket,
+        "balance_by_class": p.balance_by_class,
+        "count_by_bucket": p.count_by_bucket,
+        "count_by_class": p.count_by_class,
+    }
+
+
+def roll_json(rows: dict[str, RollRow]) -> dict[str, Any]:
+    return {
+        bucket: {
+            "base_count": r.base_count,
+            "base_balance": r.base_balance,
+            "roll_rate": r.roll_rate,
+            "cure_rate": r.cure_rate,
+        }
+        for bucket, r in rows.items()
+    }
+
+
+def first_checks_json(fc: FirstChecks) -> dict[str, Any]:
+    return {
+        "due": fc.due,
+        "done": fc.done,
+        "on_time": fc.on_time,
+        "pending": fc.pending,
+        "completion_rate": fc.completion_rate,
+        "on_time_rate": fc.on_time_rate,
+    }
+
+
+def agencies_json(scores: list[AgencyScore]) -> list[dict[str, Any]]:
+    return [
+        {
+            "agency_id": s.agency_id,
+            "cases": s.cases,
+            "placed_amount": s.placed_amount,
+            "recovered": s.recovered,
+            "recovery_rate": s.recovery_rate,
+            "coverage": s.coverage,
+            "field_visit_rate": s.field_visit_rate,
+            "calls_per_case": s.calls_per_case,
+            "ptp_kept_rate": s.ptp_kept_rate,
+            "commission": s.commission,
+        }
+        for s in scores
+    ]
+
+
+def staff_json(scores: list[OfficerScore]) -> list[dict[str, Any]]:
+    return [
+        {
+            "staff_id": s.staff_id,
+            "balance": s.balance,
+            "overdue_ratio": s.overdue_ratio,
+            "npl_ratio": s.npl_ratio,
+            "meets_targets": s.meets_targets,
+        }
+        for s in scores
+    ]

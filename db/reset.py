@@ -1,0 +1,21 @@
+"""Emptying the data tables, for re-seeding a demo database."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, delete, exists, select
+
+from db.models import Base, Loan
+
+
+def database_has_data(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return bool(conn.execute(select(exists().where(Loan.loan_id.is_not(None)))).scalar())
+
+
+def delete_all_data(engine: Engine) -> None:
+    """Every table but the schema version, children before parents, in one transaction."""
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name == "branches":
+                conn.execute(table.update().values(parent_id=None))
+            conn.execute(delete(table))

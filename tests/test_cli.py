@@ -1,0 +1,186 @@
+"""`postloan` on the command line: the JSON equals the KPI engine's figures; bad arguments exit 2."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine
+
+from dashboard.cli import main
+from dashboard.config import Config
+from dashboard.kpi.portfolio import portfolio
+from dashboard.kpi.scope import Scope
+from tests.conftest import url_of
+from tests.kpi.book import D, act, inspect, loan, pay, place, reference
+
+MONTHLY = [("2025-02-10", "1000", "10"), ("2025-03-10", "1000", "10"), ("2025-04-10", "1000", "10")]
+
+
+@pytest.fixture
+def cli_db(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    with engine.begin() as conn:
+        reference(conn)
+        loan(conn, "A", "3000", "2025-01-10", MONTHLY, mode="self")
+        pay(conn, "A", 1, "2025-02-10", "1000", "10")
+        loan(conn, "B", "3000", "2025-01-10", MONTHLY, branch="B2", officer="O2")
+        inspect(conn, "A", "first", "2025-01-12")
+        place(conn, "B", "A1", "2025-03-15", "1010")
+        pay(conn, "B", 1, "2025-03-20", "1000", "10")
+        act(conn, "B", "2025-03-16T09:30:00", "field_visit", agency="A1")
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
+    return engine
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, object, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, (json.loads(out) if code == 0 and out.strip().startswith(("{", "[")) else out), err
+
+
+def test_portfolio_json_equals_the_engine(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, _ = _run(capsys, "kpi", "portfolio", "--as-of", "2025-03-31")
+    with cli_db.connect() as conn:
+        expected = portfolio(conn, D("2025-03-31"), Scope(), Config())
+    assert code == 0
+    assert set(data) == {
+        "as_of",
+        "active_loans",
+        "balance",
+        "overdue_ratio",
+        "npl_ratio",
+        "par30",
+        "par90",
+        "balance_by_bucket",
+        "balance_by_class",
+        "count_by_bucket",
+        "count_by_class",
+    }
+    assert data["as_of"] == "2025-03-31"
+    assert data["active_loans"] == expected.active_loans == 2
+    assert Decimal(str(data["balance"])) == expected.balance == Decimal("4000.00")
+    assert data["overdue_ratio"] == float(expected.overdue_ratio)
+    assert data["balance_by_bucket"]["M1"] == 4000.0
+    assert data["count_by_class"]["special_mention"] == 2
+    assert data["par90"] == 0.0
+
+
+def test_portfolio_scope_options(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    _, branch, _ = _run(capsys, "kpi", "portfolio", "--as-of", "2025-03-31", "--branch", "B1")
+    _, officer, _ = _run(capsys, "kpi", "portfolio", "--as-of", "2025-03-31", "--officer", "O2")
+    assert branch["balance"] == 2000.0
+    assert officer["balance"] == 2000.0
+
+
+def test_loans_list(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, _ = _run(capsys, "kpi", "loans", "--as-of", "2025-03-31")
+    assert code == 0
+    assert data == [
+        {
+            "loan_id": "A",
+            "dpd": 21,
+            "bucket": "M1",
+            "classification": "special_mention",
+            "outstanding_principal": 2000.0,
+            "overdue_amount": 1010.0,
+        },
+        {
+            "loan_id": "B",
+            "dpd": 21,
+            "bucket": "M1",
+            "classification": "special_mention",
+            "outstanding_principal": 2000.0,
+            "overdue_amount": 1010.0,
+        },
+    ]
+
+
+def test_roll(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, _ = _run(capsys, "kpi", "roll", "--month", "2025-03")
+    assert code == 0
+    assert list(data) == ["M0", "M1", "M2", "M3", "M3+"]
+    # At 28 Feb, A is current (2,000) and B is 18 DPD (3,000); at 31 Mar both are M1.
+    assert data["M0"] == {"base_count": 1, "base_balance": 2000.0, "roll_rate": 1.0, "cure_rate": 0.0}
+    assert data["M1"] == {"base_count": 1, "base_balance": 3000.0, "roll_rate": 0.0, "cure_rate": 0.0}
+    assert data["M3+"]["roll_rate"] is None
+
+
+def test_first_checks(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, _ = _run(
+        capsys, "kpi", "first-checks", "--from", "2025-01-01", "--to", "2025-01-31", "--as-of", "2025-03-31"
+    )
+    assert code == 0
+    assert data == {
+        "due": 2,
+        "done": 1,
+        "on_time": 1,
+        "pending": 1,
+        "completion_rate": 0.5,
+        "on_time_rate": 0.5,
+    }
+
+
+def test_agencies(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, _ = _run(
+        capsys, "kpi", "agencies", "--from", "2025-03-01", "--to", "2025-03-31", "--as-of", "2025-03-31"
+    )
+    assert code == 0
+    a1 = next(row for row in data if row["agency_id"] == "A1")
+    assert a1 == {
+        "agency_id": "A1",
+        "cases": 1,
+        "placed_amount": 1010.0,
+        "recovered": 1010.0,
+        "recovery_rate": 1.0,
+        "coverage": 1.0,
+        "field_visit_rate": 1.0,
+        "calls_per_case": 0.0,
+        "ptp_kept_rate": None,
+        "commission": 101.0,
+    }
+
+
+def test_staff(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    code, data, _ = _run(capsys, "kpi", "staff", "--as-of", "2025-03-31")
+    assert code == 0
+    assert [row["staff_id"] for row in data] == ["O1", "O2"]
+    assert data[0] == {
+        "staff_id": "O1",
+        "balance": 2000.0,
+        "overdue_ratio": 1.0,
+        "npl_ratio": 0.0,
+        "meets_targets": False,
+    }
+    _, none, _ = _run(capsys, "kpi", "staff", "--as-of", "2025-03-31", "--cutoff", "2025-06-30")
+    assert none == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["kpi", "portfolio", "--as-of", "2025-02-30"], "'2025-02-30' is not a date (expected YYYY-MM-DD)"),
+        (["kpi", "portfolio", "--as-of", "2025-03-31", "--branch", "B9"], "unknown branch 'B9'"),
+        (["kpi", "portfolio", "--as-of", "2025-03-31", "--product", "P9"], "unknown product 'P9'"),
+        (["kpi", "roll", "--month", "March"], "'March' is not a month (expected YYYY-MM)"),
+        (["kpi", "agencies", "--from", "2025-03-31", "--to", "2025-03-01"], "is after --to"),
+        (["kpi", "nonsense"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(
+    cli_db: Engine, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = _run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert message in err
+
+
+def test_db_upgrade_on_an_empty_database(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert main(["db", "upgrade"]) == 0
+    assert "current schema" in capsys.readouterr().out
+    # Any other command upgrades an empty database by itself.
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
+    assert main(["kpi", "portfolio", "--as-of", "2025-01-01"]) == 0
