@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--as-of", type=_date, default=None, help="the demo's today (default: today)")
     seed.add_argument("--out", type=Path, help="write the CSV extract to this directory instead")
     seed.add_argument("--replace", action="store_true", help="delete the data already in the database first")
+    seed.add_argument(
+        "--if-empty", action="store_true", help="do nothing when the database already holds data"
+    )
 
     kpi = commands.add_parser("kpi", help="KPIs as JSON on stdout")
     figures = kpi.add_subparsers(dest="figure", required=True, parser_class=_Parser)
@@ -168,6 +171,9 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     from seed import generate, write_extract, write_to_database
 
     as_of = args.as_of or date.today()
+    if engine is not None and args.if_empty and database_has_data(engine):
+        print("the database already holds data; not seeding")
+        return 0
     tables = generate(n_loans=args.loans, seed=args.seed, as_of=as_of)
     if args.out:
         write_extract(tables, args.out)

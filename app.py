@@ -1,0 +1,8 @@
+"""Streamlit entry point: `streamlit run app.py`. Builds the navigation; pages live in pages/."""
+
+import streamlit as st
+
+st.set_page_config(page_title="postloan 貸後管理", page_icon="🏦", layout="wide")
+
+navigation = st.navigation([st.Page("pages/home.py", title="Overview 概覽", icon="🏠", default=True)])
+navigation.run()
