@@ -179,7 +179,7 @@ def test_broken_extract_is_refused_whole(
     broken["loans.csv"] = EXTRACT["loans.csv"].replace("2025-01-20", "2025-01-32").replace(",self,", ",cash,")
     broken["repayments.csv"] = EXTRACT["repayments.csv"] + "R9,L9,1,2025-03-01,10,0\n"
     before = _counts(engine)
-    code, out, err = _cli(capsys, "import", str(_write(tmp_path / "broken", broken)))
+    code, _, err = _cli(capsys, "import", str(_write(tmp_path / "broken", broken)))
     assert code == 1
     lines = err.strip().splitlines()
     assert any(line.startswith("loans.csv:3: disbursed_on: ") for line in lines)

@@ -34,7 +34,7 @@ LOAD_ORDER = (
     "issues",
     "classification_overrides",
 )
-REQUIRED_TABLES = ("loans", "schedule")
+REQUIRED_FILES = ("loans.csv", "schedule.csv")
 
 ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("staff", "role"): e.STAFF_ROLES,

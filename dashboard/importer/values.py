@@ -100,8 +100,9 @@ def decimal(precision: int, scale: int) -> Parser:
     def parse(value: str) -> Decimal:
         if not pattern.fullmatch(value):
             raise BadValue(f"{quoted(value)} is not {expected}")
-        if len(value.lstrip("-").split(".")[0].lstrip("0")) > whole_digits:
+        number = Decimal(value)
+        if number and number.adjusted() >= whole_digits:
             raise BadValue(f"{quoted(value)} is too large (at most {whole_digits} digits before the point)")
-        return Decimal(value).quantize(unit)
+        return number.quantize(unit)
 
     return parse
