@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, delete, exists, select
 
-from db.models import Base, Loan
+from db.data_version import bump_data_version
+from db.models import Base, DataVersion, Loan
 
 
 def database_has_data(engine: Engine) -> bool:
@@ -13,9 +14,12 @@ def database_has_data(engine: Engine) -> bool:
 
 
 def delete_all_data(engine: Engine) -> None:
-    """Every table but the schema version, children before parents, in one transaction."""
+    """Every data table, children before parents, in one transaction."""
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
+            if table is DataVersion.__table__:
+                continue
             if table.name == "branches":
                 conn.execute(table.update().values(parent_id=None))
             conn.execute(delete(table))
+        bump_data_version(conn)

@@ -3,9 +3,12 @@
 from datetime import date
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import Engine, Numeric, column, func, inspect, select, table, text
 from sqlalchemy.exc import IntegrityError
 
+from db.data_version import bump_data_version, data_version
 from db.migrate import current_revision, ensure_schema, head_revision
 from db.models import Base
 from db.sqlfuncs import cents
@@ -61,3 +64,17 @@ def test_cents_sums_exactly(engine: Engine) -> None:
         conn.execute(text("INSERT INTO amounts VALUES (0.2)"))
         total = conn.execute(select(func.sum(cents(column("x")))).select_from(table("amounts"))).scalar()
     assert total == 30
+
+
+def test_data_version_goes_up_with_each_bump(engine: Engine) -> None:
+    with engine.begin() as conn:
+        start = data_version(conn)
+        bump_data_version(conn)
+        bump_data_version(conn)
+    with engine.connect() as conn:
+        assert data_version(conn) == start + 2
+
+
+def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []

@@ -1,6 +1,6 @@
 """All models, imported here so that Base.metadata knows every table."""
 
-from db.models.app import AuditEntry, Setting, User
+from db.models.app import AuditEntry, DataVersion, Setting, User
 from db.models.base import Base
 from db.models.loans import ClassificationOverride, Loan, Repayment, ScheduleItem
 from db.models.reference import Agency, Branch, Channel, Customer, Product, Staff
@@ -23,6 +23,7 @@ __all__ = [
     "CollectionAction",
     "CollectorAssignment",
     "Customer",
+    "DataVersion",
     "Inspection",
     "Issue",
     "Loan",
