@@ -25,6 +25,7 @@ from dashboard.kpi.portfolio import loans_at, portfolio
 from dashboard.kpi.roll import roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
 from dashboard.kpi.staff import officer_scores
+from db.data_version import bump_data_version
 from db.engine import make_engine
 from db.migrate import ensure_schema, upgrade
 
@@ -78,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="write a reproducible demo portfolio")
     seed.add_argument("--loans", type=_positive, default=20000)
     seed.add_argument("--seed", type=int, default=1)
-    seed.add_argument("--as-of", type=_date, default=None, help="the demo's today (default: today)")
+    seed.add_argument("--as-of", type=_date, help="the demo's today (default 2026-10-31, so a seed is reproducible)")
     seed.add_argument("--out", type=Path, help="write the CSV extract to this directory instead")
     seed.add_argument("--replace", action="store_true", help="delete the data already in the database first")
     seed.add_argument(
@@ -168,9 +169,9 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
 
 def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     from db.reset import database_has_data, delete_all_data
-    from seed import generate, write_extract, write_to_database
+    from seed import DEFAULT_AS_OF, generate, write_extract, write_to_database
 
-    as_of = args.as_of or date.today()
+    as_of = args.as_of or DEFAULT_AS_OF
     if engine is not None and args.if_empty and database_has_data(engine):
         print("the database already holds data; not seeding")
         return 0
@@ -185,6 +186,8 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
             raise UsageError("the database already holds data: add --replace to delete it and seed anew")
         delete_all_data(engine)
     counts = write_to_database(engine, tables)
+    with engine.begin() as conn:
+        bump_data_version(conn)
     print(f"seeded {counts.get('loans', 0)} loans as of {as_of} (seed {args.seed})")
     return 0
 

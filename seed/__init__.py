@@ -1,0 +1,15 @@
+"""A realistic, reproducible demo portfolio: generate it, load it into the database, or write the extract."""
+
+from seed.portfolio import DEFAULT_AS_OF, generate, iter_chunks
+from seed.sink import TABLES
+from seed.write import EXTRACT_COLUMNS, write_extract, write_to_database
+
+__all__ = [
+    "DEFAULT_AS_OF",
+    "EXTRACT_COLUMNS",
+    "TABLES",
+    "generate",
+    "iter_chunks",
+    "write_extract",
+    "write_to_database",
+]

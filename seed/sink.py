@@ -1,0 +1,64 @@
+"""Where generated rows go: the tables in load order, with ids numbered across chunks."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+# Parents before children, so the order is also the order to load them in.
+TABLES = (
+    "branches",
+    "staff",
+    "products",
+    "channels",
+    "customers",
+    "agencies",
+    "loans",
+    "schedule",
+    "repayments",
+    "placements",
+    "collection_actions",
+    "inspections",
+    "visits",
+    "issues",
+    "classification_overrides",
+    "collector_assignments",
+)
+
+_ID_FORMATS = {
+    "customers": "C{:08d}",
+    "loans": "L{:08d}",
+    "repayments": "R{:09d}",
+    "placements": "PL{:07d}",
+    "collection_actions": "A{:09d}",
+    "inspections": "IN{:08d}",
+    "visits": "V{:08d}",
+    "issues": "IS{:07d}",
+}
+
+Tables = dict[str, list[dict]]
+
+
+def empty_tables() -> Tables:
+    return {name: [] for name in TABLES}
+
+
+def yuan(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.tables = empty_tables()
+        self._last_id = dict.fromkeys(_ID_FORMATS, 0)
+
+    def new_id(self, table: str) -> str:
+        self._last_id[table] += 1
+        return _ID_FORMATS[table].format(self._last_id[table])
+
+    def add(self, table: str, row: dict) -> None:
+        self.tables[table].append(row)
+
+    def take(self) -> Tables:
+        """The rows gathered since the last take; the id numbering carries on."""
+        tables, self.tables = self.tables, empty_tables()
+        return tables
