@@ -79,7 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed", help="write a reproducible demo portfolio")
     seed.add_argument("--loans", type=_positive, default=20000)
     seed.add_argument("--seed", type=int, default=1)
-    seed.add_argument("--as-of", type=_date, help="the demo's today (default 2026-10-31, so a seed is reproducible)")
+    seed.add_argument(
+        "--as-of", type=_date, help="the demo's today (default 2026-10-31, so a seed is reproducible)"
+    )
     seed.add_argument("--out", type=Path, help="write the CSV extract to this directory instead")
     seed.add_argument("--replace", action="store_true", help="delete the data already in the database first")
     seed.add_argument(
