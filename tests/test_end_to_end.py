@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from dashboard.cli import main
+from db.data_version import data_version
 from db.models import Base
 from tests.conftest import url_of
 
@@ -187,3 +188,16 @@ def test_broken_extract_is_refused_whole(
     assert any(line.startswith("repayments.csv:6: loan_id: ") for line in lines)
     assert "nothing was imported" in lines[-1]
     assert _counts(engine) == before
+
+
+def test_import_bumps_the_data_version_and_a_refused_one_does_not(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
+    with engine.connect() as conn:
+        start = data_version(conn)
+    assert _cli(capsys, "import", str(_write(tmp_path / "good", EXTRACT)))[0] == 0
+    broken = {**EXTRACT, "loans.csv": EXTRACT["loans.csv"].replace("12000.00", "twelve")}
+    assert _cli(capsys, "import", str(_write(tmp_path / "bad", broken)))[0] == 1
+    with engine.connect() as conn:
+        assert data_version(conn) == start + 1

@@ -7,9 +7,10 @@ database would refuse; only the enumerations and the row rules (rules.py) are na
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Table
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, Numeric, String, Table
 
 from dashboard.importer import values
 from dashboard.importer.rules import RULES, Rule
@@ -80,12 +81,12 @@ class FileSpec:
     def file_name(self) -> str:
         return f"{self.table}.csv"
 
-    @property
+    @cached_property
     def names(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns)
 
 
-def _parser(table: str, column: Any) -> values.Parser:
+def _parser(table: str, column: Column[Any]) -> values.Parser:
     enumeration = ENUMERATIONS.get((table, column.name))
     if enumeration:
         return values.one_of(enumeration)
@@ -113,7 +114,7 @@ def _file_spec(table: Table) -> FileSpec:
         columns.append(ColumnSpec(column.name, _parser(table.name, column), required, default))
     position = {name: i for i, name in enumerate(table.columns.keys())}
     # Single-column references first, so a repayment with an unknown loan is not also reported as
-    # pointing at an unknown instalment; then in column order, the order problems are reported in.
+    # pointing at an unknown instalment; then by column, as the constraints come as an unordered set.
     foreign_keys = sorted(
         table.foreign_key_constraints,
         key=lambda fk: (len(fk.columns), [position[c.name] for c in fk.columns]),

@@ -13,9 +13,10 @@ from typing import Any
 
 Parser = Callable[[str], Any]
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?")
-_INTEGER = re.compile(r"-?\d+")
+# ASCII digits only: \d would also take full-width and other scripts' digits, which int() accepts.
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?", re.ASCII)
+_INTEGER = re.compile(r"-?\d+", re.ASCII)
 # PostgreSQL INTEGER is 32-bit; SQLite would take more, so check here to refuse the same on both.
 _INT_MAX = 2**31 - 1
 
@@ -89,9 +90,8 @@ def parse_boolean(value: str) -> bool:
 
 def decimal(precision: int, scale: int) -> Parser:
     """A NUMERIC(precision, scale) value, kept exact as Decimal and never through float."""
-    pattern = re.compile(rf"-?\d+(\.\d{{1,{scale}}})?")
+    pattern = re.compile(rf"-?\d+(\.\d{{1,{scale}}})?", re.ASCII)
     whole_digits = precision - scale
-    unit = Decimal(1).scaleb(-scale)
     if scale == 2:
         expected = "an amount (expected a number with at most 2 decimals, like 1234.56)"
     else:
@@ -103,6 +103,6 @@ def decimal(precision: int, scale: int) -> Parser:
         number = Decimal(value)
         if number and number.adjusted() >= whole_digits:
             raise BadValue(f"{quoted(value)} is too large (at most {whole_digits} digits before the point)")
-        return number.quantize(unit)
+        return number
 
     return parse

@@ -1,0 +1,45 @@
+"""Importing a whole core-banking extract (DOMAIN section 5), or a few of its files, in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from dashboard.importer.load import ImportSummary, load_tables
+from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
+from dashboard.importer.read import Source
+from dashboard.importer.spec import REQUIRED_FILES
+from dashboard.importer.validate import validate_tables
+from db.data_version import bump_data_version
+
+
+def import_files(
+    engine: Engine, files: Mapping[str, Source], *, required: Iterable[str] = ()
+) -> ImportSummary:
+    """Check every file, then write them all or nothing; ExtractInvalid carries every problem found.
+
+    The checks and the writes share one transaction; should a referenced row be deleted by someone else in
+    between, the database refuses the write and still nothing is written.
+    """
+    with engine.begin() as conn:
+        checked = validate_tables(conn, files, required=required)
+        if checked.problems:
+            raise ExtractInvalid(checked.problems)
+        summary = load_tables(conn, checked.rows)
+        bump_data_version(conn)
+        return summary
+
+
+def import_directory(engine: Engine, directory: Path) -> ImportSummary:
+    """Import every .csv file of the directory; a .csv with an unknown name is a problem, so that nothing is
+    silently left out. Other files and hidden ones (editors' and macOS's ._ companions) are ignored."""
+    if not directory.is_dir():
+        raise ExtractInvalid([Problem(str(directory), 1, FILE_LEVEL, "not a directory")])
+    files = {
+        path.name: path
+        for path in sorted(directory.iterdir())
+        if path.is_file() and path.suffix.lower() == ".csv" and not path.name.startswith(".")
+    }
+    return import_files(engine, files, required=REQUIRED_FILES)

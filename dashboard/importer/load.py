@@ -1,0 +1,80 @@
+"""Writing checked rows: bulk upserts by key, parents before children, in the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, Insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
+
+from dashboard.importer.parse import Row
+from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
+from dashboard.importer.spec import LOAD_ORDER, SPECS, FileSpec
+from db.models import Base
+
+BATCH_ROWS = 5000
+
+_INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
+
+
+@dataclass
+class ImportSummary:
+    rows: dict[str, int] = field(default_factory=dict)  # table name -> rows written (new or replaced)
+
+
+def load_tables(connection: Connection, rows: Mapping[str, Sequence[Row]]) -> ImportSummary:
+    """Upsert rows from validate_tables: a row whose key exists replaces the stored one.
+
+    Run it inside the transaction that should hold the whole import. If the database refuses a row,
+    this raises ExtractInvalid, and the caller's transaction must roll back (`engine.begin()` does).
+    """
+    summary = ImportSummary()
+    for table in LOAD_ORDER:
+        if table not in rows:
+            continue
+        spec = SPECS[table]
+        statement = _upsert(connection, spec)
+        ordered = _parents_first(spec, rows[table]) if table == "branches" else rows[table]
+        names = spec.names
+        for start in range(0, len(ordered), BATCH_ROWS):
+            batch = [dict(zip(names, row, strict=True)) for row in ordered[start : start + BATCH_ROWS]]
+            try:
+                connection.execute(statement, batch)
+            except DBAPIError as exc:
+                message = f"the database refused the rows: {_first_line(exc)}; nothing was written"
+                raise ExtractInvalid([Problem(spec.file_name, 1, FILE_LEVEL, message)]) from exc
+        summary.rows[table] = len(ordered)
+    return summary
+
+
+def _upsert(connection: Connection, spec: FileSpec) -> Insert:
+    make_insert = _INSERTS.get(connection.dialect.name)
+    if make_insert is None:
+        raise NotImplementedError(f"no bulk upsert for the {connection.dialect.name} dialect")
+    statement = make_insert(Base.metadata.tables[spec.table])
+    replaced = {name: statement.excluded[name] for name in spec.names if name not in spec.key}
+    return statement.on_conflict_do_update(index_elements=list(spec.key), set_=replaced)
+
+
+def _first_line(exc: DBAPIError) -> str:
+    """The driver's own message without SQLAlchemy's statement and parameters, which may be huge."""
+    text = str(exc.orig).strip() or type(exc.orig).__name__
+    return text.splitlines()[0]
+
+
+def _parents_first(spec: FileSpec, rows: Sequence[Row]) -> list[Row]:
+    """Branches ordered so a parent given in the same file is written before its children, because the
+    foreign key is checked row by row. validate_tables has refused loops, so every walk ends."""
+    at_id, at_parent = spec.names.index("branch_id"), spec.names.index("parent_id")
+    parent = {row[at_id]: row[at_parent] for row in rows}
+
+    def depth(branch: str) -> int:
+        steps = 0
+        while parent.get(branch) in parent:
+            branch = parent[branch]
+            steps += 1
+        return steps
+
+    return sorted(rows, key=lambda row: depth(row[at_id]))
