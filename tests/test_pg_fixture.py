@@ -1,0 +1,37 @@
+"""Without a reachable PostgreSQL the PostgreSQL tests skip with the reason; under CI=true they fail."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).parents[1]
+ONE_PG_TEST = "tests/test_schema.py::test_ensure_schema_is_idempotent[postgresql]"
+
+
+def _run(ci: bool) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["POSTLOAN_TEST_PG_URL"] = "postgresql://nobody@127.0.0.1:9/none?connect_timeout=2"
+    if ci:
+        env["CI"] = "true"
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", ONE_PG_TEST],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(("ci", "exit_code", "outcome"), [(False, 0, "1 skipped"), (True, 1, "1 error")])
+def test_unreachable_postgres(ci: bool, exit_code: int, outcome: str) -> None:
+    result = _run(ci)
+    assert result.returncode == exit_code, result.stdout
+    assert outcome in result.stdout
+    assert "not reachable" in result.stdout
