@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="postloan 貸後管理", page_icon="🏦", layout="wide")
+st.set_page_config(page_title="postloan 贷后管理", page_icon="🏦", layout="wide")
 
-navigation = st.navigation([st.Page("pages/home.py", title="Overview 概覽", icon="🏠", default=True)])
+navigation = st.navigation([st.Page("pages/home.py", title="Overview 概览", icon="🏠", default=True)])
 navigation.run()

@@ -7,8 +7,8 @@ from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.web import config, default_as_of, engine, money, percent
 
-st.title("Portfolio overview 資產質量概覽")
-as_of = st.date_input("As of 統計日", value=default_as_of(), key="as_of")
+st.title("Portfolio overview 资产质量概览")
+as_of = st.date_input("As of 统计日", value=default_as_of(), key="as_of")
 
 with engine().connect() as conn:
     figures = portfolio(conn, as_of, Scope(), config())
@@ -19,9 +19,9 @@ if figures.active_loans == 0:
     )
     st.stop()
 
-tiles = st.columns(6)
-tiles[0].metric("Active loans 在貸筆數", f"{figures.active_loans:,}")
-tiles[1].metric("Balance 貸款余額", money(figures.balance))
+tiles = st.columns(3) + st.columns(3)
+tiles[0].metric("Active loans 在贷笔数", f"{figures.active_loans:,}")
+tiles[1].metric("Balance 贷款余额", money(figures.balance))
 tiles[2].metric(
     "Overdue ratio 逾期率",
     percent(figures.overdue_ratio),
@@ -36,7 +36,7 @@ tiles[4].metric("PAR30", percent(figures.par30), help="Outstanding principal wit
 tiles[5].metric("PAR90", percent(figures.par90), help="Outstanding principal with DPD > 90 / balance.")
 
 left, right = st.columns(2)
-left.subheader("By bucket 逾期階段")
+left.subheader("By bucket 逾期阶段")
 left.dataframe(
     pd.DataFrame(
         {
@@ -46,9 +46,9 @@ left.dataframe(
         }
     ),
     hide_index=True,
-    column_config={"balance": st.column_config.NumberColumn("balance (¥)", format="%.2f")},
+    column_config={"balance": st.column_config.NumberColumn("balance (¥)", format="accounting")},
 )
-right.subheader("By class 五級分類")
+right.subheader("By class 五级分类")
 right.dataframe(
     pd.DataFrame(
         {
@@ -58,5 +58,5 @@ right.dataframe(
         }
     ),
     hide_index=True,
-    column_config={"balance": st.column_config.NumberColumn("balance (¥)", format="%.2f")},
+    column_config={"balance": st.column_config.NumberColumn("balance (¥)", format="accounting")},
 )

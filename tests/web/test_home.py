@@ -43,14 +43,14 @@ def test_home_shows_the_engine_figures(app_db: Engine) -> None:
     with app_db.connect() as conn:
         expected = portfolio(conn, D("2025-02-10"), Scope(), Config())
     shown = _metrics(at)
-    assert shown["Balance 貸款余額"] == money(expected.balance) == "¥7,000.00"
+    assert shown["Balance 贷款余额"] == money(expected.balance) == "¥7,000.00"
     assert shown["Overdue ratio 逾期率"] == percent(expected.overdue_ratio)
 
 
 def test_changing_the_date_changes_the_figures(app_db: Engine) -> None:
     at = AppTest.from_file(APP, default_timeout=30).run()
     at.date_input(key="as_of").set_value(D("2025-02-09")).run()
-    assert _metrics(at)["Balance 貸款余額"] == "¥8,000.00"
+    assert _metrics(at)["Balance 贷款余额"] == "¥8,000.00"
     assert _metrics(at)["Overdue ratio 逾期率"] == "0.00%"
 
 
