@@ -19,7 +19,7 @@ seed: install
 	$(BIN)/postloan seed --if-empty
 
 run: seed
-	$(BIN)/streamlit run app.py --server.port 8501 --server.headless true
+	$(BIN)/streamlit run dashboard/app.py --server.port 8501 --server.headless true
 
 lint: install
 	$(BIN)/ruff check .

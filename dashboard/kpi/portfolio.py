@@ -92,6 +92,9 @@ def loans_at(
     config: Config,
     *,
     overdue_only: bool = False,
+    bucket: str | None = None,
+    classification: str | None = None,
+    max_dpd: int | None = None,
     limit: int | None = None,
 ) -> pd.DataFrame:
     """The active loans behind a portfolio figure, worst first (the drill-down list)."""
@@ -106,6 +109,12 @@ def loans_at(
     ).order_by(state.c.dpd.desc(), state.c.loan_id)
     if overdue_only:
         query = query.where(state.c.bucket_ix > 0)
+    if bucket is not None:
+        query = query.where(state.c.bucket_ix == BUCKETS.index(bucket))
+    if classification is not None:
+        query = query.where(state.c.class_ix == CLASSES.index(classification))
+    if max_dpd is not None:
+        query = query.where(state.c.dpd <= max_dpd)
     if limit is not None:
         query = query.limit(limit)
     rows = conn.execute(query).all()

@@ -1,0 +1,172 @@
+"""One loan's card: its terms, its state at D, its schedule with what was paid, and its history."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, and_, func, select
+
+from dashboard.config import Config
+from dashboard.kpi.money import yuan
+from dashboard.kpi.scope import Scope
+from dashboard.kpi.state import bucket_name, class_name, loan_state
+from db.models import (
+    Branch,
+    ClassificationOverride,
+    CollectionAction,
+    Customer,
+    Inspection,
+    Issue,
+    Loan,
+    Product,
+    Repayment,
+    ScheduleItem,
+    Staff,
+    Visit,
+)
+from db.sqlfuncs import as_date, cents
+
+
+def loan_summary(conn: Connection, loan_id: str, as_of: date, config: Config) -> dict[str, Any] | None:
+    row = (
+        conn.execute(
+            select(
+                Loan.loan_id,
+                Customer.name.label("customer"),
+                Product.name.label("product"),
+                Branch.name.label("branch"),
+                Staff.name.label("officer"),
+                Loan.principal,
+                Loan.annual_rate,
+                Loan.term_months,
+                Loan.disbursed_on,
+                Loan.maturity_on,
+                Loan.payment_mode,
+                Loan.written_off_on,
+            )
+            .join(Customer, Customer.customer_id == Loan.customer_id)
+            .join(Product, Product.product_id == Loan.product_id)
+            .join(Branch, Branch.branch_id == Loan.branch_id)
+            .join(Staff, Staff.staff_id == Loan.officer_id)
+            .where(Loan.loan_id == loan_id)
+        )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    state = loan_state(as_of, Scope(), config, active_only=False)
+    s = conn.execute(select(state).where(state.c.loan_id == loan_id)).mappings().first()
+    summary = dict(row)
+    if s is None:  # not yet disbursed at D
+        return summary | {
+            "active": False,
+            "dpd": 0,
+            "bucket": None,
+            "classification": None,
+            "outstanding_principal": yuan(row["principal"] * 100),
+            "overdue_amount": yuan(0),
+        }
+    # A settled loan may leave the interest of cancelled instalments open: it is not overdue.
+    settled = s["op_cents"] <= 0
+    return summary | {
+        "active": bool(s["active"]),
+        "dpd": 0 if settled else int(s["dpd"]),
+        "bucket": bucket_name(0 if settled else s["bucket_ix"]),
+        "classification": class_name(s["class_ix"]),
+        "outstanding_principal": yuan(max(s["op_cents"], 0)),
+        "overdue_amount": yuan(0 if settled else s["overdue_cents"]),
+    }
+
+
+def schedule_with_payments(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
+    paid = (
+        select(
+            Repayment.instalment_no,
+            func.sum(cents(Repayment.principal_paid)).label("p"),
+            func.sum(cents(Repayment.interest_paid)).label("i"),
+            func.max(Repayment.paid_on).label("last_paid_on"),
+        )
+        .where(Repayment.loan_id == loan_id, Repayment.paid_on <= as_of)
+        .group_by(Repayment.instalment_no)
+        .subquery()
+    )
+    rows = conn.execute(
+        select(
+            ScheduleItem.instalment_no,
+            ScheduleItem.due_on,
+            cents(ScheduleItem.principal_due),
+            cents(ScheduleItem.interest_due),
+            paid.c.p,
+            paid.c.i,
+            paid.c.last_paid_on,
+        )
+        .outerjoin(paid, paid.c.instalment_no == ScheduleItem.instalment_no)
+        .where(ScheduleItem.loan_id == loan_id)
+        .order_by(ScheduleItem.instalment_no)
+    ).all()
+    return pd.DataFrame(
+        [
+            (n, due, yuan(pd_), yuan(id_), yuan(p), yuan(i), yuan(pd_ + id_ - (p or 0) - (i or 0)), last)
+            for n, due, pd_, id_, p, i, last in rows
+        ],
+        columns=[
+            "instalment_no",
+            "due_on",
+            "principal_due",
+            "interest_due",
+            "principal_paid",
+            "interest_paid",
+            "remaining",
+            "last_paid_on",
+        ],
+    )
+
+
+def timeline(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
+    """Actions, inspections, visits, issues and overrides, newest first."""
+    events: list[tuple[Any, str, str]] = []
+    for acted_at, channel, result, ptp_amount, ptp_on in conn.execute(
+        select(
+            CollectionAction.acted_at,
+            CollectionAction.channel,
+            CollectionAction.result,
+            CollectionAction.ptp_amount,
+            CollectionAction.ptp_on,
+        ).where(CollectionAction.loan_id == loan_id, as_date(CollectionAction.acted_at) <= as_of)
+    ).all():
+        promise = f" · PTP ¥{ptp_amount:,.2f} by {ptp_on}" if ptp_amount is not None else ""
+        events.append((acted_at.date(), "action", f"{channel}: {result}{promise}"))
+    for done_on, kind, method, risk, notes in conn.execute(
+        select(
+            Inspection.done_on, Inspection.kind, Inspection.method, Inspection.risk_signal, Inspection.notes
+        ).where(Inspection.loan_id == loan_id, Inspection.done_on <= as_of)
+    ).all():
+        events.append(
+            (done_on, "inspection", f"{kind} ({method}){' · risk signal' if risk else ''} {notes or ''}")
+        )
+    for visited_on, method, content in conn.execute(
+        select(Visit.visited_on, Visit.method, Visit.content).where(
+            Visit.loan_id == loan_id, Visit.visited_on <= as_of
+        )
+    ).all():
+        events.append((visited_on, "visit", f"{method}: {content}"))
+    for raised_on, severity, description, resolved_on in conn.execute(
+        select(Issue.raised_on, Issue.severity, Issue.description, Issue.resolved_on).where(
+            Issue.loan_id == loan_id, Issue.raised_on <= as_of
+        )
+    ).all():
+        state = f" · resolved {resolved_on}" if resolved_on and resolved_on <= as_of else " · open"
+        events.append((raised_on, "issue", f"{severity}: {description}{state}"))
+    for effective_on, classification, reason in conn.execute(
+        select(
+            ClassificationOverride.effective_on,
+            ClassificationOverride.classification,
+            ClassificationOverride.reason,
+        ).where(and_(ClassificationOverride.loan_id == loan_id, ClassificationOverride.effective_on <= as_of))
+    ).all():
+        events.append((effective_on, "override", f"→ {classification}: {reason}"))
+    events.sort(key=lambda e: e[0], reverse=True)
+    return pd.DataFrame(events, columns=["date", "kind", "what"])

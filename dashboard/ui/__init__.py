@@ -1,0 +1,1 @@
+"""Streamlit building blocks shared by every page: filters, translation, caching, tiles, tables."""

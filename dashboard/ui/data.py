@@ -1,0 +1,107 @@
+"""Cached calls of the KPI engine: keyed by the function, its arguments and the data version.
+
+Pages call `query(kpi_function, *args)`; the connection is opened here. A write anywhere bumps the
+data version, so the next run misses the cache and shows the new data at once.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+import streamlit as st
+from sqlalchemy import Engine, select
+
+from dashboard.config import Config, load_config
+from dashboard.kpi.data_dates import latest_data_date
+from db.data_version import data_version
+from db.engine import make_engine
+from db.migrate import ensure_schema
+from db.models import Branch, Channel, Product, Staff
+
+T = TypeVar("T")
+
+
+@st.cache_resource
+def engine() -> Engine:
+    eng = make_engine()
+    ensure_schema(eng)
+    return eng
+
+
+def version() -> int:
+    with engine().connect() as conn:
+        return data_version(conn)
+
+
+@st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
+def _run(function: str, data: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    module, name = function.rsplit(".", 1)
+    kpi = getattr(importlib.import_module(module), name)
+    with engine().connect() as conn:
+        return kpi(conn, *args, **dict(kwargs))
+
+
+def query(kpi: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """kpi(conn, *args, **kwargs), cached until the data changes."""
+    return _run(f"{kpi.__module__}.{kpi.__qualname__}", version(), args, tuple(sorted(kwargs.items())))
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def _config(data: int) -> Config:
+    return load_config(engine())
+
+
+def config() -> Config:
+    return _config(version())
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def _latest(data: int) -> date | None:
+    with engine().connect() as conn:
+        return latest_data_date(conn)
+
+
+def latest_date() -> date:
+    return _latest(version()) or date.today()
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def _choices(data: int) -> dict[str, dict[str, str]]:
+    """id -> display name for each filter, branches in tree order with their depth shown."""
+    with engine().connect() as conn:
+        branches = conn.execute(select(Branch.branch_id, Branch.name, Branch.parent_id)).all()
+        children: dict[str | None, list[tuple[str, str]]] = {}
+        for branch_id, name, parent in branches:
+            children.setdefault(parent, []).append((branch_id, name))
+        ordered: dict[str, str] = {}
+
+        def walk(parent: str | None, depth: int) -> None:
+            for branch_id, name in sorted(children.get(parent, [])):
+                ordered[branch_id] = "\u2003" * depth + name
+                walk(branch_id, depth + 1)
+
+        walk(None, 0)
+        return {
+            "branch": ordered,
+            "product": dict(
+                conn.execute(select(Product.product_id, Product.name).order_by(Product.product_id)).all()
+            ),
+            "channel": dict(
+                conn.execute(select(Channel.channel_id, Channel.name).order_by(Channel.channel_id)).all()
+            ),
+            "officer": {
+                staff_id: f"{name} ({staff_id})"
+                for staff_id, name in conn.execute(
+                    select(Staff.staff_id, Staff.name)
+                    .where(Staff.role == "account_officer")
+                    .order_by(Staff.staff_id)
+                ).all()
+            },
+        }
+
+
+def choices() -> dict[str, dict[str, str]]:
+    return _choices(version())

@@ -1,0 +1,20 @@
+"""Links that carry the global filters along, for drilling down from a figure to loans and to a loan."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from dashboard.ui.filters import SCOPE_FILTERS
+
+
+def filter_params() -> dict[str, str]:
+    params = {name: st.session_state[name] for name in (*SCOPE_FILTERS, "lang") if st.session_state.get(name)}
+    if st.session_state.get("as_of"):
+        params["as_of"] = st.session_state["as_of"].isoformat()
+    return params
+
+
+def url(page: str, **extra: str) -> str:
+    return f"{page}?{urlencode(filter_params() | extra)}"

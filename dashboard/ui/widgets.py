@@ -1,0 +1,97 @@
+"""Tiles, definitions and tables with downloads: the pieces a page is made of."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.ui.i18n import t
+
+
+def percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
+def money(value: Decimal | None) -> str:
+    return "—" if value is None else f"¥{value:,.2f}"
+
+
+def ratio_tile(
+    label_key: str,
+    value: Decimal | None,
+    previous: Decimal | None,
+    previous_date: date,
+    *,
+    target: Decimal | None = None,
+    lower_is_better: bool = True,
+) -> None:
+    """A ratio with its change since `previous_date` and a colour against the target."""
+    delta = None
+    if value is not None and previous is not None:
+        delta = f"{(value - previous) * 100:+.2f} pt " + t(
+            "common.vs_previous", date=previous_date.isoformat()
+        )
+    st.metric(
+        t(label_key),
+        percent(value),
+        delta=delta,
+        delta_color="inverse" if lower_is_better else "normal",
+        help=t(label_key.replace("term.", "def.")),
+        border=True,
+    )
+    if target is not None and value is not None:
+        met = value <= target if lower_is_better else value >= target
+        sign = "≤" if lower_is_better else "≥"
+        st.badge(
+            f"{t('term.target')} {sign} {percent(target)}",
+            color="green" if met else "red",
+            icon=":material/check:" if met else ":material/warning:",
+        )
+
+
+def definition(*keys: str) -> None:
+    with st.expander(t("common.definition")):
+        for key in keys:
+            st.markdown(f"**{t(key.replace('def.', 'term.'))}** — {t(key)}")
+
+
+def _excel(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def table(
+    frame: pd.DataFrame,
+    key: str,
+    *,
+    column_config: dict | None = None,
+    total: int | None = None,
+) -> None:
+    """A table with CSV and Excel downloads of exactly what it shows."""
+    if frame.empty:
+        st.info(t("empty.no_rows"))
+        return
+    if total is not None and total > len(frame):
+        st.caption(t("common.rows_shown", shown=len(frame), total=total))
+    shown = frame.map(lambda v: float(v) if isinstance(v, Decimal) else v)
+    st.dataframe(shown, hide_index=True, column_config=column_config, key=f"{key}_table")
+    left, right = st.columns([1, 1], width=320)
+    left.download_button(
+        t("common.download_csv"),
+        frame.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"{key}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
+    right.download_button(
+        t("common.download_excel"),
+        _excel(shown),
+        file_name=f"{key}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+    )

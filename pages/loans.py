@@ -1,0 +1,40 @@
+"""The loans behind a figure: the drill-down list, filtered by the global filters and the URL."""
+
+import streamlit as st
+
+from dashboard.kpi.portfolio import loans_at
+from dashboard.ui.data import config, query
+from dashboard.ui.filters import current
+from dashboard.ui.i18n import t
+from dashboard.ui.links import url
+from dashboard.ui.widgets import table
+
+LIMIT = 5000
+
+f = current()
+bucket = st.query_params.get("bucket")
+classification = st.query_params.get("classification")
+st.title(t("loans.title"))
+if bucket or classification:
+    st.caption(t("loans.filtered_by", what=" · ".join(x for x in (bucket, classification) if x)))
+loans = query(
+    loans_at, f.as_of, f.scope, config(), bucket=bucket, classification=classification, limit=LIMIT + 1
+)
+loans["classification"] = [t(f"class.{c}") for c in loans["classification"]]
+loans["open"] = [url("loan", loan_id=loan_id) for loan_id in loans["loan_id"]]
+table(
+    loans.head(LIMIT),
+    "loans",
+    total=len(loans),
+    column_config={
+        "open": st.column_config.LinkColumn(t("loans.open"), display_text="→"),
+        "outstanding_principal": st.column_config.NumberColumn(
+            t("term.outstanding_principal"), format="accounting"
+        ),
+        "overdue_amount": st.column_config.NumberColumn(t("term.overdue_amount"), format="accounting"),
+        "loan_id": t("term.loan_id"),
+        "dpd": t("term.dpd"),
+        "bucket": t("term.bucket"),
+        "classification": t("term.class"),
+    },
+)

@@ -1,0 +1,116 @@
+"""Overview: the headline KPIs against last month-end, and what needs attention today."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.kpi.inspections import pending_first_checks
+from dashboard.kpi.periods import month_ends_until
+from dashboard.kpi.portfolio import loans_at, portfolio
+from dashboard.ui.data import config, query
+from dashboard.ui.filters import current
+from dashboard.ui.i18n import t
+from dashboard.ui.links import url
+from dashboard.ui.widgets import definition, money, ratio_tile, table
+
+f = current()
+cfg = config()
+st.title(t("overview.title"))
+now = query(portfolio, f.as_of, f.scope, cfg)
+if now.active_loans == 0:
+    st.info(t("empty.no_active_loans", as_of=f.as_of))
+    st.stop()
+previous_date = month_ends_until(f.as_of - timedelta(days=1), 1)[0]
+before = query(portfolio, previous_date, f.scope, cfg)
+
+tiles = st.columns(3) + st.columns(3)
+with tiles[0]:
+    st.metric(
+        t("term.active_loans"),
+        f"{now.active_loans:,}",
+        delta=f"{now.active_loans - before.active_loans:+,}",
+        border=True,
+    )
+with tiles[1]:
+    st.metric(
+        t("term.balance"),
+        money(now.balance),
+        delta=f"{now.balance - before.balance:+,.2f}",
+        help=t("def.balance"),
+        border=True,
+    )
+with tiles[2]:
+    ratio_tile(
+        "term.overdue_ratio",
+        now.overdue_ratio,
+        before.overdue_ratio,
+        previous_date,
+        target=cfg.officer_overdue_max,
+    )
+with tiles[3]:
+    ratio_tile("term.npl_ratio", now.npl_ratio, before.npl_ratio, previous_date, target=cfg.officer_npl_max)
+with tiles[4]:
+    ratio_tile("term.par30", now.par30, before.par30, previous_date)
+with tiles[5]:
+    ratio_tile("term.par90", now.par90, before.par90, previous_date)
+definition("def.balance", "def.overdue_ratio", "def.npl_ratio", "def.par30", "def.par90")
+
+link = st.column_config.LinkColumn(t("common.open_loans"), display_text="→")
+money_column = st.column_config.NumberColumn(format="accounting")
+left, right = st.columns(2)
+with left:
+    st.subheader(t("overview.by_bucket"))
+    table(
+        pd.DataFrame(
+            {
+                t("term.bucket"): list(now.balance_by_bucket),
+                t("term.loans"): list(now.count_by_bucket.values()),
+                t("term.balance"): list(now.balance_by_bucket.values()),
+                "open": [url("loans", bucket=b) for b in now.balance_by_bucket],
+            }
+        ),
+        "balance_by_bucket",
+        column_config={"open": link, t("term.balance"): money_column},
+    )
+with right:
+    st.subheader(t("overview.by_class"))
+    table(
+        pd.DataFrame(
+            {
+                t("term.class"): [t(f"class.{c}") for c in now.balance_by_class],
+                t("term.loans"): list(now.count_by_class.values()),
+                t("term.balance"): list(now.balance_by_class.values()),
+                "open": [url("loans", classification=c) for c in now.balance_by_class],
+            }
+        ),
+        "balance_by_class",
+        column_config={"open": link, t("term.balance"): money_column},
+    )
+
+st.header(t("overview.attention"))
+left, right = st.columns(2)
+with left:
+    st.subheader(t("overview.pending_first_checks"))
+    pending = query(pending_first_checks, f.as_of - timedelta(days=90), f.as_of, f.as_of, f.scope, cfg)
+    table(
+        pending,
+        "pending_first_checks",
+        column_config={
+            "loan_id": t("term.loan_id"),
+            "due_on": t("overview.due_on"),
+            "days_late": t("overview.days_late"),
+        },
+    )
+with right:
+    st.subheader(t("overview.newly_overdue"))
+    fresh = query(loans_at, f.as_of, f.scope, cfg, overdue_only=True, max_dpd=7, limit=500)
+    table(
+        fresh,
+        "newly_overdue",
+        column_config={
+            "loan_id": t("term.loan_id"),
+            "dpd": t("term.dpd"),
+            "overdue_amount": t("term.overdue_amount"),
+        },
+    )

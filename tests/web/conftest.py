@@ -1,0 +1,55 @@
+"""AppTest on a small hand-built book: each test gets a fresh database and empty Streamlit caches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import url_of
+from tests.kpi.book import act, inspect, issue, loan, override, pay, reference, visit
+
+APP = str(Path(__file__).parents[2] / "dashboard" / "app.py")
+PAGES = Path(__file__).parents[2] / "pages"
+
+
+@pytest.fixture
+def app_db(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """As of 2025-03-20 (the latest payment): A current, B 38 DPD (both B11); C 66 DPD in B2, loss."""
+    monthly = [("2025-02-10", "1000", "10"), ("2025-03-10", "1000", "10"), ("2025-04-10", "1000", "10")]
+    with engine.begin() as conn:
+        reference(conn)
+        loan(conn, "A", "3000", "2025-01-10", monthly, mode="self")
+        pay(conn, "A", 1, "2025-02-10", "1000", "10")
+        pay(conn, "A", 2, "2025-03-10", "1000", "10")
+        loan(conn, "B", "3000", "2025-01-10", monthly)
+        loan(conn, "C", "5000", "2024-12-01", [("2025-01-13", "5000", "50")], branch="B2", officer="O2")
+        override(conn, "C", "2025-03-01", "loss")
+        inspect(conn, "A", "first", "2025-01-12")
+        visit(conn, "B", "2025-03-01")
+        issue(conn, "B", "major", "2025-03-01", reported_on="2025-03-02")
+        act(
+            conn,
+            "B",
+            "2025-03-15T10:00:00",
+            "call",
+            staff="C1",
+            result="ptp",
+            ptp_amount="1010",
+            ptp_on="2025-03-25",
+        )
+        pay(conn, "C", 1, "2025-03-20", "0", "50")
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    return engine
+
+
+def app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
