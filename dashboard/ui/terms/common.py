@@ -2,6 +2,15 @@
 
 TERMS: dict[str, tuple[str, str]] = {
     "app.title": ("Post-loan management", "贷后管理"),
+    "page.overview": ("Overview", "概览"),
+    "page.portfolio": ("Portfolio quality", "资产质量"),
+    "page.overdue": ("Overdue lists", "逾期清单"),
+    "page.inspections": ("Inspections", "贷后检查"),
+    "page.agencies": ("Agencies", "委外机构"),
+    "page.staff": ("Staff KPIs", "人员考核"),
+    "page.weekly": ("Weekly review", "周例会"),
+    "page.loans": ("Loan list", "贷款清单"),
+    "page.loan": ("Loan card", "贷款卡片"),
     "filter.heading": ("Filters", "筛选"),
     "filter.as_of": ("As of", "统计日"),
     "filter.branch": ("Branch", "机构"),

@@ -1,9 +1,6 @@
 """Overview page and the drill-down pages (loan list, loan card)."""
 
 TERMS: dict[str, tuple[str, str]] = {
-    "page.overview": ("Overview", "概览"),
-    "page.loans": ("Loan list", "贷款清单"),
-    "page.loan": ("Loan card", "贷款卡片"),
     "overview.title": ("Portfolio overview", "资产质量概览"),
     "overview.attention": ("Needs attention today", "今日待办"),
     "overview.pending_first_checks": ("First checks overdue", "首次检查逾期未做"),
