@@ -24,6 +24,7 @@ from dashboard.kpi.periods import parse_month
 from dashboard.kpi.portfolio import loans_at, portfolio
 from dashboard.kpi.roll import roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
+from dashboard.kpi.snapshots import default_dates, refresh
 from dashboard.kpi.staff import officer_scores
 from db.data_version import bump_data_version
 from db.engine import make_engine
@@ -86,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     seed.add_argument("--replace", action="store_true", help="delete the data already in the database first")
     seed.add_argument(
         "--if-empty", action="store_true", help="do nothing when the database already holds data"
+    )
+
+    refresh = commands.add_parser("refresh", help="rebuild the loan-state snapshots the dashboard reads")
+    refresh.add_argument(
+        "--as-of", type=_date, help="the latest date to snapshot (default: the latest in the data)"
     )
 
     kpi = commands.add_parser("kpi", help="KPIs as JSON on stdout")
@@ -166,6 +172,19 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
         return 1
     for table, count in summary.rows.items():
         print(f"{table}: {count} row(s)")
+    args.as_of = None
+    return _refresh(args, engine)
+
+
+def _refresh(args: argparse.Namespace, engine: Engine) -> int:
+    with engine.begin() as conn:
+        latest = args.as_of or latest_data_date(conn)
+        if latest is None:
+            print("the database holds no data; nothing to snapshot")
+            return 0
+        dates = default_dates(latest)
+        rows = refresh(conn, dates)
+    print(f"snapshots of {len(dates)} dates ({dates[0]} to {dates[-1]}): {rows} rows")
     return 0
 
 
@@ -191,7 +210,8 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     with engine.begin() as conn:
         bump_data_version(conn)
     print(f"seeded {counts.get('loans', 0)} loans as of {as_of} (seed {args.seed})")
-    return 0
+    args.as_of = None
+    return _refresh(args, engine)
 
 
 def run(argv: Sequence[str]) -> int:
@@ -208,6 +228,7 @@ def run(argv: Sequence[str]) -> int:
         handlers: dict[str, Callable[[argparse.Namespace, Engine], int]] = {
             "import": _import,
             "seed": _seed,
+            "refresh": _refresh,
         }
         if args.command in handlers:
             return handlers[args.command](args, engine)

@@ -57,7 +57,7 @@ def loan_summary(conn: Connection, loan_id: str, as_of: date, config: Config) ->
     )
     if row is None:
         return None
-    state = loan_state(as_of, Scope(), config, active_only=False)
+    state = loan_state(as_of, Scope(), config, active_only=False, conn=conn)
     s = conn.execute(select(state).where(state.c.loan_id == loan_id)).mappings().first()
     summary = dict(row)
     if s is None:  # not yet disbursed at D

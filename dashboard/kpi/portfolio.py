@@ -48,7 +48,7 @@ class Portfolio:
 
 
 def portfolio(conn: Connection, as_of: date, scope: Scope, config: Config) -> Portfolio:
-    state = loan_state(as_of, scope, config)
+    state = loan_state(as_of, scope, config, conn=conn)
     rows = conn.execute(
         select(state.c.bucket_ix, state.c.class_ix, func.count(), func.sum(state.c.op_cents)).group_by(
             state.c.bucket_ix, state.c.class_ix
@@ -98,7 +98,7 @@ def loans_at(
     limit: int | None = None,
 ) -> pd.DataFrame:
     """The active loans behind a portfolio figure, worst first (the drill-down list)."""
-    state = loan_state(as_of, scope, config)
+    state = loan_state(as_of, scope, config, conn=conn)
     query = select(
         state.c.loan_id,
         state.c.dpd,

@@ -45,8 +45,8 @@ TO_REPAID, TO_WRITTEN_OFF = "repaid", "written_off"
 def roll_rates(conn: Connection, year: int, month: int, scope: Scope, config: Config) -> dict[str, RollRow]:
     end = month_end(year, month)
     start = month_end(*previous_month(year, month))
-    base = loan_state(start, scope, config)
-    after = loan_state(end, scope, config, active_only=False)
+    base = loan_state(start, scope, config, conn=conn)
+    after = loan_state(end, scope, config, active_only=False, conn=conn)
     written_off = and_(after.c.written_off_on.is_not(None), after.c.written_off_on <= end)
     outcome = case(
         (written_off, WORSE),

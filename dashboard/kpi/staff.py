@@ -47,7 +47,7 @@ def officer_scores(
 ) -> list[OfficerScore]:
     """Account officers with active loans disbursed after the cut-off date."""
     cutoff = cutoff or config.staff_cutoff
-    state = loan_state(as_of, scope, config)
+    state = loan_state(as_of, scope, config, conn=conn)
     rows = conn.execute(
         select(
             Staff.staff_id,
@@ -114,7 +114,7 @@ def handover_list(
     conn: Connection, as_of: date, scope: Scope, config: Config, limit: int = 5000
 ) -> pd.DataFrame:
     """Active loans whose account officer left on or before as_of."""
-    state = loan_state(as_of, scope, config)
+    state = loan_state(as_of, scope, config, conn=conn)
     rows = conn.execute(
         select(
             state.c.loan_id,

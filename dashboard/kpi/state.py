@@ -9,12 +9,20 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Subquery, and_, case, func, literal, or_, select
+from sqlalchemy import Connection, Subquery, and_, case, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.config import Config
 from dashboard.kpi.scope import Scope
-from db.models import ClassificationOverride, Loan, Repayment, ScheduleItem
+from db.data_version import data_version
+from db.models import (
+    ClassificationOverride,
+    Loan,
+    LoanStateSnapshot,
+    Repayment,
+    ScheduleItem,
+    SnapshotDate,
+)
 from db.models.enums import BUCKETS, CLASSES
 from db.sqlfuncs import cents, days_between
 
@@ -34,13 +42,9 @@ def _past_due_by_more_than(first_due: ColumnElement[date], as_of: date, days: in
     return first_due < as_of - timedelta(days=days)
 
 
-def loan_state(as_of: date, scope: Scope, config: Config, *, active_only: bool = True) -> Subquery:
-    """One row per loan disbursed on or before as_of (only the active ones unless told otherwise).
-
-    Columns: loan_id, branch_id, product_id, channel_id, officer_id, customer_id, disbursed_on,
-    principal_cents, written_off_on, op_cents, overdue_cents, first_due (oldest unpaid due date),
-    dpd, bucket_ix (index into BUCKETS), class_ix (effective class, index into CLASSES), active.
-    """
+def live_base(as_of: date, scope: Scope) -> Subquery:
+    """What schedule and repayments say at as_of, for every loan in scope disbursed by then:
+    loan_id, op_cents, overdue_cents, first_due (oldest unpaid due date), override_rank, active."""
     in_scope = None if scope.is_everything else scope.loan_ids()
 
     paid = select(Repayment.loan_id, func.sum(Repayment.principal_paid).label("principal_paid")).where(
@@ -104,8 +108,50 @@ def loan_state(as_of: date, scope: Scope, config: Config, *, active_only: bool =
         .subquery("override")
     )
 
-    first_due = arrears_sq.c.first_due
     op_cents = cents(Loan.principal - func.coalesce(paid_sq.c.principal_paid, 0))
+    not_written_off = or_(Loan.written_off_on.is_(None), Loan.written_off_on > as_of)
+    return (
+        select(
+            Loan.loan_id,
+            op_cents.label("op_cents"),
+            func.coalesce(arrears_sq.c.overdue_cents, 0).label("overdue_cents"),
+            arrears_sq.c.first_due.label("first_due"),
+            func.coalesce(override.c.rank, 0).label("override_rank"),
+            case((and_(not_written_off, op_cents > 0), 1), else_=0).label("active"),
+        )
+        .select_from(Loan)
+        .outerjoin(paid_sq, paid_sq.c.loan_id == Loan.loan_id)
+        .outerjoin(arrears_sq, arrears_sq.c.loan_id == Loan.loan_id)
+        .outerjoin(override, override.c.loan_id == Loan.loan_id)
+        .where(Loan.disbursed_on <= as_of, scope.condition())
+        .subquery()
+    )
+
+
+def snapshot_base(as_of: date, scope: Scope) -> Subquery:
+    """The same columns as live_base, read from a snapshot built by dashboard.kpi.snapshots.refresh."""
+    s = LoanStateSnapshot
+    query = select(s.loan_id, s.op_cents, s.overdue_cents, s.first_due, s.override_rank, s.active).where(
+        s.as_of == as_of
+    )
+    if not scope.is_everything:
+        query = query.where(s.loan_id.in_(scope.loan_ids()))
+    return query.subquery()
+
+
+def loan_state(
+    as_of: date, scope: Scope, config: Config, *, active_only: bool = True, conn: Connection | None = None
+) -> Subquery:
+    """One row per loan disbursed on or before as_of (only the active ones unless told otherwise).
+
+    Columns: loan_id, branch_id, product_id, channel_id, officer_id, customer_id, disbursed_on,
+    payment_mode, principal_cents, written_off_on, op_cents, overdue_cents, first_due (oldest unpaid due
+    date), dpd, bucket_ix (index into BUCKETS), class_ix (effective class, index into CLASSES), active.
+    Given a connection, it reads a snapshot of as_of when one is current, else computes live.
+    """
+    fresh = conn is not None and has_current_snapshot(conn, as_of)
+    base = snapshot_base(as_of, scope) if fresh else live_base(as_of, scope)
+    first_due = base.c.first_due
     bucket_ix = case(
         (first_due.is_(None), 0),
         (_past_due_by_more_than(first_due, as_of, 90), 4),
@@ -120,41 +166,36 @@ def loan_state(as_of: date, scope: Scope, config: Config, *, active_only: bool =
         (_past_due_by_more_than(first_due, as_of, config.substandard_after_dpd), 2),
         else_=1,
     )
-    override_rank = func.coalesce(override.c.rank, 0)
+    override_rank = base.c.override_rank
     class_ix = case((override_rank > system_rank, override_rank), else_=system_rank)
-    not_written_off = or_(Loan.written_off_on.is_(None), Loan.written_off_on > as_of)
-    active = and_(not_written_off, op_cents > 0)
     dpd = case((first_due.is_(None), 0), else_=days_between(literal(as_of), first_due))
-
-    query = (
-        select(
-            Loan.loan_id,
-            Loan.branch_id,
-            Loan.product_id,
-            Loan.channel_id,
-            Loan.officer_id,
-            Loan.customer_id,
-            Loan.disbursed_on,
-            Loan.payment_mode,
-            cents(Loan.principal).label("principal_cents"),
-            Loan.written_off_on,
-            op_cents.label("op_cents"),
-            func.coalesce(arrears_sq.c.overdue_cents, 0).label("overdue_cents"),
-            first_due.label("first_due"),
-            dpd.label("dpd"),
-            bucket_ix.label("bucket_ix"),
-            class_ix.label("class_ix"),
-            case((active, 1), else_=0).label("active"),
-        )
-        .select_from(Loan)
-        .outerjoin(paid_sq, paid_sq.c.loan_id == Loan.loan_id)
-        .outerjoin(arrears_sq, arrears_sq.c.loan_id == Loan.loan_id)
-        .outerjoin(override, override.c.loan_id == Loan.loan_id)
-        .where(Loan.disbursed_on <= as_of, scope.condition())
-    )
+    query = select(
+        Loan.loan_id,
+        Loan.branch_id,
+        Loan.product_id,
+        Loan.channel_id,
+        Loan.officer_id,
+        Loan.customer_id,
+        Loan.disbursed_on,
+        Loan.payment_mode,
+        cents(Loan.principal).label("principal_cents"),
+        Loan.written_off_on,
+        base.c.op_cents,
+        base.c.overdue_cents,
+        first_due.label("first_due"),
+        dpd.label("dpd"),
+        bucket_ix.label("bucket_ix"),
+        class_ix.label("class_ix"),
+        base.c.active,
+    ).join(Loan, Loan.loan_id == base.c.loan_id)
     if active_only:
-        query = query.where(active)
+        query = query.where(base.c.active == 1)
     return query.subquery()
+
+
+def has_current_snapshot(conn: Connection, as_of: date) -> bool:
+    built = conn.execute(select(SnapshotDate.data_version).where(SnapshotDate.as_of == as_of)).scalar()
+    return built is not None and built == data_version(conn)
 
 
 def bucket_name(ix: int) -> str:

@@ -36,7 +36,7 @@ def vintage(conn: Connection, as_of: date, scope: Scope, config: Config, *, mont
     )
     records = []
     for end in ends:
-        state = loan_state(end, scope, config, active_only=False)
+        state = loan_state(end, scope, config, active_only=False, conn=conn)
         state_cohort = month_index(state.c.disbursed_on)
         rows = conn.execute(
             select(state_cohort, func.sum(state.c.op_cents))

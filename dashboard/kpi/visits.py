@@ -37,7 +37,7 @@ def visit_plan(
     """
     first, last = quarter_bounds(year, quarter)
     last = min(last, as_of)
-    state = loan_state(last, scope, config)
+    state = loan_state(last, scope, config, conn=conn)
     visited = exists().where(Visit.loan_id == state.c.loan_id, Visit.visited_on.between(first, last))
     planned, done = conn.execute(
         select(func.count(), func.coalesce(func.sum(case((visited, 1), else_=0)), 0)).where(

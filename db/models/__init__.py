@@ -2,7 +2,14 @@
 
 from db.models.app import AuditEntry, DataVersion, Setting, User
 from db.models.base import Base
-from db.models.loans import ClassificationOverride, Loan, Repayment, ScheduleItem
+from db.models.loans import (
+    ClassificationOverride,
+    Loan,
+    LoanStateSnapshot,
+    Repayment,
+    ScheduleItem,
+    SnapshotDate,
+)
 from db.models.reference import Agency, Branch, Channel, Customer, Product, Staff
 from db.models.work import (
     CollectionAction,
@@ -27,11 +34,13 @@ __all__ = [
     "Inspection",
     "Issue",
     "Loan",
+    "LoanStateSnapshot",
     "Placement",
     "Product",
     "Repayment",
     "ScheduleItem",
     "Setting",
+    "SnapshotDate",
     "Staff",
     "User",
     "Visit",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, Text
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, ForeignKeyConstraint, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Key, Money, Rate, one_of
@@ -91,3 +91,33 @@ class ClassificationOverride(Base):
     classification: Mapped[str] = mapped_column(Key)
     reason: Mapped[str] = mapped_column(Text)
     staff_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
+
+
+class LoanStateSnapshot(Base):
+    """Loan state at a date as `dashboard.kpi.state` computes it, kept for month-ends and the latest date.
+
+    Only what depends on schedule and repayments is stored; bucket and class are derived at query time
+    from first_due, so changing the DPD floors in configuration needs no rebuild.
+    """
+
+    __tablename__ = "loan_state_snapshots"
+    __table_args__ = (Index("ix_loan_state_snapshots_loan", "loan_id"),)
+
+    as_of: Mapped[date] = mapped_column(primary_key=True)
+    loan_id: Mapped[str] = mapped_column(
+        Key, ForeignKey("loans.loan_id", ondelete="CASCADE"), primary_key=True
+    )
+    op_cents: Mapped[int] = mapped_column(BigInteger)
+    overdue_cents: Mapped[int] = mapped_column(BigInteger)
+    first_due: Mapped[date | None]
+    override_rank: Mapped[int] = mapped_column(Integer)
+    active: Mapped[int] = mapped_column(Integer)
+
+
+class SnapshotDate(Base):
+    """Which dates have a snapshot, and the data version it was built from (stale once data changes)."""
+
+    __tablename__ = "snapshot_dates"
+
+    as_of: Mapped[date] = mapped_column(primary_key=True)
+    data_version: Mapped[int] = mapped_column(Integer)
