@@ -12,6 +12,7 @@ from dashboard.cli import main
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
+from dashboard.kpi.state import has_current_snapshot
 from tests.conftest import url_of
 from tests.kpi.book import D, act, inspect, loan, pay, place, reference
 
@@ -184,3 +185,23 @@ def test_db_upgrade_on_an_empty_database(tmp_path, monkeypatch, capsys) -> None:
     # Any other command upgrades an empty database by itself.
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
     assert main(["kpi", "portfolio", "--as-of", "2025-01-01"]) == 0
+
+
+def test_refresh_builds_snapshots_the_kpis_then_use(
+    cli_db: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, before, _ = _run(capsys, "kpi", "portfolio", "--as-of", "2025-03-31")
+    code, out, _ = _run(capsys, "refresh", "--as-of", "2025-03-31")
+    assert code == 0
+    # 13 month-ends and 5 Sundays; both loans exist on the 8 dates from 31 Jan 2025.
+    assert "snapshots of 18 dates (2024-03-31 to 2025-03-31): 16 rows" in out
+    with cli_db.connect() as conn:
+        assert has_current_snapshot(conn, D("2025-03-31"))
+    _, after, _ = _run(capsys, "kpi", "portfolio", "--as-of", "2025-03-31")
+    assert after == before
+
+
+def test_refresh_on_an_empty_database(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    assert main(["refresh"]) == 0
+    assert "nothing to snapshot" in capsys.readouterr().out
