@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export POSTLOAN_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: install run test lint seed clean
+.PHONY: install run test lint seed clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,3 +30,6 @@ test: lint
 
 clean:
 	rm -rf $(VENV) data
+
+bench: install
+	$(BIN)/python bench/pages.py

@@ -1,0 +1,96 @@
+"""Time every dashboard page's script run, cold cache and warm, on the database of DATABASE_URL.
+
+    DATABASE_URL=sqlite:///data/postloan.db .venv/bin/python bench/pages.py [--repeat 3]
+
+Writes the table to bench/RESULTS.md (the section for this database) and prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
+
+from dashboard.ui.pages import PAGES_DIR, available
+from db.engine import make_engine
+from db.models import Loan
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "dashboard" / "app.py")
+RESULTS = ROOT / "bench" / "RESULTS.md"
+
+
+def _time_page(page: str, query: dict[str, str], cold: bool) -> float:
+    if cold:
+        st.cache_data.clear()
+    at = AppTest.from_file(APP, default_timeout=300)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.switch_page(str(PAGES_DIR / page))
+    start = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - start
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception[0].message}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    engine = make_engine()
+    with engine.connect() as conn:
+        loans = conn.execute(select(func.count()).select_from(Loan)).scalar_one()
+        sample_loan = conn.execute(select(Loan.loan_id).order_by(Loan.loan_id).limit(1)).scalar_one()
+    rows = []
+    for page in available():
+        query = {"lang": "en"} | ({"loan_id": sample_loan} if page.file == "loan.py" else {})
+        cold = [_time_page(page.file, query, cold=True) for _ in range(args.repeat)]
+        warm = [_time_page(page.file, query, cold=False) for _ in range(args.repeat)]
+        rows.append((page.file, statistics.median(cold), max(cold), statistics.median(warm)))
+        print(
+            f"{page.file:18s} cold {statistics.median(cold):6.3f} s (max {max(cold):.3f})  "
+            f"warm {statistics.median(warm):6.3f} s"
+        )
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    backend = engine.dialect.name
+    section = [
+        f"## Pages on {backend}, {loans:,} loans",
+        "",
+        f"{date.today()} · commit {commit} · {platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores · Python {platform.python_version()} · median of {args.repeat} runs "
+        "of the page's script (entry script with the filters + the page), through AppTest; "
+        "cold = st.cache_data cleared before the run.",
+        "",
+        "| page | cold (median) | cold (max) | warm (median) |",
+        "|---|---|---|---|",
+        *(f"| {p} | {c:.3f} s | {m:.3f} s | {w:.3f} s |" for p, c, m, w in rows),
+        "",
+    ]
+    _write_section(section[0], "\n".join(section))
+
+
+def _write_section(heading: str, text: str) -> None:
+    existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n\n"
+    parts = existing.split("\n## ")
+    kept = [parts[0].rstrip() + "\n"] + [
+        f"## {p.rstrip()}\n" for p in parts[1:] if not ("## " + p).startswith(heading)
+    ]
+    RESULTS.write_text("\n".join([*kept, text]), encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
