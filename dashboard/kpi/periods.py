@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, timedelta
 
 
 def month_end(year: int, month: int) -> date:
@@ -41,3 +41,8 @@ def month_ends_until(as_of: date, count: int) -> list[date]:
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     first_month = 3 * (quarter - 1) + 1
     return date(year, first_month, 1), month_end(year, first_month + 2)
+
+
+def previous_sunday(d: date) -> date:
+    """The last Sunday before d: the end of the previous week (weeks run Monday to Sunday)."""
+    return d - timedelta(days=d.weekday() + 1)

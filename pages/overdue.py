@@ -1,0 +1,150 @@
+"""Overdue lists: breaches of the collection rules against last week, every overdue loan with the next
+action the rules require, and each collector's task list for the day."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard.kpi.collection import collectors, overdue_counts, overdue_list
+from dashboard.kpi.periods import previous_sunday
+from dashboard.ui.data import config, query
+from dashboard.ui.filters import current
+from dashboard.ui.i18n import t
+from dashboard.ui.links import url
+from dashboard.ui.widgets import table
+
+LIMIT = 5000
+TILES = ("loans", "big_no_visit", "not_placed", "lost_no_visit")
+BREACHES = ("big_no_visit", "not_placed", "lost_no_visit")
+
+f = current()
+cfg = config()
+# The rule texts carry the configured thresholds.
+rule = {
+    "amount": f"{cfg.field_visit_amount:,.0f}",
+    "days": cfg.agency_after_dpd,
+    "lost": cfg.lost_contact_days,
+}
+st.title(t("overdue.title"))
+
+previous_date = previous_sunday(f.as_of)  # snapshotted, so the comparison is cheap
+now = query(overdue_counts, f.as_of, f.scope, cfg)
+before = query(overdue_counts, previous_date, f.scope, cfg)
+values = {"loans": (now.overdue, before.overdue)} | {
+    key: (getattr(now, key), getattr(before, key)) for key in BREACHES
+}
+for tile, key in zip(st.columns(len(TILES)), TILES, strict=True):
+    value, previous = values[key]
+    with tile:
+        st.metric(
+            t(f"term.overdue_{key}"),
+            f"{value:,}",
+            delta=f"{value - previous:+,} " + t("common.vs_previous", date=previous_date.isoformat()),
+            delta_color="inverse" if value != previous else "off",
+            help=t(f"def.overdue_{key}", **rule),
+            border=True,
+        )
+        if key in BREACHES:
+            st.badge(
+                t("overdue.target_zero"),
+                color="green" if value == 0 else "red",
+                icon=":material/check:" if value == 0 else ":material/warning:",
+            )
+with st.expander(t("common.definition")):
+    for key in (*TILES, "next_action", "days_since_contact"):
+        st.markdown(f"**{t(f'term.overdue_{key}')}** — {t(f'def.overdue_{key}', **rule)}")
+
+if now.overdue == 0:
+    st.info(t("overdue.none", as_of=f.as_of))
+    st.stop()
+
+loans = query(overdue_list, f.as_of, f.scope, cfg, limit=LIMIT)
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codes to words in the chosen language, and the link to each loan's card first."""
+    shown = frame.copy()
+    shown.insert(0, "open", [url("loan", loan_id=loan_id) for loan_id in shown["loan_id"]])
+    shown["classification"] = [t(f"class.{c}") for c in shown["classification"]]
+    shown["next_action"] = [t(f"overdue.action.{a}") for a in shown["next_action"]]
+    for column in ("last_channel", "last_result"):
+        prefix = f"overdue.{column.removeprefix('last_')}."
+        shown[column] = [None if pd.isna(v) else t(prefix + v) for v in shown[column]]
+    return shown
+
+
+money_column = {
+    name: st.column_config.NumberColumn(t(f"term.{name}"), format="accounting")
+    for name in ("overdue_amount", "outstanding_principal")
+}
+LIST_CONFIG = (
+    money_column
+    | {
+        "open": st.column_config.LinkColumn(t("overdue.open"), display_text="→"),
+        "loan_id": t("term.loan_id"),
+        "dpd": t("term.dpd"),
+        "bucket": t("term.bucket"),
+        "classification": t("term.class"),
+        "officer": t("overdue.officer"),
+        "agency": t("overdue.agency"),
+        "collector": t("overdue.collector_col"),
+        "last_action_on": st.column_config.DateColumn(t("overdue.last_action_on")),
+        "last_channel": t("overdue.last_channel"),
+        "last_result": t("overdue.last_result"),
+        "days_since_contact": st.column_config.NumberColumn(t("overdue.days_since_contact"), format="%d"),
+        "lost_contact_since": st.column_config.DateColumn(t("overdue.lost_contact_since")),
+        "lost_contact_days": st.column_config.NumberColumn(t("overdue.lost_contact_days"), format="%d"),
+        "field_visited": st.column_config.CheckboxColumn(t("overdue.field_visited")),
+        "next_action": t("overdue.next_action"),
+    }
+    | {key: st.column_config.CheckboxColumn(t(f"term.overdue_{key}")) for key in BREACHES}
+)
+
+st.subheader(t("overdue.by_action"))
+mix = loans.groupby(["next_action", "bucket"]).size().reset_index(name="loans")
+mix["action"] = [t(f"overdue.action.{a}") for a in mix["next_action"]]
+st.altair_chart(
+    alt.Chart(mix)
+    .mark_bar()
+    .encode(
+        x=alt.X("loans:Q", title=t("term.loans")),
+        y=alt.Y("action:N", title=t("overdue.next_action"), sort="-x"),
+        color=alt.Color(
+            "bucket:N",
+            title=t("term.bucket"),
+            scale=alt.Scale(
+                domain=["M1", "M2", "M3", "M3+"], range=["#f2c94c", "#f2994a", "#eb5757", "#8b1a1a"]
+            ),
+        ),
+        tooltip=[
+            alt.Tooltip("action:N", title=t("overdue.next_action")),
+            alt.Tooltip("bucket:N", title=t("term.bucket")),
+            alt.Tooltip("loans:Q", title=t("term.loans")),
+        ],
+    ),
+    width="stretch",
+)
+
+st.subheader(t("overdue.list"))
+if st.toggle(t("overdue.breaches_only"), key="overdue_breaches_only"):
+    table(readable(loans[loans[list(BREACHES)].any(axis=1)]), "overdue_loans", column_config=LIST_CONFIG)
+else:
+    table(readable(loans), "overdue_loans", column_config=LIST_CONFIG, total=now.overdue)
+
+st.subheader(t("overdue.tasks"))
+staff = query(collectors, f.as_of, f.scope)
+if staff.empty:
+    st.info(t("overdue.no_collectors", as_of=f.as_of))
+    st.stop()
+names = {
+    row.staff_id: f"{row.name} ({t(f'overdue.role.{row.role}')}, {row.loans:,})" for row in staff.itertuples()
+}
+collector = st.selectbox(
+    t("overdue.collector"), list(names), format_func=names.__getitem__, key="overdue_collector"
+)
+tasks = query(overdue_list, f.as_of, f.scope, cfg, collector_id=collector, limit=LIMIT)
+if tasks.empty:
+    st.info(t("overdue.no_tasks", as_of=f.as_of))
+else:
+    st.caption(t("overdue.reporting"))
+    table(readable(tasks.drop(columns=["collector"])), f"tasks_{collector}", column_config=LIST_CONFIG)

@@ -1,0 +1,156 @@
+"""Overdue lists and collectors' task lists on a hand-built book (as of 2025-03-20)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, insert
+
+from dashboard.config import Config
+from dashboard.kpi.collection import OverdueCounts, collectors, next_action, overdue_counts, overdue_list
+from dashboard.kpi.scope import Scope
+from db.models import CollectorAssignment
+from tests.kpi.book import D, M, act, loan, override, pay, place, reference
+
+CFG = Config()
+MONTHLY = [("2025-02-10", "1000", "10"), ("2025-03-10", "1000", "10"), ("2025-04-10", "1000", "10")]
+
+
+def assign(conn, loan_id: str, staff: str, assigned_on: str, ended_on: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    conn.execute(
+        insert(CollectorAssignment),
+        [
+            {
+                "loan_id": loan_id,
+                "staff_id": staff,
+                "assigned_on": D(assigned_on),
+                "ended_on": D(ended_on) if ended_on else None,
+            }
+        ],
+    )
+
+
+@pytest.fixture
+def book(engine: Engine) -> Engine:
+    """A current; B 38 DPD, not placed (A2 recalled it); C 66 DPD, loss, placed with A1 and field-visited;
+    D 5 DPD, 60,000 overdue, lost contact since 14 March, never visited. C1 works B and D (C ended)."""
+    with engine.begin() as conn:
+        reference(conn)
+        loan(conn, "A", "3000", "2025-01-10", MONTHLY, mode="self")
+        pay(conn, "A", 1, "2025-02-10", "1000", "10")
+        pay(conn, "A", 2, "2025-03-10", "1000", "10")
+        loan(conn, "B", "3000", "2025-01-10", MONTHLY)
+        loan(conn, "C", "5000", "2024-12-01", [("2025-01-13", "5000", "50")], branch="B2", officer="O2")
+        override(conn, "C", "2025-03-01", "loss")
+        pay(conn, "C", 1, "2025-03-20", "0", "50")
+        loan(conn, "D", "60000", "2025-01-10", [("2025-03-15", "60000", "0")])
+        place(conn, "B", "A2", "2025-02-01", "2020", recalled_on="2025-03-01")
+        place(conn, "C", "A1", "2025-03-01", "5000")
+        act(
+            conn,
+            "B",
+            "2025-03-15T10:00:00",
+            "call",
+            staff="C1",
+            result="ptp",
+            ptp_amount="1010",
+            ptp_on="2025-03-25",
+        )
+        act(conn, "B", "2025-03-21T08:00:00", "call", staff="C1", result="lost_contact")  # after D: ignored
+        act(conn, "C", "2025-03-18T15:00:00", "field_visit", agency="A1", result="refused")
+        act(conn, "D", "2025-03-12T09:00:00", "call", staff="C1", result="connected")
+        act(conn, "D", "2025-03-14T09:00:00", "call", staff="C1", result="lost_contact")
+        act(conn, "D", "2025-03-16T09:00:00", "sms", staff="C1", result="lost_contact")
+        assign(conn, "B", "C1", "2025-03-01")
+        assign(conn, "D", "C1", "2025-03-01")
+        assign(conn, "C", "C1", "2025-02-01", ended_on="2025-03-10")
+    return engine
+
+
+@pytest.mark.parametrize(
+    ("dpd", "class_ix", "amount", "placed", "visited", "lost_days", "expected"),
+    [
+        (91, 2, "100", True, True, None, "legal"),
+        (10, 3, "100", True, True, None, "legal"),  # doubtful
+        (31, 1, "100", False, False, None, "agency"),
+        (30, 1, "100", False, False, None, "call"),
+        (40, 1, "100", True, False, None, "call"),
+        (61, 1, "100", True, True, None, "field_visit"),
+        (10, 1, "50000", True, False, None, "field_visit"),
+        (10, 1, "50000", True, True, None, "call"),
+        (10, 1, "49999.99", True, False, None, "call"),
+        (10, 1, "100", True, False, 5, "field_visit"),
+        (10, 1, "100", True, False, 4, "call"),
+        (10, 1, "100", True, True, 9, "call"),
+        (3, 1, "100", False, False, None, "call_twice"),
+        (4, 1, "100", False, False, None, "call"),
+    ],
+)
+def test_next_action_follows_rules_1_and_2(
+    dpd: int, class_ix: int, amount: str, placed: bool, visited: bool, lost_days: int | None, expected: str
+) -> None:
+    assert next_action(dpd, class_ix, Decimal(1), M(amount), placed, visited, lost_days, CFG) == expected
+
+
+def test_next_action_thresholds_come_from_config() -> None:
+    strict = Config(field_visit_amount=M("1000"), agency_after_dpd=10, lost_contact_days=2)
+    assert next_action(11, 1, M("1"), M("1"), False, False, None, strict) == "agency"
+    assert next_action(5, 1, M("1000"), M("1"), True, False, None, strict) == "field_visit"
+    assert next_action(5, 1, M("1"), M("1"), True, False, 2, strict) == "field_visit"
+
+
+def test_counts_and_breaches(book: Engine) -> None:
+    with book.connect() as conn:
+        assert overdue_counts(conn, D("2025-03-20"), Scope(), CFG) == OverdueCounts(3, 1, 1, 1)
+        # A week earlier D was not yet due and B (31 DPD) was already unplaced.
+        assert overdue_counts(conn, D("2025-03-13"), Scope(), CFG) == OverdueCounts(2, 0, 1, 0)
+        assert overdue_counts(conn, D("2025-03-20"), Scope(branch_id="B2"), CFG) == OverdueCounts(1, 0, 0, 0)
+
+
+def test_overdue_list_rows(book: Engine) -> None:
+    with book.connect() as conn:
+        rows = overdue_list(conn, D("2025-03-20"), Scope(), CFG).set_index("loan_id")
+    assert rows.index.tolist() == ["C", "B", "D"]  # worst first
+    c, b, d = (rows.loc[x] for x in ("C", "B", "D"))
+    assert (c.dpd, c.bucket, c.classification, c.next_action) == (66, "M3", "loss", "legal")
+    assert c.overdue_amount == M("5000.00") and c.outstanding_principal == M("5000.00")
+    assert (c.agency, c.field_visited, c.last_channel, c.days_since_contact) == (
+        "甲催收",
+        True,
+        "field_visit",
+        2,
+    )
+    assert pd.isna(c.collector) and c.officer == "O2"
+    assert (b.dpd, b.bucket, b.overdue_amount, b.next_action) == (38, "M2", M("2020.00"), "agency")
+    assert (b.not_placed, b.last_result, b.last_action_on, b.days_since_contact) == (
+        True,
+        "ptp",
+        D("2025-03-15"),
+        5,
+    )
+    assert pd.isna(b.agency) and pd.isna(b.lost_contact_since) and b.collector == "C1"
+    assert (d.dpd, d.overdue_amount, d.next_action) == (5, M("60000.00"), "field_visit")
+    assert (d.lost_contact_since, d.lost_contact_days, d.days_since_contact) == (D("2025-03-14"), 6, 8)
+    assert (d.big_no_visit, d.lost_no_visit, d.not_placed) == (True, True, False)
+
+
+def test_collector_task_list(book: Engine) -> None:
+    with book.connect() as conn:
+        tasks = overdue_list(conn, D("2025-03-20"), Scope(), CFG, collector_id="C1")
+        staff = collectors(conn, D("2025-03-20"), Scope())
+        early = collectors(conn, D("2025-03-05"), Scope())
+        nobody = overdue_list(conn, D("2025-03-20"), Scope(), CFG, collector_id="R1")
+    assert tasks["loan_id"].tolist() == ["B", "D"]
+    assert tasks["next_action"].tolist() == ["agency", "field_visit"]
+    assert staff.to_dict("records") == [
+        {"staff_id": "C1", "name": "C1", "role": "phone_collector", "loans": 2}
+    ]
+    assert early["loans"].tolist() == [3]
+    assert nobody.empty
+
+
+def test_limit_caps_the_list(book: Engine) -> None:
+    with book.connect() as conn:
+        assert overdue_list(conn, D("2025-03-20"), Scope(), CFG, limit=1)["loan_id"].tolist() == ["C"]

@@ -1,0 +1,69 @@
+"""Inspections page: first-check tiles equal the engine's, period picker, pending links, heatmap."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from dashboard.config import Config
+from dashboard.kpi.inspections import first_checks
+from dashboard.kpi.scope import Scope
+from dashboard.ui.widgets import percent
+from tests.kpi.book import D
+from tests.web.conftest import PAGES, app
+
+
+def _page(**query: str):  # type: ignore[no-untyped-def]
+    at = app(**query).run()
+    return at.switch_page(str(PAGES / "inspections.py")).run()
+
+
+def _metrics(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {m.label: m.value for m in at.metric}
+
+
+def test_march_has_no_first_check_due(app_db: Engine) -> None:
+    at = _page(lang="en")
+    assert not at.exception
+    assert at.selectbox(key="inspections_month").value == (2025, 3)
+    assert _metrics(at)["First-check completion"] == "—"
+    assert "No first check fell due between 2025-03-01 and 2025-03-20" in at.info[0].value
+    # The heatmap still covers the six months before.
+    assert "tooltip" in at.get("vega_lite_chart")[0].proto.spec
+
+
+def test_january_figures_equal_the_engine(app_db: Engine) -> None:
+    at = _page(lang="en")
+    at.selectbox(key="inspections_month").set_value((2025, 1)).run()
+    assert not at.exception
+    with app_db.connect() as conn:
+        expected = first_checks(conn, D("2025-01-01"), D("2025-01-31"), D("2025-03-20"), Scope(), Config())
+    shown = _metrics(at)
+    assert shown["First-check completion"] == percent(expected.completion_rate) == "50.00%"
+    assert shown["First-check on time"] == "50.00%"
+    assert shown["Pending first checks"] == "1"
+    by_branch, by_officer, pending = (d.value for d in at.dataframe[:3])
+    assert by_branch["due"].tolist() == [2]
+    assert by_officer["on_time_rate"].tolist() == [0.5]
+    assert pending["loan_id"].tolist() == ["B"]
+    assert pending["days_late"].tolist() == [62]
+    assert pending["open"].tolist() == ["loan?lang=en&as_of=2025-03-20&loan_id=B"]
+    downloads = [b.proto.label for b in at.get("download_button")]
+    assert downloads.count("Download CSV") >= 3
+
+
+def test_branch_filter_changes_figures(app_db: Engine) -> None:
+    at = _page(lang="en", branch="B2")
+    at.selectbox(key="inspections_month").set_value((2024, 12)).run()
+    assert not at.exception
+    shown = _metrics(at)
+    assert shown["First-check completion"] == "0.00%"
+    assert at.dataframe[2].value["loan_id"].tolist() == ["C"]
+
+
+def test_date_range_and_chinese(app_db: Engine) -> None:
+    at = _page()
+    at.segmented_control(key="inspections_period_kind").set_value("range").run()
+    at.date_input(key="inspections_range").set_value((D("2025-01-01"), D("2025-01-31"))).run()
+    assert not at.exception
+    assert at.title[0].value == "贷后检查"
+    assert _metrics(at)["首次检查完成率"] == "50.00%"
