@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
 from dashboard.config import Config
-from dashboard.kpi.inspections import _first_check_tasks
+from dashboard.kpi.inspections import first_check_tasks
 from dashboard.kpi.money import ratio
 from dashboard.kpi.periods import add_months, month_end
 from dashboard.kpi.scope import Scope
@@ -24,7 +24,7 @@ def first_checks_by_officer_month(
 
     Months and officers with nothing due are absent, so the heatmap leaves those cells empty."""
     first = add_months(year, month, -(months - 1))
-    tasks = _first_check_tasks(date(*first, 1), month_end(year, month), as_of, scope, config)
+    tasks = first_check_tasks(date(*first, 1), month_end(year, month), as_of, scope, config)
     ix = month_index(tasks.c.due_on)
     rows = conn.execute(
         select(

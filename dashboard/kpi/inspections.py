@@ -45,7 +45,7 @@ def _first_check_days(config: Config) -> ColumnElement[int]:
     )
 
 
-def _first_check_tasks(start: date, end: date, as_of: date, scope: Scope, config: Config):  # type: ignore[no-untyped-def]
+def first_check_tasks(start: date, end: date, as_of: date, scope: Scope, config: Config):  # type: ignore[no-untyped-def]
     """Loans whose first check falls due in [start, min(end, as_of)], with their first `first` inspection."""
     last = min(end, as_of)
     done = (
@@ -86,7 +86,7 @@ def _first_check_tasks(start: date, end: date, as_of: date, scope: Scope, config
 def first_checks(
     conn: Connection, start: date, end: date, as_of: date, scope: Scope, config: Config
 ) -> FirstChecks:
-    tasks = _first_check_tasks(start, end, as_of, scope, config)
+    tasks = first_check_tasks(start, end, as_of, scope, config)
     due, done, on_time = conn.execute(
         select(
             func.count(),
@@ -101,7 +101,7 @@ def first_checks_by(
     conn: Connection, start: date, end: date, as_of: date, scope: Scope, config: Config, by: str
 ) -> pd.DataFrame:
     """The same figures grouped by `officer_id` or `branch_id`."""
-    tasks = _first_check_tasks(start, end, as_of, scope, config)
+    tasks = first_check_tasks(start, end, as_of, scope, config)
     key = tasks.c[by]
     rows = conn.execute(
         select(
@@ -121,7 +121,7 @@ def pending_first_checks(
     conn: Connection, start: date, end: date, as_of: date, scope: Scope, config: Config, limit: int = 1000
 ) -> pd.DataFrame:
     """First checks due and not done by as_of, the longest overdue first."""
-    tasks = _first_check_tasks(start, end, as_of, scope, config)
+    tasks = first_check_tasks(start, end, as_of, scope, config)
     rows = conn.execute(
         select(tasks.c.loan_id, tasks.c.officer_id, tasks.c.branch_id, tasks.c.due_on)
         .where(tasks.c.done_on.is_(None))
