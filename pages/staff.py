@@ -1,0 +1,235 @@
+"""Staff KPIs: account officers against their targets, collectors' recoveries, the hand-over list."""
+
+from datetime import date
+from decimal import Decimal
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard.kpi.inspections import first_checks, first_checks_by, sampling
+from dashboard.kpi.money import ratio
+from dashboard.kpi.periods import add_months, month_end
+from dashboard.kpi.staff import OfficerScore, collector_recoveries, handover_list, officer_scores
+from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_officer
+from dashboard.kpi.visits import visit_plan
+from dashboard.ui.data import config, query
+from dashboard.ui.filters import current
+from dashboard.ui.i18n import t
+from dashboard.ui.links import url
+from dashboard.ui.widgets import definition, ratio_tile, table
+
+RATES = ("overdue_ratio", "npl_ratio", "first_check_on_time", "sampling_rate", "visit_completion")
+RATES += ("feedback_on_time", "resolution_rate")
+
+f = current()
+cfg = config()
+st.title(t("staff.title"))
+months = [add_months(f.as_of.year, f.as_of.month, -k) for k in range(12)]
+year, month = st.selectbox(
+    t("staff.month"), months, format_func=lambda m: f"{m[0]}-{m[1]:02d}", key="staff_month"
+)
+start, end = date(year, month, 1), month_end(year, month)
+last = min(end, f.as_of)
+quarter = (month - 1) // 3 + 1
+st.caption(
+    t(
+        "staff.period",
+        month=f"{year}-{month:02d}",
+        quarter=f"{year}Q{quarter}",
+        cutoff=cfg.staff_cutoff,
+        as_of=last,
+    )
+)
+scores = query(officer_scores, last, f.scope, cfg)
+if not scores:
+    st.info(t("staff.empty", cutoff=cfg.staff_cutoff, as_of=last))
+    st.stop()
+py, pm = add_months(year, month, -1)
+previous_date = month_end(py, pm)
+previous = query(officer_scores, previous_date, f.scope, cfg)
+
+
+def ratios(rows: list[OfficerScore]) -> tuple[Decimal | None, Decimal | None]:
+    balance = sum((s.balance for s in rows), start=Decimal(0))
+    return (
+        ratio(sum((s.overdue_balance for s in rows), start=Decimal(0)), balance),
+        ratio(sum((s.npl_balance for s in rows), start=Decimal(0)), balance),
+    )
+
+
+(overdue_now, npl_now), (overdue_before, npl_before) = ratios(scores), ratios(previous)
+checks = query(first_checks, start, end, f.as_of, f.scope, cfg)
+checks_before = query(first_checks, date(py, pm, 1), month_end(py, pm), f.as_of, f.scope, cfg)
+py_q, pq = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+plan = query(visit_plan, year, quarter, f.as_of, f.scope, cfg)
+plan_before = query(visit_plan, py_q, pq, f.as_of, f.scope, cfg)
+samples = query(sampling, year, month, f.as_of, f.scope, cfg)
+samples_before = query(sampling, py, pm, f.as_of, f.scope, cfg)
+
+
+def sampling_rate(frame: pd.DataFrame) -> Decimal | None:
+    """Over all officers: Σ min(done, required) / Σ required, as each officer's rate caps at 100%."""
+    capped = [min(done, required) for done, required in zip(frame["done"], frame["required"], strict=True)]
+    return ratio(sum(capped), int(frame["required"].sum()))
+
+
+tiles = st.columns(3) + st.columns(3)
+with tiles[0]:
+    st.metric(t("staff.met_count"), f"{sum(s.meets_targets for s in scores)} / {len(scores)}", border=True)
+with tiles[1]:
+    ratio_tile(
+        "term.staff_overdue_ratio", overdue_now, overdue_before, previous_date, target=cfg.officer_overdue_max
+    )
+with tiles[2]:
+    ratio_tile("term.staff_npl_ratio", npl_now, npl_before, previous_date, target=cfg.officer_npl_max)
+with tiles[3]:
+    ratio_tile(
+        "term.staff_first_check_on_time",
+        checks.on_time_rate,
+        checks_before.on_time_rate,
+        previous_date,
+        target=cfg.first_check_target,
+        lower_is_better=False,
+    )
+with tiles[4]:
+    ratio_tile(
+        "term.staff_visit_completion",
+        plan.completion,
+        plan_before.completion,
+        min(month_end(py_q, 3 * pq), f.as_of),
+        lower_is_better=False,
+    )
+with tiles[5]:
+    ratio_tile(
+        "term.staff_sampling_rate",
+        sampling_rate(samples),
+        sampling_rate(samples_before),
+        previous_date,
+        lower_is_better=False,
+    )
+definition(*(f"def.staff_{key}" for key in (*RATES, "recovered")))
+
+officers = pd.DataFrame(
+    {
+        "officer_id": [s.staff_id for s in scores],
+        "name": [s.name for s in scores],
+        "active_loans": [s.active_loans for s in scores],
+        "balance": [s.balance for s in scores],
+        "overdue_ratio": [s.overdue_ratio for s in scores],
+        "npl_ratio": [s.npl_ratio for s in scores],
+        "meets": [s.meets_targets for s in scores],
+    }
+)
+extra = [
+    query(first_checks_by, start, end, f.as_of, f.scope, cfg, by="officer_id")[
+        ["officer_id", "on_time_rate"]
+    ].rename(columns={"on_time_rate": "first_check_on_time"}),
+    samples[["officer_id", "rate"]].rename(columns={"rate": "sampling_rate"}),
+    query(visit_plan_by_officer, year, quarter, f.as_of, f.scope, cfg)[["officer_id", "completion"]].rename(
+        columns={"completion": "visit_completion"}
+    ),
+    query(issue_figures_by_officer, start, end, f.as_of, f.scope)[
+        ["officer_id", "feedback_on_time_rate", "resolution_rate"]
+    ].rename(columns={"feedback_on_time_rate": "feedback_on_time"}),
+]
+for frame in extra:
+    officers = officers.merge(frame, on="officer_id", how="left")
+# Ranking: inside the targets first, then the lower overdue and NPL ratios.
+officers = officers.sort_values(
+    ["meets", "overdue_ratio", "npl_ratio", "officer_id"],
+    ascending=[False, True, True, True],
+    na_position="last",
+).reset_index(drop=True)
+officers.insert(0, "rank", range(1, len(officers) + 1))
+officers["open"] = [url("loans", officer=o) for o in officers["officer_id"]]
+officers = officers.astype({key: object for key in RATES}).where(officers.notna(), None)
+
+st.subheader(t("staff.officers"))
+# Overdue and NPL ratios are judged against 3% / 1%: a 0–100% bar would hide them, so they stay numbers.
+progress = {
+    key: st.column_config.ProgressColumn(t(f"term.staff_{key}"), format="percent", min_value=0, max_value=1)
+    for key in RATES[2:]
+} | {key: st.column_config.NumberColumn(t(f"term.staff_{key}"), format="percent") for key in RATES[:2]}
+table(
+    officers,
+    "officer_scores",
+    column_config={
+        "rank": t("staff.rank"),
+        "officer_id": t("staff.officer"),
+        "name": t("staff.name"),
+        "active_loans": t("term.active_loans"),
+        "balance": st.column_config.NumberColumn(t("term.balance"), format="accounting"),
+        "meets": st.column_config.CheckboxColumn(t("staff.meets")),
+        "open": st.column_config.LinkColumn(t("common.open_loans"), display_text="→"),
+    }
+    | progress,
+)
+
+st.subheader(t("staff.chart"))
+chart_data = officers.dropna(subset=["overdue_ratio"]).assign(
+    overdue_ratio=lambda d: d["overdue_ratio"].astype(float)
+)[["officer_id", "name", "overdue_ratio"]]
+bars = (
+    alt.Chart(chart_data)
+    .mark_bar()
+    .encode(
+        x=alt.X("officer_id:N", sort="y", title=t("staff.officer")),
+        y=alt.Y("overdue_ratio:Q", title=t("term.staff_overdue_ratio"), axis=alt.Axis(format="%")),
+        color=alt.condition(
+            alt.datum.overdue_ratio <= float(cfg.officer_overdue_max),
+            alt.value("#2e7d32"),
+            alt.value("#c62828"),
+        ),
+        tooltip=[
+            alt.Tooltip("officer_id:N", title=t("staff.officer")),
+            alt.Tooltip("name:N", title=t("staff.name")),
+            alt.Tooltip("overdue_ratio:Q", title=t("term.staff_overdue_ratio"), format=".2%"),
+        ],
+    )
+)
+target = (
+    alt.Chart(pd.DataFrame({"target": [float(cfg.officer_overdue_max)]}))
+    .mark_rule(strokeDash=[4, 4])
+    .encode(y="target:Q", tooltip=[alt.Tooltip("target:Q", title=t("term.target"), format=".2%")])
+)
+st.altair_chart(bars + target, width="stretch")
+
+st.subheader(t("staff.collectors"))
+collectors = query(collector_recoveries, start, end, f.as_of, f.scope).sort_values(
+    ["recovered", "staff_id"], ascending=[False, True]
+)
+collectors["role"] = [t(f"staff.role.{r}") for r in collectors["role"]]
+collectors.insert(0, "rank", range(1, len(collectors) + 1))
+table(
+    collectors,
+    "collector_recoveries",
+    column_config={
+        "rank": t("staff.rank"),
+        "staff_id": t("staff.officer"),
+        "name": t("staff.name"),
+        "role": t("staff.role"),
+        "loans": t("staff.loans"),
+        "recovered": st.column_config.NumberColumn(t("term.staff_recovered"), format="accounting"),
+    },
+)
+
+st.subheader(t("staff.handover"))
+handover = query(handover_list, f.as_of, f.scope, cfg)
+handover["open"] = [url("loan", loan_id=loan_id) for loan_id in handover["loan_id"]]
+table(
+    handover,
+    "handover_list",
+    column_config={
+        "loan_id": t("term.loan_id"),
+        "officer_id": t("staff.officer"),
+        "officer_name": t("staff.name"),
+        "left_on": st.column_config.DateColumn(t("staff.left_on")),
+        "branch_id": t("filter.branch"),
+        "outstanding_principal": st.column_config.NumberColumn(
+            t("term.outstanding_principal"), format="accounting"
+        ),
+        "dpd": t("term.dpd"),
+        "open": st.column_config.LinkColumn(t("staff.open"), display_text="→"),
+    },
+)

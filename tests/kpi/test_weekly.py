@@ -1,0 +1,132 @@
+"""Weekly review figures, by hand: the week Monday 10 to Sunday 16 March 2025 against Sunday 9 March."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import Connection, Engine
+
+from dashboard.config import Config
+from dashboard.kpi.portfolio import portfolio
+from dashboard.kpi.scope import Scope
+from dashboard.kpi.weekly import open_serious_issues, week_bounds, week_changes, weekly_review
+from tests.kpi.book import D, issue, loan, pay, reference
+
+CONFIG = Config()
+BEFORE, AFTER = D("2025-03-09"), D("2025-03-16")
+
+
+def build_week(conn: Connection) -> None:
+    """E enters M1; K (M2) and R (M1, then repaid) cure; N turns substandard; W is written off (no
+    cure); A stays current. B11/O1: E, R, W, A. B2/O2: K, N."""
+    reference(conn)
+    loan(
+        conn,
+        "E",
+        "3000",
+        "2025-01-05",
+        [("2025-02-05", "1000", "0"), ("2025-03-12", "1000", "0"), ("2025-04-12", "1000", "0")],
+    )
+    pay(conn, "E", 1, "2025-02-05", "1000")
+    loan(
+        conn,
+        "K",
+        "2000",
+        "2025-01-01",
+        [("2025-02-01", "1000", "0"), ("2025-04-01", "1000", "0")],
+        branch="B2",
+        officer="O2",
+    )
+    pay(conn, "K", 1, "2025-03-11", "1000")
+    loan(conn, "R", "500", "2025-01-01", [("2025-03-01", "500", "0")])
+    pay(conn, "R", 1, "2025-03-14", "500")
+    loan(conn, "N", "1000", "2024-10-01", [("2024-12-12", "1000", "0")], branch="B2", officer="O2")
+    loan(conn, "W", "800", "2025-01-01", [("2025-02-01", "800", "0")], written_off_on="2025-03-12")
+    loan(conn, "A", "1000", "2025-01-01", [("2025-12-01", "1000", "0")])
+    issue(conn, "E", "important", "2025-03-01")  # open
+    issue(conn, "E", "major", "2025-03-05", reported_on="2025-03-05", resolved_on="2025-03-10")  # resolved
+    issue(conn, "K", "general", "2025-03-01")  # not serious
+    issue(conn, "K", "major", "2025-03-17")  # after the Sunday
+    issue(conn, "N", "important", "2025-03-02", resolved_on="2025-03-20")  # resolved after the Sunday
+
+
+def test_week_bounds() -> None:
+    assert week_bounds(D("2025-03-10"), D("2025-03-31")) == (BEFORE, AFTER)
+    assert week_bounds(D("2025-03-10"), D("2025-03-12")) == (BEFORE, D("2025-03-12"))
+
+
+def test_entered_m1_cures_and_new_npls(engine: Engine) -> None:
+    with engine.begin() as conn:
+        build_week(conn)
+        changes = week_changes(conn, BEFORE, AFTER, Scope(), CONFIG)
+    assert changes.entered_m1.to_dict("records") == [
+        {
+            "loan_id": "E",
+            "branch_id": "B11",
+            "officer_id": "O1",
+            "dpd": 4,
+            "outstanding_principal": Decimal("2000.00"),
+            "overdue_amount": Decimal("1000.00"),
+        }
+    ]
+    cures = changes.cures
+    assert cures["loan_id"].tolist() == ["K", "R"]  # W was written off: not a cure
+    assert cures["bucket_before"].tolist() == ["M2", "M1"]
+    assert cures["dpd_before"].tolist() == [36, 8]
+    assert cures["op_before"].tolist() == [Decimal("2000.00"), Decimal("500.00")]
+    assert cures["repaid"].tolist() == [False, True]
+    npl = changes.new_npls
+    assert npl["loan_id"].tolist() == ["N"]
+    assert (npl.loc[0, "class_before"], npl.loc[0, "class_now"], npl.loc[0, "dpd"]) == (
+        "special_mention",
+        "substandard",
+        94,
+    )
+
+
+def test_movers_by_branch_and_officer(engine: Engine) -> None:
+    """Overdue balance at 9 Mar: B11 = R 500 + W 800; B2 = K 2,000 + N 1,000. At 16 Mar: B11 = E 2,000;
+    B2 = N 1,000."""
+    with engine.begin() as conn:
+        build_week(conn)
+        changes = week_changes(conn, BEFORE, AFTER, Scope(), CONFIG)
+    assert changes.movers_by_branch.values.tolist() == [
+        ["B2", Decimal("3000.00"), Decimal("1000.00"), Decimal("-2000.00")],
+        ["B11", Decimal("1300.00"), Decimal("2000.00"), Decimal("700.00")],
+    ]
+    assert changes.movers_by_officer["officer_id"].tolist() == ["O2", "O1"]
+    assert changes.movers_by_officer["change"].tolist() == [Decimal("-2000.00"), Decimal("700.00")]
+
+
+def test_scope_limits_the_changes(engine: Engine) -> None:
+    with engine.begin() as conn:
+        build_week(conn)
+        changes = week_changes(conn, BEFORE, AFTER, Scope(branch_id="B2"), CONFIG)
+    assert changes.entered_m1.empty
+    assert changes.cures["loan_id"].tolist() == ["K"]
+    assert changes.movers_by_branch["branch_id"].tolist() == ["B2"]
+
+
+def test_open_serious_issues(engine: Engine) -> None:
+    with engine.begin() as conn:
+        build_week(conn)
+        issues = open_serious_issues(conn, AFTER, Scope())
+        in_b2 = open_serious_issues(conn, AFTER, Scope(branch_id="B2"))
+    assert issues["loan_id"].tolist() == ["E", "N"]
+    assert issues["severity"].tolist() == ["important", "important"]
+    assert issues["days_open"].tolist() == [15, 14]
+    assert in_b2["loan_id"].tolist() == ["N"]
+
+
+def test_weekly_review_puts_it_together(engine: Engine) -> None:
+    with engine.begin() as conn:
+        build_week(conn)
+        review = weekly_review(conn, D("2025-03-10"), D("2025-03-31"), Scope(), CONFIG)
+        expected_now = portfolio(conn, AFTER, Scope(), CONFIG)
+        expected_before = portfolio(conn, BEFORE, Scope(), CONFIG)
+    assert (review.before, review.end) == (BEFORE, AFTER)
+    assert review.now == expected_now
+    assert review.previous == expected_before
+    assert review.now.balance == Decimal("5000.00")  # E 2,000 + K 1,000 + N 1,000 + A 1,000
+    assert review.changes.entered_m1["loan_id"].tolist() == ["E"]
+    assert review.open_issues["loan_id"].tolist() == ["E", "N"]

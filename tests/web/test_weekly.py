@@ -1,0 +1,88 @@
+"""Weekly review page: the engine's figures for the picked week, filters, links, the pack button."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine
+
+from dashboard.config import Config
+from dashboard.kpi.scope import Scope
+from dashboard.kpi.weekly import WeeklyReview, weekly_review
+from dashboard.ui.widgets import money, percent
+from tests.kpi.book import D, loan
+from tests.web.conftest import PAGES, app
+
+MONDAY = D("2025-03-17")  # the week of the latest data date, 20 Mar: compared with Sunday 16 Mar
+
+
+@pytest.fixture
+def weekly_db(app_db: Engine) -> Engine:
+    """E falls due on 18 Mar and is not paid: it enters M1 this week."""
+    with app_db.begin() as conn:
+        loan(conn, "E", "2000", "2025-02-01", [("2025-03-18", "1000", "0"), ("2025-04-18", "1000", "0")])
+    return app_db
+
+
+def _page(**query: str):  # type: ignore[no-untyped-def]
+    at = app(**query).run()
+    return at.switch_page(str(PAGES / "weekly.py")).run()
+
+
+def _metrics(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {m.label: m.value for m in at.metric}
+
+
+def _review(engine: Engine, monday: date = MONDAY, scope: Scope | None = None) -> WeeklyReview:
+    with engine.connect() as conn:
+        return weekly_review(conn, monday, D("2025-03-20"), scope or Scope(), Config())
+
+
+def test_figures_equal_the_engine(weekly_db: Engine) -> None:
+    at = _page(lang="en")
+    assert not at.exception
+    assert at.selectbox(key="weekly_monday").value == MONDAY
+    review = _review(weekly_db)
+    shown = _metrics(at)
+    assert shown["Balance"] == money(review.now.balance) == "¥11,000.00"
+    assert shown["NPL ratio"] == percent(review.now.npl_ratio)
+    assert shown["Entered M1"] == "1"
+    assert shown["Open important / major issues"] == str(len(review.open_issues)) == "1"
+    entered = at.dataframe[0].value
+    assert entered["loan_id"].tolist() == ["E"]
+    assert entered["open"].tolist() == ["loan?lang=en&as_of=2025-03-20&loan_id=E"]
+
+
+def test_week_picker_and_branch_filter_change_the_figures(weekly_db: Engine) -> None:
+    at = _page(lang="en")
+    at.selectbox(key="weekly_monday").set_value(D("2025-03-10")).run()
+    assert not at.exception
+    assert _metrics(at)["Entered M1"] == "0"
+    assert "Figures at 2025-03-16 against 2025-03-09." in at.caption[0].value
+    at.selectbox(key="branch").set_value("B2").run()
+    assert not at.exception
+    assert _metrics(at)["Balance"] == money(
+        _review(weekly_db, D("2025-03-10"), Scope(branch_id="B2")).now.balance
+    )
+    assert _metrics(at)["Balance"] == "¥5,000.00"
+
+
+def test_pack_button_downloads_and_chart(weekly_db: Engine) -> None:
+    at = _page(lang="en")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Download the review pack" in labels
+    assert "Download CSV" in labels and "Download Excel" in labels
+    charts = at.get("vega_lite_chart")
+    assert charts and all("tooltip" in c.proto.spec for c in charts)
+
+
+def test_empty_state_and_chinese(weekly_db: Engine) -> None:
+    empty = _page(lang="en", as_of="2024-01-01")
+    assert not empty.exception
+    assert "No active loans at" in empty.info[0].value
+    chinese = _page()
+    assert not chinese.exception
+    assert chinese.title[0].value == "周例会"
+    assert "新入M1" in _metrics(chinese)
+    assert any(b.proto.label == "下载周例会材料" for b in chinese.get("download_button"))
