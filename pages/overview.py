@@ -5,13 +5,16 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from dashboard.kpi.collection import overdue_counts
 from dashboard.kpi.inspections import pending_first_checks
 from dashboard.kpi.periods import month_ends_until
 from dashboard.kpi.portfolio import loans_at, portfolio
+from dashboard.kpi.weekly import open_serious_issues
 from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import url
+from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.widgets import definition, money, ratio_tile, table
 
 f = current()
@@ -89,10 +92,24 @@ with right:
     )
 
 st.header(t("overview.attention"))
+pending = query(pending_first_checks, f.as_of - timedelta(days=90), f.as_of, f.as_of, f.scope, cfg)
+fresh = query(loans_at, f.as_of, f.scope, cfg, overdue_only=True, max_dpd=7, limit=500)
+breaches = query(overdue_counts, f.as_of, f.scope, cfg)
+issues = query(open_serious_issues, f.as_of, f.scope)
+counts = st.columns(4)
+for column, label, value, page in (
+    (counts[0], "overview.pending_first_checks", len(pending), "inspections.py"),
+    (counts[1], "overview.newly_overdue", len(fresh), "overdue.py"),
+    (counts[2], "overview.lost_no_visit", breaches.lost_no_visit, "overdue.py"),
+    (counts[3], "overview.open_serious_issues", len(issues), "weekly.py"),
+):
+    with column:
+        st.metric(t(label), f"{value:,}", border=True)
+        if (PAGES_DIR / page).is_file():
+            st.page_link(PAGES_DIR / page, label=t("overview.go"), icon=":material/arrow_forward:")
 left, right = st.columns(2)
 with left:
     st.subheader(t("overview.pending_first_checks"))
-    pending = query(pending_first_checks, f.as_of - timedelta(days=90), f.as_of, f.as_of, f.scope, cfg)
     table(
         pending,
         "pending_first_checks",
@@ -104,7 +121,6 @@ with left:
     )
 with right:
     st.subheader(t("overview.newly_overdue"))
-    fresh = query(loans_at, f.as_of, f.scope, cfg, overdue_only=True, max_dpd=7, limit=500)
     table(
         fresh,
         "newly_overdue",

@@ -86,3 +86,14 @@ def test_definitions_are_one_click_away(app_db: Engine) -> None:
     at = app(lang="en").run()
     assert at.expander[0].label == "How this is computed"
     assert any("DPD counts from the oldest instalment" in m.value for m in at.expander[0].markdown)
+
+
+def test_needs_attention_counts(app_db: Engine) -> None:
+    at = app(lang="en").run()
+    shown = _metrics(at)
+    # B's first check (due 17 Jan) was never done; no loan is 1-7 DPD; nobody lost contact;
+    # B's major issue (1 Mar) is still open.
+    assert shown["First checks overdue"] == "1"
+    assert shown["Newly overdue (DPD 1–7)"] == "0"
+    assert shown["Lost contact, no field visit"] == "0"
+    assert shown["Open important and major issues"] == "1"

@@ -1,0 +1,105 @@
+"""Portfolio quality over time and across groups: month-end trends, cure-rate trend, breakdowns.
+
+Each month-end costs one loan_state evaluation (two per month for cure rates): cheap when the
+month-ends have snapshots, about a second each on 20k loans when computed live.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import Connection, case, func, select
+
+from dashboard.config import Config
+from dashboard.kpi.money import ratio, yuan
+from dashboard.kpi.periods import month_ends_until
+from dashboard.kpi.portfolio import Portfolio, portfolio
+from dashboard.kpi.roll import roll_rates
+from dashboard.kpi.scope import Scope
+from dashboard.kpi.state import NPL_RANK, loan_state
+from db.models import Branch, Channel, Product
+
+GROUPS = {
+    "branch_id": (Branch, Branch.branch_id),
+    "product_id": (Product, Product.product_id),
+    "channel_id": (Channel, Channel.channel_id),
+}
+BY_COLUMNS = [
+    "id",
+    "name",
+    "loans",
+    "balance",
+    "overdue_balance",
+    "npl_balance",
+    "overdue_ratio",
+    "npl_ratio",
+]
+CURE_COLUMNS = ["month", "m0_roll_rate", "m1_cure_rate", "m2_m3_cure_rate", "m1_base", "m2_m3_base"]
+
+
+def portfolio_trend(
+    conn: Connection, as_of: date, scope: Scope, config: Config, *, months: int = 12
+) -> list[Portfolio]:
+    """The portfolio at each of the last `months` month-ends on or before as_of, oldest first."""
+    return [portfolio(conn, end, scope, config) for end in month_ends_until(as_of, months)]
+
+
+def cure_trend(
+    conn: Connection, as_of: date, scope: Scope, config: Config, *, months: int = 12
+) -> pd.DataFrame:
+    """Per complete month up to as_of: M0 roll rate (flow into collection), M1 cure rate and the
+    M2–M3 cure rate (M2 and M3 pooled: cured balance of both / base balance of both)."""
+    records = []
+    for end in month_ends_until(as_of, months):
+        rows = roll_rates(conn, end.year, end.month, scope, config)
+        m1 = rows["M1"]
+        m23_base = rows["M2"].base_balance + rows["M3"].base_balance
+        m23_cured = rows["M2"].cured_balance + rows["M3"].cured_balance
+        records.append(
+            (
+                f"{end.year}-{end.month:02d}",
+                rows["M0"].roll_rate,
+                m1.cure_rate,
+                ratio(m23_cured, m23_base),
+                m1.base_balance,
+                m23_base,
+            )
+        )
+    return pd.DataFrame(records, columns=CURE_COLUMNS)
+
+
+def portfolio_by(conn: Connection, as_of: date, scope: Scope, config: Config, by: str) -> pd.DataFrame:
+    """Loans, balance, overdue and NPL ratios of the active loans at as_of per branch, product or
+    channel (`by` = branch_id, product_id or channel_id), largest balance first. Loans without a
+    channel form one group with an empty id and name."""
+    if by not in GROUPS:
+        raise ValueError(f"cannot break down by {by!r}; expected one of {sorted(GROUPS)}")
+    table, key = GROUPS[by]
+    state = loan_state(as_of, scope, config, conn=conn)
+    group = state.c[by]
+    overdue = func.sum(case((state.c.bucket_ix > 0, state.c.op_cents), else_=0))
+    npl = func.sum(case((state.c.class_ix >= NPL_RANK, state.c.op_cents), else_=0))
+    balance = func.sum(state.c.op_cents)
+    rows = conn.execute(
+        select(group, table.name, func.count(), balance, overdue, npl)
+        .select_from(state.outerjoin(table, key == group))
+        .group_by(group, table.name)
+        .order_by(balance.desc(), group)
+    ).all()
+    return pd.DataFrame(
+        [
+            (
+                group_id,
+                name,
+                count,
+                yuan(total),
+                yuan(late),
+                yuan(bad),
+                ratio(late, total),
+                ratio(bad, total),
+            )
+            for group_id, name, count, total, late, bad in rows
+        ],
+        columns=BY_COLUMNS,
+    )
