@@ -15,7 +15,7 @@ from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import url
 from dashboard.ui.pages import PAGES_DIR
-from dashboard.ui.widgets import definition, money, ratio_tile, table
+from dashboard.ui.widgets import definition, headline_tiles, table
 
 f = current()
 cfg = config()
@@ -35,28 +35,7 @@ with tiles[0]:
         delta=f"{now.active_loans - before.active_loans:+,}",
         border=True,
     )
-with tiles[1]:
-    st.metric(
-        t("term.balance"),
-        money(now.balance),
-        delta=f"{now.balance - before.balance:+,.2f}",
-        help=t("def.balance"),
-        border=True,
-    )
-with tiles[2]:
-    ratio_tile(
-        "term.overdue_ratio",
-        now.overdue_ratio,
-        before.overdue_ratio,
-        previous_date,
-        target=cfg.officer_overdue_max,
-    )
-with tiles[3]:
-    ratio_tile("term.npl_ratio", now.npl_ratio, before.npl_ratio, previous_date, target=cfg.officer_npl_max)
-with tiles[4]:
-    ratio_tile("term.par30", now.par30, before.par30, previous_date)
-with tiles[5]:
-    ratio_tile("term.par90", now.par90, before.par90, previous_date)
+headline_tiles(tiles[1:], now, before, previous_date, cfg)
 definition("def.balance", "def.overdue_ratio", "def.npl_ratio", "def.par30", "def.par90")
 
 link = st.column_config.LinkColumn(t("common.open_loans"), display_text="→")

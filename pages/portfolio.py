@@ -17,7 +17,7 @@ from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import url
-from dashboard.ui.widgets import definition, money, percent, ratio_tile, table
+from dashboard.ui.widgets import definition, headline_tiles, percent, ratio_tile, table
 from db.models.enums import BUCKETS, CLASSES
 
 MONTHS = 12
@@ -51,28 +51,7 @@ link = st.column_config.LinkColumn(t("portfolio.open"), display_text="→")
 tooltip_money = alt.Tooltip("balance:Q", title=t("term.balance"), format=",.2f")
 
 tiles = st.columns(3) + st.columns(3)
-with tiles[0]:
-    st.metric(
-        t("term.balance"),
-        money(now.balance),
-        delta=f"{now.balance - before.balance:+,.2f}",
-        help=t("def.balance"),
-        border=True,
-    )
-with tiles[1]:
-    ratio_tile(
-        "term.overdue_ratio",
-        now.overdue_ratio,
-        before.overdue_ratio,
-        previous_date,
-        target=cfg.officer_overdue_max,
-    )
-with tiles[2]:
-    ratio_tile("term.npl_ratio", now.npl_ratio, before.npl_ratio, previous_date, target=cfg.officer_npl_max)
-with tiles[3]:
-    ratio_tile("term.par30", now.par30, before.par30, previous_date)
-with tiles[4]:
-    ratio_tile("term.par90", now.par90, before.par90, previous_date)
+headline_tiles(tiles[:5], now, before, previous_date, cfg)
 with tiles[5]:
     ratio_tile(
         "term.portfolio_cure_rate",

@@ -12,7 +12,7 @@ from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import url
-from dashboard.ui.widgets import definition, money, ratio_tile, table
+from dashboard.ui.widgets import definition, headline_tiles, table
 
 WEEKS = 12
 
@@ -44,26 +44,7 @@ st.download_button(
 
 now, before, changes = review.now, review.previous, review.changes
 tiles = st.columns([1.8, 1, 1, 1])
-with tiles[0]:
-    st.metric(
-        t("term.balance"),
-        money(now.balance),
-        delta=f"{now.balance - before.balance:+,.2f}",
-        help=t("def.balance"),
-        border=True,
-    )
-with tiles[1]:
-    ratio_tile(
-        "term.overdue_ratio",
-        now.overdue_ratio,
-        before.overdue_ratio,
-        review.before,
-        target=cfg.officer_overdue_max,
-    )
-with tiles[2]:
-    ratio_tile("term.npl_ratio", now.npl_ratio, before.npl_ratio, review.before, target=cfg.officer_npl_max)
-with tiles[3]:
-    ratio_tile("term.par30", now.par30, before.par30, review.before)
+headline_tiles(tiles, now, before, review.before, cfg)
 counts = st.columns(5)
 for column, key, value in (
     (counts[0], "weekly_entered_m1", len(changes.entered_m1)),

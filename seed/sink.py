@@ -4,25 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from db.models.enums import EXTRACT_TABLES
+
 # Parents before children, so the order is also the order to load them in.
-TABLES = (
-    "branches",
-    "staff",
-    "products",
-    "channels",
-    "customers",
-    "agencies",
-    "loans",
-    "schedule",
-    "repayments",
-    "placements",
-    "collection_actions",
-    "inspections",
-    "visits",
-    "issues",
-    "classification_overrides",
-    "collector_assignments",
-)
+TABLES = (*EXTRACT_TABLES, "collector_assignments")
 
 _ID_FORMATS = {
     "customers": "C{:08d}",

@@ -17,24 +17,7 @@ from dashboard.importer.rules import RULES, Rule
 from db.models import Base
 from db.models import enums as e
 
-# Parents before children: the order files are checked, reported and written in.
-LOAD_ORDER = (
-    "branches",
-    "staff",
-    "products",
-    "channels",
-    "customers",
-    "agencies",
-    "loans",
-    "schedule",
-    "repayments",
-    "placements",
-    "collection_actions",
-    "inspections",
-    "visits",
-    "issues",
-    "classification_overrides",
-)
+LOAD_ORDER = e.EXTRACT_TABLES
 REQUIRED_FILES = ("loans.csv", "schedule.csv")
 
 ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {

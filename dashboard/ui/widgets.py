@@ -9,6 +9,8 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from dashboard.config import Config
+from dashboard.kpi.portfolio import Portfolio
 from dashboard.ui.i18n import t
 
 
@@ -51,6 +53,37 @@ def ratio_tile(
             color="green" if met else "red",
             icon=":material/check:" if met else ":material/warning:",
         )
+
+
+def headline_tiles(
+    columns: list, now: Portfolio, before: Portfolio, previous_date: date, config: Config
+) -> None:
+    """Balance, overdue and NPL ratios (against their targets), PAR30 and PAR90, in as many of the
+    given columns as there are (in that order), each with its change since previous_date."""
+    tiles = [
+        lambda: st.metric(
+            t("term.balance"),
+            money(now.balance),
+            delta=f"{now.balance - before.balance:+,.2f}",
+            help=t("def.balance"),
+            border=True,
+        ),
+        lambda: ratio_tile(
+            "term.overdue_ratio",
+            now.overdue_ratio,
+            before.overdue_ratio,
+            previous_date,
+            target=config.officer_overdue_max,
+        ),
+        lambda: ratio_tile(
+            "term.npl_ratio", now.npl_ratio, before.npl_ratio, previous_date, target=config.officer_npl_max
+        ),
+        lambda: ratio_tile("term.par30", now.par30, before.par30, previous_date),
+        lambda: ratio_tile("term.par90", now.par90, before.par90, previous_date),
+    ]
+    for column, tile in zip(columns, tiles, strict=False):
+        with column:
+            tile()
 
 
 def definition(*keys: str) -> None:

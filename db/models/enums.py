@@ -23,3 +23,23 @@ CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 BUCKETS = ("M0", "M1", "M2", "M3", "M3+")
 NPL_CLASSES = ("substandard", "doubtful", "loss")
 USER_ROLES = ("admin", "manager", "risk_manager", "officer", "collector", "agency", "auditor")
+
+# The tables of the core-banking extract (DOMAIN section 5), parents before children: the order files
+# are checked, reported and written in.
+EXTRACT_TABLES = (
+    "branches",
+    "staff",
+    "products",
+    "channels",
+    "customers",
+    "agencies",
+    "loans",
+    "schedule",
+    "repayments",
+    "placements",
+    "collection_actions",
+    "inspections",
+    "visits",
+    "issues",
+    "classification_overrides",
+)
