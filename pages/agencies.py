@@ -14,17 +14,14 @@ from dashboard.kpi.periods import add_months, month_end
 from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
-from dashboard.ui.widgets import definition, money, percent, ratio_tile, table
+from dashboard.ui.widgets import definition, money, month_picker, percent, ratio_tile, table
 
 TREND_MONTHS = 6
 
 f = current()
 cfg = config()
 st.title(t("agencies.title"))
-months = [add_months(f.as_of.year, f.as_of.month, -k) for k in range(12)]
-year, month = st.selectbox(
-    t("agencies.month"), months, format_func=lambda m: f"{m[0]}-{m[1]:02d}", key="agencies_month"
-)
+year, month = month_picker(t("agencies.month"), f.as_of, "agencies_month")
 start, end = date(year, month, 1), month_end(year, month)
 st.caption(t("agencies.period", start=start, end=min(end, f.as_of)))
 scores = [s for s in query(agency_scores, start, end, f.as_of, f.scope) if s.cases]

@@ -17,7 +17,7 @@ from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import url
-from dashboard.ui.widgets import definition, ratio_tile, table
+from dashboard.ui.widgets import definition, month_picker, ratio_tile, table
 
 RATES = ("overdue_ratio", "npl_ratio", "first_check_on_time", "sampling_rate", "visit_completion")
 RATES += ("feedback_on_time", "resolution_rate")
@@ -25,10 +25,7 @@ RATES += ("feedback_on_time", "resolution_rate")
 f = current()
 cfg = config()
 st.title(t("staff.title"))
-months = [add_months(f.as_of.year, f.as_of.month, -k) for k in range(12)]
-year, month = st.selectbox(
-    t("staff.month"), months, format_func=lambda m: f"{m[0]}-{m[1]:02d}", key="staff_month"
-)
+year, month = month_picker(t("staff.month"), f.as_of, "staff_month")
 start, end = date(year, month, 1), month_end(year, month)
 last = min(end, f.as_of)
 quarter = (month - 1) // 3 + 1

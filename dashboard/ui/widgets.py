@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.config import Config
+from dashboard.kpi.periods import add_months
 from dashboard.kpi.portfolio import Portfolio
 from dashboard.ui.i18n import t
 
@@ -84,6 +85,12 @@ def headline_tiles(
     for column, tile in zip(columns, tiles, strict=False):
         with column:
             tile()
+
+
+def month_picker(label: str, as_of: date, key: str, months: int = 12) -> tuple[int, int]:
+    """A (year, month) among the last `months` months up to the as-of date, newest first."""
+    choices = [add_months(as_of.year, as_of.month, -k) for k in range(months)]
+    return st.selectbox(label, choices, format_func=lambda m: f"{m[0]}-{m[1]:02d}", key=key)
 
 
 def definition(*keys: str) -> None:
