@@ -12,7 +12,16 @@ from sqlalchemy import Connection, func, select
 from dashboard.config import Config
 from dashboard.kpi.money import ratio, yuan
 from dashboard.kpi.scope import Scope
-from dashboard.kpi.state import NPL_RANK, bucket_name, class_name, loan_state
+from dashboard.kpi.state import (
+    NPL_RANK,
+    bucket_expr,
+    bucket_name,
+    class_expr,
+    class_name,
+    has_current_snapshot,
+    loan_state,
+)
+from db.models import LoanStateSnapshot
 from db.models.enums import BUCKETS, CLASSES
 
 
@@ -54,6 +63,29 @@ def portfolio(conn: Connection, as_of: date, scope: Scope, config: Config) -> Po
             state.c.bucket_ix, state.c.class_ix
         )
     ).all()
+    return _from_groups(as_of, rows)
+
+
+def portfolio_series(conn: Connection, dates: list[date], scope: Scope, config: Config) -> list[Portfolio]:
+    """portfolio() at each date; when every date has a current snapshot, in one grouped query."""
+    if not dates or not all(has_current_snapshot(conn, d) for d in dates):
+        return [portfolio(conn, d, scope, config) for d in dates]
+    s = LoanStateSnapshot
+    bucket_ix = bucket_expr(s.first_due, s.as_of)
+    class_ix = class_expr(s.first_due, s.override_rank, s.as_of, config)
+    query = select(s.as_of, bucket_ix, class_ix, func.count(), func.sum(s.op_cents)).where(
+        s.as_of.in_(dates), s.active == 1
+    )
+    if not scope.is_everything:
+        query = query.where(s.loan_id.in_(scope.loan_ids()))
+    groups: dict[date, list[tuple[int, int, int, int]]] = {d: [] for d in dates}
+    for as_of, *group in conn.execute(query.group_by(s.as_of, bucket_ix, class_ix)).all():
+        groups[as_of].append(tuple(group))  # type: ignore[arg-type]
+    return [_from_groups(d, groups[d]) for d in dates]
+
+
+def _from_groups(as_of: date, rows) -> Portfolio:  # type: ignore[no-untyped-def]
+    """The portfolio from (bucket_ix, class_ix, count, op_cents) groups."""
     by_bucket = dict.fromkeys(BUCKETS, 0)
     count_bucket = dict.fromkeys(BUCKETS, 0)
     by_class = dict.fromkeys(CLASSES, 0)

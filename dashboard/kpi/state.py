@@ -24,7 +24,7 @@ from db.models import (
     SnapshotDate,
 )
 from db.models.enums import BUCKETS, CLASSES
-from db.sqlfuncs import cents, days_between
+from db.sqlfuncs import add_days, cents, days_between
 
 # Half a cent: a remaining amount under this counts as zero.
 HALF_CENT = 0.005
@@ -37,9 +37,41 @@ def class_rank(column: ColumnElement[str]) -> ColumnElement[int]:
     return case(*((column == name, rank) for name, rank in CLASS_RANK.items()), else_=0)
 
 
-def _past_due_by_more_than(first_due: ColumnElement[date], as_of: date, days: int) -> ColumnElement[bool]:
-    # DPD > n  <=>  the oldest unpaid due date is before as_of - n (keeps the test index-friendly).
-    return first_due < as_of - timedelta(days=days)
+def _past_due_by_more_than(
+    first_due: ColumnElement[date], as_of: date | ColumnElement[date], days: int
+) -> ColumnElement[bool]:
+    # DPD > n  <=>  the oldest unpaid due date is before as_of - n (index-friendly for a fixed date).
+    if isinstance(as_of, date):
+        return first_due < as_of - timedelta(days=days)
+    return first_due < add_days(as_of, -days)
+
+
+def bucket_expr(first_due: ColumnElement[date], as_of: date | ColumnElement[date]) -> ColumnElement[int]:
+    """Index into BUCKETS; as_of may be a date or a column (several dates in one query)."""
+    return case(
+        (first_due.is_(None), 0),
+        (_past_due_by_more_than(first_due, as_of, 90), 4),
+        (_past_due_by_more_than(first_due, as_of, 60), 3),
+        (_past_due_by_more_than(first_due, as_of, 30), 2),
+        else_=1,
+    )
+
+
+def class_expr(
+    first_due: ColumnElement[date],
+    override_rank: ColumnElement[int],
+    as_of: date | ColumnElement[date],
+    config: Config,
+) -> ColumnElement[int]:
+    """Index into CLASSES: the worse of the DPD class (floors from configuration) and the override."""
+    system_rank = case(
+        (first_due.is_(None), 0),
+        (_past_due_by_more_than(first_due, as_of, config.loss_after_dpd), 4),
+        (_past_due_by_more_than(first_due, as_of, config.doubtful_after_dpd), 3),
+        (_past_due_by_more_than(first_due, as_of, config.substandard_after_dpd), 2),
+        else_=1,
+    )
+    return case((override_rank > system_rank, override_rank), else_=system_rank)
 
 
 def live_base(as_of: date, scope: Scope) -> Subquery:
@@ -152,22 +184,8 @@ def loan_state(
     fresh = conn is not None and has_current_snapshot(conn, as_of)
     base = snapshot_base(as_of, scope) if fresh else live_base(as_of, scope)
     first_due = base.c.first_due
-    bucket_ix = case(
-        (first_due.is_(None), 0),
-        (_past_due_by_more_than(first_due, as_of, 90), 4),
-        (_past_due_by_more_than(first_due, as_of, 60), 3),
-        (_past_due_by_more_than(first_due, as_of, 30), 2),
-        else_=1,
-    )
-    system_rank = case(
-        (first_due.is_(None), 0),
-        (_past_due_by_more_than(first_due, as_of, config.loss_after_dpd), 4),
-        (_past_due_by_more_than(first_due, as_of, config.doubtful_after_dpd), 3),
-        (_past_due_by_more_than(first_due, as_of, config.substandard_after_dpd), 2),
-        else_=1,
-    )
-    override_rank = base.c.override_rank
-    class_ix = case((override_rank > system_rank, override_rank), else_=system_rank)
+    bucket_ix = bucket_expr(first_due, as_of)
+    class_ix = class_expr(first_due, base.c.override_rank, as_of, config)
     dpd = case((first_due.is_(None), 0), else_=days_between(literal(as_of), first_due))
     query = select(
         Loan.loan_id,

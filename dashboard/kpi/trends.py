@@ -14,7 +14,7 @@ from sqlalchemy import Connection, case, func, select
 from dashboard.config import Config
 from dashboard.kpi.money import ratio, yuan
 from dashboard.kpi.periods import month_ends_until
-from dashboard.kpi.portfolio import Portfolio, portfolio
+from dashboard.kpi.portfolio import Portfolio, portfolio_series
 from dashboard.kpi.roll import roll_rates
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import NPL_RANK, loan_state
@@ -42,7 +42,7 @@ def portfolio_trend(
     conn: Connection, as_of: date, scope: Scope, config: Config, *, months: int = 12
 ) -> list[Portfolio]:
     """The portfolio at each of the last `months` month-ends on or before as_of, oldest first."""
-    return [portfolio(conn, end, scope, config) for end in month_ends_until(as_of, months)]
+    return portfolio_series(conn, month_ends_until(as_of, months), scope, config)
 
 
 def cure_trend(
