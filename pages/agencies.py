@@ -14,6 +14,7 @@ from dashboard.kpi.periods import add_months, month_end
 from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
+from dashboard.ui.links import url
 from dashboard.ui.widgets import definition, money, month_picker, percent, ratio_tile, table
 
 TREND_MONTHS = 6
@@ -107,6 +108,7 @@ scorecard = pd.DataFrame(
         "calls_per_case": [s.calls_per_case for s in ranked],
         "commission": [s.commission for s in ranked],
         "flag": [flagged(s) for s in ranked],
+        "open": [url("loans", agency=s.agency_id) for s in ranked],
     }
 )
 progress = {
@@ -128,6 +130,7 @@ table(
         "cases": t("term.agencies_cases"),
         "calls_per_case": st.column_config.NumberColumn(t("term.agencies_calls_per_case"), format="%.2f"),
         "flag": st.column_config.CheckboxColumn(t("agencies.flag")),
+        "open": st.column_config.LinkColumn(t("agencies.open_cases"), display_text="→"),
     }
     | progress
     | amount,

@@ -14,11 +14,19 @@ LIMIT = 5000
 f = current()
 bucket = st.query_params.get("bucket")
 classification = st.query_params.get("classification")
+agency = st.query_params.get("agency")
 st.title(t("loans.title"))
-if bucket or classification:
-    st.caption(t("loans.filtered_by", what=" · ".join(x for x in (bucket, classification) if x)))
+if bucket or classification or agency:
+    st.caption(t("loans.filtered_by", what=" · ".join(x for x in (bucket, classification, agency) if x)))
 loans = query(
-    loans_at, f.as_of, f.scope, config(), bucket=bucket, classification=classification, limit=LIMIT + 1
+    loans_at,
+    f.as_of,
+    f.scope,
+    config(),
+    bucket=bucket,
+    classification=classification,
+    agency_id=agency,
+    limit=LIMIT + 1,
 )
 loans["classification"] = [t(f"class.{c}") for c in loans["classification"]]
 loans["open"] = [url("loan", loan_id=loan_id) for loan_id in loans["loan_id"]]

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from dashboard.config import Config
 from dashboard.kpi.money import ratio, yuan
@@ -21,7 +21,7 @@ from dashboard.kpi.state import (
     has_current_snapshot,
     loan_state,
 )
-from db.models import LoanStateSnapshot
+from db.models import LoanStateSnapshot, Placement
 from db.models.enums import BUCKETS, CLASSES
 
 
@@ -127,6 +127,7 @@ def loans_at(
     bucket: str | None = None,
     classification: str | None = None,
     max_dpd: int | None = None,
+    agency_id: str | None = None,
     limit: int | None = None,
 ) -> pd.DataFrame:
     """The active loans behind a portfolio figure, worst first (the drill-down list)."""
@@ -147,6 +148,13 @@ def loans_at(
         query = query.where(state.c.class_ix == CLASSES.index(classification))
     if max_dpd is not None:
         query = query.where(state.c.dpd <= max_dpd)
+    if agency_id is not None:
+        placed_now = select(Placement.loan_id).where(
+            Placement.agency_id == agency_id,
+            Placement.placed_on <= as_of,
+            or_(Placement.recalled_on.is_(None), Placement.recalled_on > as_of),
+        )
+        query = query.where(state.c.loan_id.in_(placed_now))
     if limit is not None:
         query = query.limit(limit)
     rows = conn.execute(query).all()

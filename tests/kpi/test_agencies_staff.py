@@ -8,6 +8,7 @@ from sqlalchemy import Engine, insert
 
 from dashboard.config import Config
 from dashboard.kpi.agencies import agency_scores
+from dashboard.kpi.portfolio import loans_at
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.staff import collector_recoveries, handover_list, officer_scores
 from dashboard.kpi.vintage import vintage
@@ -142,3 +143,19 @@ def test_vintage_30_plus_rate(engine: Engine) -> None:
     assert jan.loc[1, "rate"] == Decimal(0)  # 18 DPD at 28 Feb
     assert jan.loc[2, "rate"] == Decimal("0.25")  # 49 DPD at 31 Mar: 1,000 / 4,000
     assert jan.loc[3, "balance_30_plus"] == Decimal("1000.00")
+
+
+def test_loans_placed_with_an_agency_at_a_date(engine: Engine) -> None:
+    """P placed 15 Feb and open; Q placed 1 Mar, recalled 20 Mar; R with the other agency."""
+    with engine.begin() as conn:
+        reference(conn)
+        for loan_id in ("P", "Q", "R"):
+            loan(conn, loan_id, "1000", "2024-12-01", TWO)
+        place(conn, "P", "A1", "2025-02-15", "1020")
+        place(conn, "Q", "A1", "2025-03-01", "510", recalled_on="2025-03-20")
+        place(conn, "R", "A2", "2025-03-01", "510")
+        at = {
+            d: loans_at(conn, D(d), Scope(), CONFIG, agency_id="A1")["loan_id"].tolist()
+            for d in ("2025-02-14", "2025-03-10", "2025-03-20", "2025-03-31")
+        }
+    assert at == {"2025-02-14": [], "2025-03-10": ["P", "Q"], "2025-03-20": ["P"], "2025-03-31": ["P"]}

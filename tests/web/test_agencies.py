@@ -81,3 +81,17 @@ def test_chinese(agencies_db: Engine) -> None:
     assert at.title[0].value == "委外催收机构"
     assert "回收金额" in _metrics(at)
     assert at.expander[0].label == "计算口径"
+
+
+def test_drill_down_from_an_agency_to_its_current_cases(agencies_db: Engine) -> None:
+    at = _page(lang="en")
+    link = at.dataframe[0].value["open"].tolist()
+    assert link == ["loans?lang=en&as_of=2025-03-20&agency=A1"]
+    cases = app(lang="en", agency="A1").run()
+    cases.switch_page(str(PAGES / "loans.py")).run()
+    assert not cases.exception
+    assert cases.dataframe[0].value["loan_id"].tolist() == ["B"]
+    # A2's placement of C was recalled on 20 Feb: it has no current cases.
+    none = app(lang="en", agency="A2").run()
+    none.switch_page(str(PAGES / "loans.py")).run()
+    assert "Nothing to show" in none.info[0].value

@@ -66,4 +66,5 @@ TERMS: dict[str, tuple[str, str]] = {
         "当月到期（且不晚于统计日）的承诺还款中，承诺日至到期日之间实还足额的笔数 / 到期承诺笔数。",
     ),
     "def.agencies_commission": ("Recovered × the agency's commission rate.", "回收金额 × 该机构佣金比例。"),
+    "agencies.open_cases": ("Current cases", "当前委案"),
 }
