@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.kpi.collection import overdue_counts
 from dashboard.kpi.inspections import pending_first_checks
-from dashboard.kpi.periods import month_ends_until
+from dashboard.kpi.periods import previous_month_end
 from dashboard.kpi.portfolio import loans_at, portfolio
 from dashboard.kpi.weekly import open_serious_issues
 from dashboard.ui.data import config, query
@@ -24,7 +24,7 @@ now = query(portfolio, f.as_of, f.scope, cfg)
 if now.active_loans == 0:
     st.info(t("empty.no_active_loans", as_of=f.as_of))
     st.stop()
-previous_date = month_ends_until(f.as_of - timedelta(days=1), 1)[0]
+previous_date = previous_month_end(f.as_of)
 before = query(portfolio, previous_date, f.scope, cfg)
 
 tiles = st.columns(3) + st.columns(3)

@@ -1,6 +1,5 @@
 """Portfolio quality: 12 month-end trends, roll and cure rates, vintage curves, breakdowns."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import altair as alt
@@ -8,7 +7,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
-from dashboard.kpi.periods import month_end, month_ends_until, previous_month
+from dashboard.kpi.periods import month_end, month_ends_until, previous_month, previous_month_end
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.roll import TO_REPAID, TO_WRITTEN_OFF, roll_rates
 from dashboard.kpi.trends import cure_trend, portfolio_by, portfolio_trend
@@ -31,7 +30,7 @@ now = query(portfolio, f.as_of, f.scope, cfg)
 if now.active_loans == 0:
     st.info(t("empty.no_active_loans", as_of=f.as_of))
     st.stop()
-previous_date = month_ends_until(f.as_of - timedelta(days=1), 1)[0]
+previous_date = previous_month_end(f.as_of)
 before = query(portfolio, previous_date, f.scope, cfg)
 trend = query(portfolio_trend, f.as_of, f.scope, cfg, months=MONTHS)
 cures = query(cure_trend, f.as_of, f.scope, cfg, months=MONTHS)

@@ -46,3 +46,8 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 def previous_sunday(d: date) -> date:
     """The last Sunday before d: the end of the previous week (weeks run Monday to Sunday)."""
     return d - timedelta(days=d.weekday() + 1)
+
+
+def previous_month_end(d: date) -> date:
+    """The last month-end before d: what "against the previous month-end" compares with."""
+    return month_ends_until(d - timedelta(days=1), 1)[0]

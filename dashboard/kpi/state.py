@@ -222,6 +222,3 @@ def bucket_name(ix: int) -> str:
 
 def class_name(ix: int) -> str:
     return CLASSES[int(ix)]
-
-
-__all__ = ["NPL_RANK", "bucket_name", "class_name", "loan_state"]

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from dashboard.kpi.periods import month_ends_until, parse_month, previous_sunday
+from dashboard.kpi.periods import month_ends_until, parse_month, previous_month_end, previous_sunday
 
 
 @pytest.mark.parametrize(
@@ -32,3 +32,15 @@ def test_parse_month_refuses_nonsense() -> None:
     assert parse_month("2026-02") == (2026, 2)
     with pytest.raises(ValueError, match="expected YYYY-MM"):
         parse_month("2026-13")
+
+
+@pytest.mark.parametrize(
+    ("day", "month_end"),
+    [
+        (date(2026, 3, 15), date(2026, 2, 28)),
+        (date(2026, 3, 31), date(2026, 2, 28)),
+        (date(2026, 4, 1), date(2026, 3, 31)),
+    ],
+)
+def test_previous_month_end(day: date, month_end: date) -> None:
+    assert previous_month_end(day) == month_end
