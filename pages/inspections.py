@@ -91,7 +91,7 @@ tiles[2].metric(
     t("term.inspections_pending"),
     f"{now.pending:,}",
     delta=f"{now.pending - before.pending:+,} " + t("common.vs_previous", date=previous_end.isoformat()),
-    delta_color="inverse",
+    delta_color="inverse" if now.pending != before.pending else "off",
     help=t("def.inspections_pending"),
     border=True,
 )
