@@ -18,8 +18,9 @@ install: $(STAMP)
 seed: install
 	$(BIN)/postloan seed --if-empty
 
+# POSTLOAN_DEMO=1: a random cookie key per server process when POSTLOAN_COOKIE_KEY is not set.
 run: seed
-	$(BIN)/streamlit run dashboard/app.py --server.port 8501 --server.headless true
+	POSTLOAN_DEMO=1 $(BIN)/streamlit run dashboard/app.py --server.port 8501 --server.headless true
 
 lint: install
 	$(BIN)/ruff check .

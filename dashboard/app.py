@@ -1,28 +1,46 @@
-"""Streamlit entry point (`streamlit run dashboard/app.py`): global filters, then the navigation.
+"""Streamlit entry point (`streamlit run dashboard/app.py`): sign-in, then the global filters and the
+navigation of the signed-in user's role.
 
 It lives apart from pages/ on purpose: a pages/ folder beside the entry script is auto-discovered by
-Streamlit, and a deep link would then run a page without the filters (and, later, without sign-in)."""
+Streamlit, and a deep link would then run a page without the filters and without sign-in. Here a page not
+in the role's list is not given to st.navigation at all, so no URL reaches it.
+"""
 
 import streamlit as st
 
+from dashboard.auth import signin
 from dashboard.ui.filters import render_sidebar
 from dashboard.ui.i18n import t
-from dashboard.ui.pages import PAGES_DIR, available
+from dashboard.ui.pages import PAGES_DIR, for_role
 
 st.set_page_config(page_title="postloan 贷后管理", page_icon="🏦", layout="wide")
 
-render_sidebar()
-navigation = st.navigation(
-    [
-        st.Page(
-            PAGES_DIR / page.file,
-            title=t(page.title_key),
-            icon=page.icon,
-            url_path=page.url_path,
-            default=index == 0,
-            visibility="hidden" if page.hidden else "visible",
-        )
-        for index, page in enumerate(available())
-    ]
-)
+auth = signin.authenticator(signin.require_cookie_key())
+actor = signin.signed_in(auth)
+if actor is None:
+    st.stop()
+signin.user_box(auth, actor)
+pages = for_role(actor.role)
+if not pages:
+    st.error(t("auth.no_pages", role=actor.role))
+    st.stop()
+render_sidebar(actor)
+entries = [
+    st.Page(
+        PAGES_DIR / page.file,
+        title=t(page.title_key),
+        icon=page.icon,
+        url_path=page.url_path,
+        default=index == 0,
+        visibility="hidden" if page.hidden else "visible",
+    )
+    for index, page in enumerate(pages)
+]
+# A risk manager has 14 pages: all of them in the menu, not "view 4 more".
+navigation = st.navigation(entries, expanded=True)
+asked_for = signin.next_page()
+for entry in entries:
+    # Signed in through the form from a deep link: open the page the link named (if the role has it).
+    if asked_for and entry.url_path == asked_for != navigation.url_path:
+        st.switch_page(entry, query_params=st.query_params.to_dict())
 navigation.run()

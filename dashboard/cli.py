@@ -115,6 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--cutoff", type=_date, help="count loans disbursed after this date (default 2017-12-31)"
     )
     _scope_options(staff)
+
+    from dashboard.auth.cli_users import add_user_parser
+
+    add_user_parser(commands)
     return parser
 
 
@@ -195,6 +199,7 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     as_of = args.as_of or DEFAULT_AS_OF
     if engine is not None and args.if_empty and database_has_data(engine):
         print("the database already holds data; not seeding")
+        _demo_users(engine)
         return 0
     tables = generate(n_loans=args.loans, seed=args.seed, as_of=as_of)
     if args.out:
@@ -211,7 +216,18 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
         bump_data_version(conn)
     print(f"seeded {counts.get('loans', 0)} loans as of {as_of} (seed {args.seed})")
     args.as_of = None
-    return _refresh(args, engine)
+    refreshed = _refresh(args, engine)
+    _demo_users(engine)
+    return refreshed
+
+
+def _demo_users(engine: Engine) -> None:
+    """One user per role when the database has none yet; their passwords are printed this once."""
+    from seed.users import create_demo_users, demo_users_table
+
+    created = create_demo_users(engine)
+    if created:
+        print(demo_users_table(created))
 
 
 def run(argv: Sequence[str]) -> int:
@@ -225,10 +241,13 @@ def run(argv: Sequence[str]) -> int:
             print("database is at the current schema")
             return 0
         ensure_schema(engine)
+        from dashboard.auth.cli_users import run_user
+
         handlers: dict[str, Callable[[argparse.Namespace, Engine], int]] = {
             "import": _import,
             "seed": _seed,
             "refresh": _refresh,
+            "user": run_user,
         }
         if args.command in handlers:
             return handlers[args.command](args, engine)

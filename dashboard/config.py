@@ -31,12 +31,18 @@ class Config:
     staff_cutoff: date = date(2017, 12, 31)
     agency_field_visit_target: Decimal = Decimal("1")
     first_check_target: Decimal = Decimal("1")
+    # Rule 4: each officer's sampling rate (done / the ⌈sampling_share × last month's loans⌉ required)
+    # must reach this; 1 = every officer checks at least their sampling_share.
+    sampling_rate_target: Decimal = Decimal("1")
     # Rule 2: early collection.
     field_visit_amount: Decimal = Decimal("50000")
     lost_contact_days: int = 5
     agency_after_dpd: int = 30
     # Collection conduct (issue 4).
     calls_per_loan_per_day: int = 2
+    # The ceiling a form or upload enforces: rule 2 asks for two calls a day early on and allows a
+    # third; a fourth call to one loan on one calendar day is refused.
+    max_calls_per_day: int = 3
     ptp_max_days: int = 30
     contact_from_hour: int = 8
     contact_to_hour: int = 21

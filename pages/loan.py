@@ -1,27 +1,73 @@
-"""Loan card: terms, state at the as-of date, schedule with what was paid, and the loan's history."""
+"""Loan card: terms, state at the as-of date, schedule with what was paid, what the user's role may record on
+the loan, and the loan's history up to today."""
+
+import contextlib
+from datetime import date
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
+from dashboard.auth.text import plain
 from dashboard.kpi.loan_card import loan_summary, schedule_with_payments, timeline
-from dashboard.ui.data import config, query
+from dashboard.ui.data import config, engine, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
+from dashboard.ui.pages import PAGES, PAGES_DIR
+from dashboard.ui.session import current_actor
+from dashboard.ui.unmask import show_customer_contact
 from dashboard.ui.widgets import money, table
+from dashboard.work.access import can, loan_in_scope
+from dashboard.work.actor import Actor
 
 SCHEDULE_COLUMNS = ("instalment_no", "due_on", "last_paid_on")
 AMOUNTS = ("principal_due", "interest_due", "principal_paid", "interest_paid", "remaining")
+# What may be recorded on a loan: the permission (dashboard.work.access) and the page that records it.
+RECORD = (
+    ("visit", "visit"),
+    ("inspection", "inspect"),
+    ("collection_action", "action"),
+    ("override", "override"),
+)
 
 f = current()
+actor = current_actor()
 loan_id = st.text_input(t("loan.pick"), value=st.query_params.get("loan_id", ""), key="loan_id").strip()
 if not loan_id:
+    st.title(t("page.loan"))
     st.stop()
 summary = query(loan_summary, loan_id, f.as_of, config())
+if summary is not None and actor is not None:
+    with engine().connect() as conn:
+        if not loan_in_scope(conn, actor, loan_id):
+            summary = None  # outside the user's scope: said the same way as a loan that does not exist
 if summary is None:
-    st.warning(t("loan.not_found", loan_id=loan_id))
+    st.title(t("page.loan"))
+    st.warning(t("loan.not_found", loan_id=plain(loan_id)))
     st.stop()
 
-st.title(t("loan.title", loan_id=loan_id))
+
+def record_links(actor: Actor | None, loan_id: str) -> None:
+    """A link to each form the user's role may use on this loan; none without a signed-in user."""
+    if actor is None:
+        return
+    specs = {page.url_path: page for page in PAGES}
+    allowed = [specs[path] for action, path in RECORD if can(actor, action)]
+    if not allowed:
+        return
+    st.caption(t("loan.record"))
+    for column, spec in zip(st.columns(len(allowed)), allowed, strict=True):
+        # A page not in this user's navigation (or not built yet) raises: there is nothing to link to.
+        with contextlib.suppress(StreamlitAPIException):
+            column.page_link(
+                PAGES_DIR / spec.file,
+                label=t(spec.title_key),
+                icon=spec.icon,
+                query_params={"loan_id": loan_id},
+            )
+
+
+st.title(t("loan.title", loan_id=plain(loan_id)))
 facts = {
     t("loan.customer"): summary["customer"],
     t("loan.product"): summary["product"],
@@ -31,6 +77,7 @@ facts = {
     t("loan.principal"): money(summary["principal"]),
 }
 st.dataframe(pd.DataFrame([facts]), hide_index=True)
+show_customer_contact(loan_id, summary["id_number"], summary["phone"])
 
 st.subheader(t("loan.state", as_of=f.as_of))
 if summary["active"]:
@@ -42,9 +89,9 @@ if summary["active"]:
     state[4].metric(t("term.overdue_amount"), f"{summary['overdue_amount']:,.2f}", border=True)
 else:
     st.info(t("loan.settled"))
+record_links(actor, loan_id)
 
 st.subheader(t("loan.schedule"))
-amount = st.column_config.NumberColumn(format="accounting")
 table(
     query(schedule_with_payments, loan_id, f.as_of),
     f"schedule_{loan_id}",
@@ -52,10 +99,14 @@ table(
     | {name: st.column_config.NumberColumn(t(f"schedule.{name}"), format="accounting") for name in AMOUNTS},
 )
 st.subheader(t("loan.timeline"))
+# Up to today, not the as-of date: what was just recorded shows at once.
+st.caption(t("loan.timeline_note"))
+history = query(timeline, loan_id, date.today())
+history["kind"] = [t(f"timeline.kind.{kind}") for kind in history["kind"]]
 table(
-    query(timeline, loan_id, f.as_of),
+    history,
     f"timeline_{loan_id}",
     column_config={
-        name: st.column_config.TextColumn(t(f"timeline.{name}")) for name in ("date", "kind", "what")
+        name: st.column_config.TextColumn(t(f"timeline.{name}")) for name in ("date", "kind", "what", "by")
     },
 )

@@ -202,6 +202,7 @@ def _issue(
             "reported_on": reported_on if reported_on and reported_on <= as_of else None,
             "resolved_on": resolved_on if resolved_on and resolved_on <= as_of else None,
             "description": text,
+            "resolution": texts.RESOLUTIONS[severity] if resolved_on and resolved_on <= as_of else None,
         },
     )
 

@@ -40,7 +40,11 @@ EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
             "inspection_id, loan_id, kind, done_on, method, staff_id, funds_use_ok, risk_signal, notes",
         ),
         ("visits", "visit_id, loan_id, visited_on, method, staff_id, content, feedback, satisfaction"),
-        ("issues", "issue_id, loan_id, visit_id, severity, raised_on, reported_on, resolved_on, description"),
+        (
+            "issues",
+            "issue_id, loan_id, visit_id, severity, raised_on, reported_on, resolved_on, "
+            "description, resolution",
+        ),
         ("classification_overrides", "loan_id, effective_on, classification, reason, staff_id"),
     )
 }

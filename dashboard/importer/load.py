@@ -15,6 +15,8 @@ from dashboard.importer.spec import LOAD_ORDER, SPECS, FileSpec
 from db.models import Base
 
 BATCH_ROWS = 5000
+# An issue the extract marks resolved satisfies the schema's "a resolved issue has a note" this way.
+CORE_RESOLUTION = "Resolved in the core-banking system"
 
 _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
@@ -40,6 +42,10 @@ def load_tables(connection: Connection, rows: Mapping[str, Sequence[Row]]) -> Im
         names = spec.names
         for start in range(0, len(ordered), BATCH_ROWS):
             batch = [dict(zip(names, row, strict=True)) for row in ordered[start : start + BATCH_ROWS]]
+            if table == "issues":
+                for issue in batch:
+                    if issue["resolved_on"] is not None and not (issue["resolution"] or "").strip():
+                        issue["resolution"] = CORE_RESOLUTION
             try:
                 connection.execute(statement, batch)
             except DBAPIError as exc:
@@ -54,7 +60,10 @@ def _upsert(connection: Connection, spec: FileSpec) -> Insert:
     if make_insert is None:
         raise NotImplementedError(f"no bulk upsert for the {connection.dialect.name} dialect")
     statement = make_insert(Base.metadata.tables[spec.table])
-    replaced = {name: statement.excluded[name] for name in spec.names if name not in spec.key}
+    # The version belongs to the app's editors (optimistic locking); an import neither resets nor bumps it,
+    # so importing the same extract twice changes nothing.
+    kept = {*spec.key, "version"}
+    replaced = {name: statement.excluded[name] for name in spec.names if name not in kept}
     return statement.on_conflict_do_update(index_elements=list(spec.key), set_=replaced)
 
 

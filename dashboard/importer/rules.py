@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import time
 from typing import Any
 
 Finding = tuple[str, str] | None  # (column, message) or None when the row passes
@@ -44,6 +45,27 @@ def not_before(column: str, earlier: str) -> Rule:
         return None
 
     return Rule((column, earlier), check)
+
+
+def _contact_hours(acted_at: Any) -> Finding:
+    if acted_at is not None and not time(8) <= acted_at.time() <= time(21):
+        return "acted_at", f"{acted_at:%H:%M} is outside contact hours 08:00-21:00"
+    return None
+
+
+def _ptp_after_contact(acted_at: Any, ptp_on: Any) -> Finding:
+    if acted_at is not None and ptp_on is not None and ptp_on <= acted_at.date():
+        return "ptp_on", f"{ptp_on} is not after the contact on {acted_at.date()}"
+    return None
+
+
+def _not_blank(column: str) -> Rule:
+    def check(v: Any) -> Finding:
+        if v is not None and not str(v).strip():
+            return column, "only spaces"
+        return None
+
+    return Rule((column,), check)
 
 
 def _actor(staff_id: str | None, agency_id: str | None) -> Finding:
@@ -90,7 +112,17 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule(("ptp_amount", "ptp_on"), _ptp_amount),
         Rule(("result", "ptp_amount", "ptp_on"), _ptp_result),
         above_zero("ptp_amount"),
+        Rule(("acted_at",), _contact_hours),
+        Rule(("acted_at", "ptp_on"), _ptp_after_contact),
     ),
-    "visits": (within("satisfaction", 1, 5),),
-    "issues": (not_before("reported_on", "raised_on"), not_before("resolved_on", "raised_on")),
+    "visits": (
+        within("satisfaction", 1, 5),
+        _not_blank("content"),
+        not_before("next_follow_up_on", "visited_on"),
+    ),
+    "issues": (
+        not_before("reported_on", "raised_on"),
+        not_before("resolved_on", "raised_on"),
+        _not_blank("description"),
+    ),
 }

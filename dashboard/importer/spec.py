@@ -32,6 +32,7 @@ ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("inspections", "kind"): e.INSPECTION_KINDS,
     ("inspections", "method"): e.INSPECTION_METHODS,
     ("visits", "method"): e.VISIT_METHODS,
+    ("visits", "stage"): e.VISIT_STAGES,
     ("issues", "severity"): e.SEVERITIES,
     ("classification_overrides", "classification"): e.CLASSES,
 }

@@ -7,12 +7,14 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, and_, func, select
+from sqlalchemy.orm import aliased
 
 from dashboard.config import Config
 from dashboard.kpi.money import yuan
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import bucket_name, class_name, loan_state
 from db.models import (
+    Agency,
     Branch,
     ClassificationOverride,
     CollectionAction,
@@ -30,11 +32,15 @@ from db.sqlfuncs import as_date, cents
 
 
 def loan_summary(conn: Connection, loan_id: str, as_of: date, config: Config) -> dict[str, Any] | None:
+    """Terms and state at as_of of one loan, or None when it does not exist. The customer's id_number and
+    phone come unmasked: the page masks them (dashboard.auth.masking)."""
     row = (
         conn.execute(
             select(
                 Loan.loan_id,
                 Customer.name.label("customer"),
+                Customer.id_number,
+                Customer.phone,
                 Product.name.label("product"),
                 Branch.name.label("branch"),
                 Staff.name.label("officer"),
@@ -126,47 +132,81 @@ def schedule_with_payments(conn: Connection, loan_id: str, as_of: date) -> pd.Da
 
 
 def timeline(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
-    """Actions, inspections, visits, issues and overrides, newest first."""
-    events: list[tuple[Any, str, str]] = []
-    for acted_at, channel, result, ptp_amount, ptp_on in conn.execute(
+    """Actions, inspections, visits, issues and overrides dated on or before as_of, newest first, with who
+    recorded each: the staff member (or agency) of the record; for an issue, the visitor of the visit that
+    found it, else its assignee. Columns: date, kind, what, by."""
+    agency = aliased(Agency)
+    events: list[tuple[Any, str, str, str | None]] = []
+    for acted_at, channel, result, ptp_amount, ptp_on, staff, agency_name in conn.execute(
         select(
             CollectionAction.acted_at,
             CollectionAction.channel,
             CollectionAction.result,
             CollectionAction.ptp_amount,
             CollectionAction.ptp_on,
-        ).where(CollectionAction.loan_id == loan_id, as_date(CollectionAction.acted_at) <= as_of)
+            Staff.name,
+            agency.name,
+        )
+        .outerjoin(Staff, Staff.staff_id == CollectionAction.staff_id)
+        .outerjoin(agency, agency.agency_id == CollectionAction.agency_id)
+        .where(CollectionAction.loan_id == loan_id, as_date(CollectionAction.acted_at) <= as_of)
+        .order_by(CollectionAction.acted_at)
     ).all():
         promise = f" · PTP ¥{ptp_amount:,.2f} by {ptp_on}" if ptp_amount is not None else ""
-        events.append((acted_at.date(), "action", f"{channel}: {result}{promise}"))
-    for done_on, kind, method, risk, notes in conn.execute(
+        events.append((acted_at.date(), "action", f"{channel}: {result}{promise}", staff or agency_name))
+    for done_on, kind, method, risk, notes, staff in conn.execute(
         select(
-            Inspection.done_on, Inspection.kind, Inspection.method, Inspection.risk_signal, Inspection.notes
-        ).where(Inspection.loan_id == loan_id, Inspection.done_on <= as_of)
+            Inspection.done_on,
+            Inspection.kind,
+            Inspection.method,
+            Inspection.risk_signal,
+            Inspection.notes,
+            Staff.name,
+        )
+        .outerjoin(Staff, Staff.staff_id == Inspection.staff_id)
+        .where(Inspection.loan_id == loan_id, Inspection.done_on <= as_of)
+        .order_by(Inspection.done_on)
     ).all():
         events.append(
-            (done_on, "inspection", f"{kind} ({method}){' · risk signal' if risk else ''} {notes or ''}")
+            (
+                done_on,
+                "inspection",
+                f"{kind} ({method}){' · risk signal' if risk else ''} {notes or ''}",
+                staff,
+            )
         )
-    for visited_on, method, content in conn.execute(
-        select(Visit.visited_on, Visit.method, Visit.content).where(
-            Visit.loan_id == loan_id, Visit.visited_on <= as_of
-        )
+    for visited_on, method, content, staff in conn.execute(
+        select(Visit.visited_on, Visit.method, Visit.content, Staff.name)
+        .outerjoin(Staff, Staff.staff_id == Visit.staff_id)
+        .where(Visit.loan_id == loan_id, Visit.visited_on <= as_of)
+        .order_by(Visit.visited_on)
     ).all():
-        events.append((visited_on, "visit", f"{method}: {content}"))
-    for raised_on, severity, description, resolved_on in conn.execute(
-        select(Issue.raised_on, Issue.severity, Issue.description, Issue.resolved_on).where(
-            Issue.loan_id == loan_id, Issue.raised_on <= as_of
+        events.append((visited_on, "visit", f"{method}: {content}", staff))
+    visitor, assignee = aliased(Staff), aliased(Staff)
+    for raised_on, severity, description, resolved_on, found_by, assigned in conn.execute(
+        select(
+            Issue.raised_on, Issue.severity, Issue.description, Issue.resolved_on, visitor.name, assignee.name
         )
+        .outerjoin(Visit, Visit.visit_id == Issue.visit_id)
+        .outerjoin(visitor, visitor.staff_id == Visit.staff_id)
+        .outerjoin(assignee, assignee.staff_id == Issue.assigned_to)
+        .where(Issue.loan_id == loan_id, Issue.raised_on <= as_of)
+        .order_by(Issue.raised_on)
     ).all():
         state = f" · resolved {resolved_on}" if resolved_on and resolved_on <= as_of else " · open"
-        events.append((raised_on, "issue", f"{severity}: {description}{state}"))
-    for effective_on, classification, reason in conn.execute(
+        events.append((raised_on, "issue", f"{severity}: {description}{state}", found_by or assigned))
+    for effective_on, classification, reason, staff in conn.execute(
         select(
             ClassificationOverride.effective_on,
             ClassificationOverride.classification,
             ClassificationOverride.reason,
-        ).where(and_(ClassificationOverride.loan_id == loan_id, ClassificationOverride.effective_on <= as_of))
+            Staff.name,
+        )
+        .outerjoin(Staff, Staff.staff_id == ClassificationOverride.staff_id)
+        .where(and_(ClassificationOverride.loan_id == loan_id, ClassificationOverride.effective_on <= as_of))
+        .order_by(ClassificationOverride.effective_on)
     ).all():
-        events.append((effective_on, "override", f"→ {classification}: {reason}"))
+        events.append((effective_on, "override", f"→ {classification}: {reason}", staff))
+    # Stable: records of one day keep the order above (actions by time, then inspections, visits, ...).
     events.sort(key=lambda e: e[0], reverse=True)
-    return pd.DataFrame(events, columns=["date", "kind", "what"])
+    return pd.DataFrame(events, columns=["date", "kind", "what", "by"])

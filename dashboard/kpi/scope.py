@@ -1,12 +1,22 @@
-"""Scope: which loans a figure covers (branch subtree, product, channel, officer)."""
+"""Scope: which loans a figure covers (branch subtree, product, channel, officer), and whose eyes it is for.
+
+A Scope built for a signed-in user carries their Actor: its condition then also holds the loans that user's
+job covers (dashboard.work.access.loan_condition), so every figure, list and download read through a Scope is
+restricted on the server, whatever the filters in the URL say.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, Connection, Select, exists, select, true
+from sqlalchemy.sql.elements import True_
 
 from db.models import Branch, Channel, Loan, Product, Staff
+
+if TYPE_CHECKING:
+    from dashboard.work.actor import Actor
 
 
 class UnknownScopeError(ValueError):
@@ -19,14 +29,30 @@ class Scope:
     product_id: str | None = None
     channel_id: str | None = None
     officer_id: str | None = None
+    # The signed-in user; None for the CLI and the snapshots, which see the whole book.
+    actor: Actor | None = None
+
+    def _actor_condition(self) -> ColumnElement[bool] | None:
+        """The user's restriction, or None when their job covers the whole book."""
+        if self.actor is None:
+            return None
+        # Imported here: dashboard.work.access imports branch_subtree from this module.
+        from dashboard.work.access import loan_condition
+
+        condition = loan_condition(self.actor)
+        return None if isinstance(condition, True_) else condition
 
     @property
     def is_everything(self) -> bool:
-        return not (self.branch_id or self.product_id or self.channel_id or self.officer_id)
+        filtered = self.branch_id or self.product_id or self.channel_id or self.officer_id
+        return not filtered and self._actor_condition() is None
 
     def condition(self) -> ColumnElement[bool]:
         """A WHERE condition on the loans table."""
         parts: list[ColumnElement[bool]] = []
+        restriction = self._actor_condition()
+        if restriction is not None:
+            parts.append(restriction)
         if self.branch_id:
             parts.append(Loan.branch_id.in_(branch_subtree(self.branch_id)))
         if self.product_id:

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, delete, func, insert, literal, select
 from dashboard.kpi.periods import month_ends_until
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import live_base
-from db.data_version import data_version
+from db.data_version import state_version
 from db.models import LoanStateSnapshot, SnapshotDate
 
 
@@ -28,7 +28,7 @@ def default_dates(latest: date, months: int = 13, weeks: int = 5) -> list[date]:
 
 def refresh(conn: Connection, dates: list[date]) -> int:
     """Rebuild the snapshot of each date (idempotent); returns the rows written."""
-    version = data_version(conn)
+    version = state_version(conn)
     for as_of in dates:
         conn.execute(delete(LoanStateSnapshot).where(LoanStateSnapshot.as_of == as_of))
         conn.execute(delete(SnapshotDate).where(SnapshotDate.as_of == as_of))

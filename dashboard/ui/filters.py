@@ -1,5 +1,10 @@
 """The global filters in the sidebar, mirrored in the URL's query string so a pasted link opens the same
-view. Values in the URL are checked: an unknown branch or a malformed date is ignored, not fatal."""
+view. Values in the URL are checked: an unknown branch or a malformed date is ignored, not fatal.
+
+The filters offer only what the signed-in user may see (the branches of their subtree; an officer only
+themselves), and the Scope they make carries the user, so the server restricts every query whatever the
+URL says.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
+from sqlalchemy import select
 
 from dashboard.kpi.scope import Scope
-from dashboard.ui.data import choices, latest_date
+from dashboard.ui.data import choices, engine, latest_date, version
 from dashboard.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, language, t
+from dashboard.ui.session import current_actor
+from dashboard.work.actor import Actor
+from db.models import Branch, Staff
 
 SCOPE_FILTERS = ("branch", "product", "channel", "officer")
 
@@ -53,10 +62,66 @@ def _to_url() -> None:
             del st.query_params[key]
 
 
-def render_sidebar() -> Filters:
+@st.cache_data(ttl=3600, show_spinner=False)
+def _tree(data: int) -> tuple[dict[str, str | None], dict[str, str]]:
+    """branch -> its parent, and account officer -> their branch."""
+    with engine().connect() as conn:
+        parents = {b: p for b, p in conn.execute(select(Branch.branch_id, Branch.parent_id))}
+        officers = {
+            s: b
+            for s, b in conn.execute(
+                select(Staff.staff_id, Staff.branch_id).where(Staff.role == "account_officer")
+            )
+        }
+    return parents, officers
+
+
+def _subtree(parents: dict[str, str | None], root: str) -> set[str]:
+    children: dict[str | None, list[str]] = {}
+    for branch, parent in parents.items():
+        children.setdefault(parent, []).append(branch)
+    found, todo = set(), [root]
+    while todo:
+        branch = todo.pop()
+        if branch not in found:
+            found.add(branch)
+            todo.extend(children.get(branch, []))
+    return found
+
+
+def allowed_choices(actor: Actor | None) -> dict[str, dict[str, str]]:
+    """The filter values this user may pick: their branch subtree and its officers; an officer: only
+    themselves."""
+    options = dict(choices())
+    if actor is None:
+        return options
+    parents, officer_branch = _tree(version())
+    if actor.branch_id:
+        keep = _subtree(parents, actor.branch_id)
+        options["branch"] = {k: v for k, v in options["branch"].items() if k in keep}
+        options["officer"] = {k: v for k, v in options["officer"].items() if officer_branch.get(k) in keep}
+    if actor.role == "officer":
+        options["officer"] = {k: v for k, v in options["officer"].items() if k == actor.staff_id}
+    return options
+
+
+def _fixed(actor: Actor | None, name: str) -> bool:
+    """An officer's officer filter is themselves, with no "all" to pick."""
+    return name == "officer" and actor is not None and actor.role == "officer"
+
+
+def render_sidebar(actor: Actor | None = None) -> Filters:
     """Draw the filters (once per run, from the entry script) and return what they say."""
-    options = choices()
+    options = allowed_choices(actor)
     _from_url(options)
+    for name in SCOPE_FILTERS:
+        # A value this user may not pick (a stale URL, a link from someone else) falls back to "all".
+        value = st.session_state.get(name)
+        if _fixed(actor, name):
+            if value not in options[name]:
+                st.session_state[name] = next(iter(options[name]), None)
+        elif value is not None and value not in options[name]:
+            st.session_state[name] = None
     with st.sidebar:
         st.selectbox("语言 / Language", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang")
         st.header(t("filter.heading"))
@@ -67,7 +132,7 @@ def render_sidebar() -> Filters:
             names = options[name]
             st.selectbox(
                 t(f"filter.{name}"),
-                [None, *names],
+                list(names) if _fixed(actor, name) else [None, *names],
                 format_func=lambda value, names=names: t("filter.all") if value is None else names[value],
                 key=name,
             )
@@ -84,6 +149,7 @@ def current() -> Filters:
             product_id=state.get("product"),
             channel_id=state.get("channel"),
             officer_id=state.get("officer"),
+            actor=current_actor(),
         ),
         language=language(),
     )

@@ -30,7 +30,7 @@ def _load() -> dict[str, tuple[str, str]]:
 TERMS = _load()
 
 
-def translate(key: str, language: str, **values: object) -> str:
+def translate(key: str, language: str, /, **values: object) -> str:
     english, chinese = TERMS[key]
     text = chinese if language == "zh" else english
     return text.format(**values) if values else text
@@ -40,6 +40,6 @@ def language() -> str:
     return st.session_state.get("lang") or DEFAULT_LANGUAGE
 
 
-def t(key: str, **values: object) -> str:
+def t(key: str, /, **values: object) -> str:
     """The term in the language chosen in the sidebar."""
     return translate(key, language(), **values)

@@ -8,6 +8,11 @@ from pathlib import Path
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 
 
+# Who reads the dashboards; officers see them over their own loans only (scope, issue 5).
+DASHBOARD_ROLES = ("manager", "risk_manager", "officer", "auditor")
+ALL_BUT_ADMIN = (*DASHBOARD_ROLES, "collector", "agency")
+
+
 @dataclass(frozen=True)
 class PageSpec:
     file: str
@@ -15,20 +20,65 @@ class PageSpec:
     icon: str
     url_path: str
     hidden: bool = False
+    roles: tuple[str, ...] = DASHBOARD_ROLES  # the roles whose navigation lists the page
 
 
 PAGES = [
     PageSpec("overview.py", "page.overview", ":material/dashboard:", "overview"),
     PageSpec("portfolio.py", "page.portfolio", ":material/monitoring:", "portfolio"),
-    PageSpec("overdue.py", "page.overdue", ":material/alarm:", "overdue"),
+    PageSpec("overdue.py", "page.overdue", ":material/alarm:", "overdue", roles=ALL_BUT_ADMIN),
     PageSpec("inspections.py", "page.inspections", ":material/fact_check:", "inspections"),
     PageSpec("agencies.py", "page.agencies", ":material/handshake:", "agencies"),
     PageSpec("staff.py", "page.staff", ":material/badge:", "staff"),
     PageSpec("weekly.py", "page.weekly", ":material/event_note:", "weekly"),
     PageSpec("loans.py", "page.loans", ":material/list:", "loans"),
-    PageSpec("loan.py", "page.loan", ":material/description:", "loan", hidden=True),
+    PageSpec("loan.py", "page.loan", ":material/description:", "loan", hidden=True, roles=ALL_BUT_ADMIN),
+    PageSpec("find.py", "page.find", ":material/search:", "find", roles=ALL_BUT_ADMIN),
+    PageSpec(
+        "visit_form.py",
+        "page.visit_form",
+        ":material/record_voice_over:",
+        "visit",
+        roles=("risk_manager", "officer"),
+    ),
+    PageSpec(
+        "inspection_form.py",
+        "page.inspection_form",
+        ":material/checklist:",
+        "inspect",
+        roles=("risk_manager", "officer"),
+    ),
+    PageSpec(
+        "action_form.py",
+        "page.action_form",
+        ":material/call:",
+        "action",
+        roles=("officer", "collector", "agency"),
+    ),
+    PageSpec(
+        "issues_work.py",
+        "page.issues_work",
+        ":material/report:",
+        "issues",
+        roles=("manager", "risk_manager", "officer", "auditor"),
+    ),
+    PageSpec(
+        "override_form.py", "page.override_form", ":material/gavel:", "override", roles=("risk_manager",)
+    ),
+    PageSpec(
+        "upload.py", "page.upload", ":material/upload_file:", "upload", roles=("agency", "risk_manager")
+    ),
+    PageSpec("audit.py", "page.audit", ":material/policy:", "audit", roles=("manager", "auditor", "admin")),
+    PageSpec("users.py", "page.users", ":material/manage_accounts:", "users", roles=("admin",)),
+    PageSpec("settings.py", "page.settings", ":material/tune:", "settings", roles=("admin",)),
 ]
 
 
 def available() -> list[PageSpec]:
     return [page for page in PAGES if (PAGES_DIR / page.file).is_file()]
+
+
+def for_role(role: str) -> list[PageSpec]:
+    """The pages a role's navigation lists, in menu order. A page left out cannot be opened by URL either:
+    st.navigation only knows the pages it is given."""
+    return [page for page in available() if role in page.roles]

@@ -1,6 +1,6 @@
 """All models, imported here so that Base.metadata knows every table."""
 
-from db.models.app import AuditEntry, DataVersion, Setting, User
+from db.models.app import AuditEntry, DataVersion, FormSubmission, LoginAttempt, Setting, User
 from db.models.base import Base
 from db.models.loans import (
     ClassificationOverride,
@@ -31,10 +31,12 @@ __all__ = [
     "CollectorAssignment",
     "Customer",
     "DataVersion",
+    "FormSubmission",
     "Inspection",
     "Issue",
     "Loan",
     "LoanStateSnapshot",
+    "LoginAttempt",
     "Placement",
     "Product",
     "Repayment",

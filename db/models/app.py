@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Key, one_of
@@ -29,6 +29,7 @@ class User(Base):
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_key"),)
 
     entry_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(index=True)
@@ -57,3 +58,27 @@ class DataVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
     changed_at: Mapped[datetime | None]
+    # Goes up only with writes that change loan state (imports, overrides): what snapshots depend on.
+    state_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class FormSubmission(Base):
+    """One row per submitted form, keyed by the token the form was rendered with: a resubmit finds it."""
+
+    __tablename__ = "form_submissions"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(60))
+    submitted_at: Mapped[datetime]
+    table_name: Mapped[str] = mapped_column(String(60))
+    record_key: Mapped[str] = mapped_column(String(120))
+
+
+class LoginAttempt(Base):
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_user_at", "username", "at"),)
+
+    attempt_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(60))
+    at: Mapped[datetime]
+    success: Mapped[bool] = mapped_column(Boolean)

@@ -18,6 +18,7 @@ ACTION_RESULTS = ("connected", "no_answer", "lost_contact", "ptp", "refused", "p
 INSPECTION_KINDS = ("first", "periodic", "sampling", "special")
 INSPECTION_METHODS = ("onsite", "offsite", "phone")
 VISIT_METHODS = ("phone", "in_person", "questionnaire")
+VISIT_STAGES = ("application", "approval", "disbursement", "funds_use", "repayment", "other")
 SEVERITIES = ("general", "important", "major")
 CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 BUCKETS = ("M0", "M1", "M2", "M3", "M3+")

@@ -16,7 +16,13 @@ from db.models.enums import (
     INSPECTION_METHODS,
     SEVERITIES,
     VISIT_METHODS,
+    VISIT_STAGES,
 )
+
+CONTACT_HOURS = {
+    "sqlite": "time(acted_at) BETWEEN '08:00:00' AND '21:00:00'",
+    "postgresql": "CAST(acted_at AS TIME) BETWEEN '08:00:00' AND '21:00:00'",
+}
 
 
 class Placement(Base):
@@ -44,6 +50,11 @@ class CollectionAction(Base):
         CheckConstraint("(ptp_amount IS NULL) = (ptp_on IS NULL)", name="ptp_amount_with_date"),
         CheckConstraint("result <> 'ptp' OR ptp_amount IS NOT NULL", name="ptp_result_has_promise"),
         CheckConstraint("ptp_amount IS NULL OR ptp_amount > 0", name="ptp_amount_positive"),
+        # A promise is for a later day than the contact (a date compares before any time on that day).
+        CheckConstraint("ptp_on IS NULL OR ptp_on > acted_at", name="ptp_after_contact"),
+        # Collection conduct: contact between 08:00 and 21:00. Time-of-day is spelt per dialect.
+        CheckConstraint(CONTACT_HOURS["sqlite"], name="contact_hours").ddl_if(dialect="sqlite"),
+        CheckConstraint(CONTACT_HOURS["postgresql"], name="contact_hours").ddl_if(dialect="postgresql"),
         Index("ix_collection_actions_loan_acted", "loan_id", "acted_at"),
         Index("ix_collection_actions_agency_acted", "agency_id", "acted_at"),
         Index("ix_collection_actions_staff_acted", "staff_id", "acted_at"),
@@ -59,6 +70,7 @@ class CollectionAction(Base):
     ptp_amount: Mapped[Decimal | None] = mapped_column(Money)
     ptp_on: Mapped[date | None]
     info_repaired: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str | None] = mapped_column(Text)
 
 
 class Inspection(Base):
@@ -79,13 +91,27 @@ class Inspection(Base):
     funds_use_ok: Mapped[bool] = mapped_column(Boolean, default=True)
     risk_signal: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The checklist of DOMAIN rule 6. Blank where the core-banking extract does not say.
+    assets_changed: Mapped[bool | None] = mapped_column(Boolean)
+    job_changed: Mapped[bool | None] = mapped_column(Boolean)
+    income_changed: Mapped[bool | None] = mapped_column(Boolean)
+    family_changed: Mapped[bool | None] = mapped_column(Boolean)
+    health_changed: Mapped[bool | None] = mapped_column(Boolean)
+    illegal_or_dispute: Mapped[bool | None] = mapped_column(Boolean)
+    guarantor_collateral_ok: Mapped[bool | None] = mapped_column(Boolean)
+    business_ok: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class Visit(Base):
     __tablename__ = "visits"
     __table_args__ = (
         one_of("method", VISIT_METHODS),
+        one_of("stage", VISIT_STAGES),
         CheckConstraint("satisfaction IS NULL OR satisfaction BETWEEN 1 AND 5", name="satisfaction_range"),
+        CheckConstraint("length(trim(content)) > 0", name="content_required"),
+        CheckConstraint(
+            "next_follow_up_on IS NULL OR next_follow_up_on >= visited_on", name="follow_up_after_visit"
+        ),
         Index("ix_visits_loan_visited", "loan_id", "visited_on"),
     )
 
@@ -97,6 +123,8 @@ class Visit(Base):
     content: Mapped[str] = mapped_column(Text)
     feedback: Mapped[str | None] = mapped_column(Text)
     satisfaction: Mapped[int | None] = mapped_column(Integer)
+    stage: Mapped[str | None] = mapped_column(Key)
+    next_follow_up_on: Mapped[date | None]
 
 
 class Issue(Base):
@@ -105,6 +133,11 @@ class Issue(Base):
         one_of("severity", SEVERITIES),
         CheckConstraint("reported_on IS NULL OR reported_on >= raised_on", name="reported_after_raised"),
         CheckConstraint("resolved_on IS NULL OR resolved_on >= raised_on", name="resolved_after_raised"),
+        CheckConstraint("length(trim(description)) > 0", name="description_required"),
+        CheckConstraint(
+            "resolved_on IS NULL OR length(trim(resolution)) > 0", name="resolution_when_resolved"
+        ),
+        CheckConstraint("version >= 1", name="version_positive"),
     )
 
     issue_id: Mapped[str] = mapped_column(Key, primary_key=True)
@@ -115,6 +148,10 @@ class Issue(Base):
     reported_on: Mapped[date | None]
     resolved_on: Mapped[date | None]
     description: Mapped[str] = mapped_column(Text)
+    assigned_to: Mapped[str | None] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    resolution: Mapped[str | None] = mapped_column(Text)
+    # Optimistic locking: a save names the version it read; a stale one updates nothing.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class CollectorAssignment(Base):

@@ -1,7 +1,13 @@
-"""AppTest on a small hand-built book: each test gets a fresh database and empty Streamlit caches."""
+"""AppTest on a small hand-built book: each test gets a fresh database and empty Streamlit caches.
+
+`app()` starts signed in as a manager over the whole book, as the dashboard tests expect; `app(actor=...)`
+signs in someone else, `app(actor=None)` is signed out. The sign-in form itself is tested in tests/auth
+(AppTest) and tests/browser (a real browser, with the cookie).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,11 +15,16 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from dashboard.ui.session import ACTOR_KEY
+from dashboard.work.actor import Actor
 from tests.conftest import url_of
 from tests.kpi.book import act, inspect, issue, loan, override, pay, reference, visit
 
 APP = str(Path(__file__).parents[2] / "dashboard" / "app.py")
 PAGES = Path(__file__).parents[2] / "pages"
+MANAGER = Actor("manager", "manager", name="Manager")  # branch_id None: the whole book
+# The app refuses to start without a cookie key; the sign-in pause only slows the tests down.
+TEST_ENV = {"POSTLOAN_COOKIE_KEY": "test-cookie-key-not-a-secret-0123456789", "POSTLOAN_LOGIN_SLEEP": "0"}
 
 
 @pytest.fixture
@@ -43,13 +54,23 @@ def app_db(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
         )
         pay(conn, "C", 1, "2025-03-20", "0", "50")
     monkeypatch.setenv("DATABASE_URL", url_of(engine))
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
     st.cache_resource.clear()
     st.cache_data.clear()
     return engine
 
 
-def app(**query: str) -> AppTest:
+def app(actor: Actor | None = MANAGER, **query: str) -> AppTest:
+    for name, value in TEST_ENV.items():
+        os.environ.setdefault(name, value)
     at = AppTest.from_file(APP, default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
+    return sign_in(at, actor) if actor is not None else at
+
+
+def sign_in(at: AppTest, actor: Actor) -> AppTest:
+    """A signed-in session as the app keeps it (the sign-in flow itself is tested in a real browser)."""
+    at.session_state[ACTOR_KEY] = actor
     return at

@@ -29,9 +29,9 @@ def test_loan_card(app_db: Engine) -> None:
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["DPD"] == "38"
     assert metrics["Outstanding principal"] == "3,000.00"
-    schedule, history = (t.value for t in at.dataframe[1:3])
+    schedule, history = (t.value for t in at.dataframe[2:4])
     assert schedule["remaining"].tolist() == [1010.0, 1010.0, 1010.0]
-    assert set(history["kind"]) == {"action", "visit", "issue"}
+    assert set(history["kind"]) == {"Collection action", "Visit", "Issue"}
 
 
 def test_unknown_loan_says_so(app_db: Engine) -> None:

@@ -1,0 +1,1 @@
+"""Sign-in, roles and the protection of customer data (issue 5)."""

@@ -1,0 +1,149 @@
+"""Targets and thresholds as the admin changes them: one row per overridden setting in the settings table.
+
+A value is checked for its type (dashboard.config.parse_setting), its range, and against the other
+settings (the DPD floors must rise, contact hours must open before they close). The settings table is
+key/value text, so these checks cannot be row CHECKs; they run here inside the saving transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, delete, insert, select, update
+
+from dashboard.config import Config, parse_setting
+from dashboard.ui.i18n import TERMS, t
+from dashboard.work.access import require
+from dashboard.work.actor import Actor
+from dashboard.work.errors import FormInvalid, Message, message
+from dashboard.work.saving import Change, Saved, save
+from db.models import Setting
+
+NAMES = [f.name for f in fields(Config)]
+SHARES = {
+    "sampling_share",
+    "m1_cure_target",
+    "m2_m3_cure_target",
+    "officer_overdue_max",
+    "officer_npl_max",
+    "agency_field_visit_target",
+    "first_check_target",
+    "agency_min_recovery_rate",
+    "agency_min_coverage",
+}
+# name -> (lowest, highest) for whole numbers; None: no upper bound.
+BOUNDS: dict[str, tuple[int, int | None]] = {
+    "sampling_due_day": (1, 28),
+    "contact_from_hour": (0, 23),
+    "contact_to_hour": (1, 24),
+    "calls_per_loan_per_day": (1, None),
+    "max_calls_per_day": (1, None),
+    "ptp_max_days": (1, None),
+}
+COLUMNS = ["name", "default", "value", "effective"]
+
+
+def _text(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def stored(conn: Connection) -> dict[str, str]:
+    return {key: value for key, value in conn.execute(select(Setting.key, Setting.value))}
+
+
+def meaning(name: str) -> str:
+    """The setting's description in the user's language; a setting added since has its name only."""
+    key = f"admin.setting.{name}"
+    return t(key) if key in TERMS else name
+
+
+def setting_rows(conn: Connection) -> pd.DataFrame:
+    """Each setting: its default, the stored override (None if there is none) and the value in effect."""
+    values = stored(conn)
+    default = Config()
+    rows = []
+    for name in NAMES:
+        override = values.get(name)
+        rows.append(
+            (name, _text(getattr(default, name)), override, override or _text(getattr(default, name)))
+        )
+    return pd.DataFrame(rows, columns=COLUMNS, dtype=object)
+
+
+def _range_problem(name: str, value: Any) -> Message | None:
+    if isinstance(value, Decimal) and not value.is_finite():
+        return message("admin.err.value_type", value=value)
+    if name in SHARES and not Decimal(0) <= value <= Decimal(1):
+        return message("admin.err.share")
+    if isinstance(value, int):
+        low, high = BOUNDS.get(name, (0, None))
+        if value < low or (high is not None and value > high):
+            return message("admin.err.range", low=low, high="∞" if high is None else high)
+    if isinstance(value, Decimal) and value < 0:
+        return message("admin.err.range", low=0, high="∞")
+    return None
+
+
+def _consistency_problem(config: Config) -> Message | None:
+    if not config.substandard_after_dpd < config.doubtful_after_dpd < config.loss_after_dpd:
+        return message("admin.err.dpd_order")
+    if not config.contact_from_hour < config.contact_to_hour:
+        return message("admin.err.hours_order")
+    if config.calls_per_loan_per_day > getattr(config, "max_calls_per_day", config.calls_per_loan_per_day):
+        return message("admin.err.calls_order")
+    return None
+
+
+def _check(conn: Connection, name: str, raw: str | None) -> None:
+    """Raise FormInvalid (on the field 'value') unless the setting may take this value (None: the default)."""
+    if name not in NAMES:
+        raise FormInvalid({"name": message("admin.err.setting", name=name)})
+    values = stored(conn)
+    if raw is None:
+        values.pop(name, None)
+    else:
+        try:
+            parsed = parse_setting(name, raw)
+        except ValueError:
+            raise FormInvalid({"value": message("admin.err.value_type", value=raw)}) from None
+        problem = _range_problem(name, parsed)
+        if problem:
+            raise FormInvalid({"value": problem})
+        values[name] = raw
+    config = replace(Config(), **{key: parse_setting(key, value) for key, value in values.items()})
+    problem = _consistency_problem(config)
+    if problem:
+        raise FormInvalid({"value": problem})
+
+
+def set_setting(engine: Engine, actor: Actor, name: str, raw: str, token: str | None = None) -> Saved:
+    raw = raw.strip()
+
+    def write(conn: Connection) -> list[Change]:
+        require(actor, "admin")
+        _check(conn, name, raw)
+        before = stored(conn).get(name)
+        if before is None:
+            conn.execute(insert(Setting).values(key=name, value=raw))
+            return [Change("insert", "settings", name, None, {"value": raw})]
+        conn.execute(update(Setting).where(Setting.key == name).values(value=raw))
+        return [Change("update", "settings", name, {"value": before}, {"value": raw})]
+
+    return save(engine, actor, token, write)
+
+
+def clear_setting(engine: Engine, actor: Actor, name: str, token: str | None = None) -> Saved:
+    """Back to the default in dashboard/config.py."""
+
+    def write(conn: Connection) -> list[Change]:
+        require(actor, "admin")
+        _check(conn, name, None)
+        before = stored(conn).get(name)
+        conn.execute(delete(Setting).where(Setting.key == name))
+        return [Change("delete", "settings", name, None if before is None else {"value": before}, None)]
+
+    return save(engine, actor, token, write)

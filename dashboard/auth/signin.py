@@ -1,0 +1,255 @@
+"""Sign-in, sign-out and idle expiry in the Streamlit app, with streamlit-authenticator (0.4.2).
+
+streamlit-authenticator draws the sign-in form and keeps the re-authentication cookie (a JWT signed with
+the cookie key). The password itself is checked by dashboard.auth.login against the users table, which
+keeps the failed-attempt counts and the lockout: the library's own counters live in a dict rebuilt every
+run and would never lock anyone.
+
+The signed-in user is st.session_state["actor"]. A browser cannot write session state, so a session that
+already holds an actor (the AppTest tests seed one) is taken as signed in.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from typing import Any
+from urllib.parse import urlparse
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from sqlalchemy import select
+from streamlit_authenticator.utilities import LoginError
+
+from dashboard.auth.login import Attempt, attempt_login, env_int
+from dashboard.auth.text import plain
+from dashboard.auth.users import load_actor
+from dashboard.ui.data import engine
+from dashboard.ui.i18n import LANGUAGES, t
+from dashboard.ui.session import ACTOR_KEY, current_actor
+from dashboard.work.actor import Actor
+from db.models import User
+
+COOKIE_NAME = "postloan_session"
+LAST_SEEN = "_auth_last_seen"
+NOTICE = "_auth_notice"
+OUTCOME = "_auth_outcome"
+SET_COOKIE = "_auth_set_cookie"
+NEXT_PAGE = "_auth_next_page"
+# Kept through a sign-out: the language, and the library's keys ("logout" stops the cookie signing the
+# session straight back in).
+KEEP = {"lang", "authentication_status", "username", "name", "email", "roles", "logout"}
+# Never a bcrypt hash: the library cannot match a password against it, only dashboard.auth.login can.
+NO_PASSWORD = "!"
+# Demo mode (POSTLOAN_DEMO=1) without a configured key: one random key per server process.
+_DEMO_KEY = secrets.token_urlsafe(32)
+
+
+def cookie_key() -> str | None:
+    """POSTLOAN_COOKIE_KEY, else st.secrets["cookie_key"], else in demo mode a random per-process key."""
+    key = os.environ.get("POSTLOAN_COOKIE_KEY", "").strip()
+    if key:
+        return key
+    try:
+        key = str(st.secrets.get("cookie_key") or "").strip()
+    except Exception:  # no secrets.toml at all: Streamlit raises on the first read
+        key = ""
+    if key:
+        return key
+    return _DEMO_KEY if os.environ.get("POSTLOAN_DEMO") == "1" else None
+
+
+def idle_minutes() -> int:
+    return env_int("POSTLOAN_IDLE_MINUTES", 30)
+
+
+def login_sleep() -> float:
+    """The pause streamlit-authenticator makes on every signed-out run (its default 0.7 s); tests set 0."""
+    return float(os.environ.get("POSTLOAN_LOGIN_SLEEP", "0.7"))
+
+
+def require_cookie_key() -> str:
+    key = cookie_key()
+    if key is None:
+        st.error(t("auth.no_cookie_key"), icon=":material/key_off:")
+        st.stop()
+    return key
+
+
+def authenticator(key: str) -> stauth.Authenticate:
+    """Build the authenticator for this run (once per run: its widgets have fixed keys)."""
+    with engine().connect() as conn:
+        rows = conn.execute(select(User.username, User.name, User.role)).all()
+    credentials: dict[str, Any] = {
+        "usernames": {u: {"name": n, "password": NO_PASSWORD, "roles": [r]} for u, n, r in rows}
+    }
+    auth = stauth.Authenticate(
+        credentials,
+        COOKIE_NAME,
+        key,
+        # The cookie lives as long as an idle session may: a reload after that asks for the password.
+        idle_minutes() / (24 * 60),
+        auto_hash=False,
+        login_sleep_time=login_sleep(),
+    )
+
+    def check(username: str, password: str) -> bool:
+        attempt = attempt_login(engine(), username, password)
+        st.session_state[OUTCOME] = attempt
+        if attempt.ok and username not in credentials["usernames"]:  # added since this run began
+            credentials["usernames"][username] = {"name": attempt.actor.name, "password": NO_PASSWORD}
+        return attempt.ok
+
+    # The library's one hook for checking a password; everything else of its login flow stays as it is.
+    auth.authentication_controller.authentication_model.check_credentials = check
+    return auth
+
+
+def signed_in(auth: stauth.Authenticate) -> Actor | None:
+    """The signed-in user, or None after drawing the sign-in page (the caller then stops).
+
+    A session idle for longer than POSTLOAN_IDLE_MINUTES is signed out; so is one whose user has been
+    disabled since (checked on every run for sessions that signed in through the form or the cookie)."""
+    state = st.session_state
+    actor = current_actor()
+    if actor is not None:
+        last = state.get(LAST_SEEN)
+        if last is not None and time.time() - last > idle_minutes() * 60:
+            sign_out(auth, "auth.expired")
+            actor = None
+        elif state.get("authentication_status"):
+            with engine().connect() as conn:
+                actor = load_actor(conn, actor.username)
+            if actor is None:
+                sign_out(auth, "auth.disabled")
+            else:
+                state[ACTOR_KEY] = actor
+    else:
+        actor = _from_cookie(auth)
+    if actor is None:
+        sign_in_page(auth)
+        return None
+    state[LAST_SEEN] = time.time()
+    if state.pop(SET_COOKIE, False):
+        # Set here, on the first run after the sign-in, not in the run that drew the form: that run ends
+        # in a rerun, which can drop the cookie component before the browser runs it.
+        auth.cookie_controller.set_cookie()
+    return actor
+
+
+def _start(actor: Actor) -> None:
+    st.session_state.pop(NOTICE, None)
+    st.session_state[ACTOR_KEY] = actor
+    st.session_state[LAST_SEEN] = time.time()
+
+
+def _from_cookie(auth: stauth.Authenticate) -> Actor | None:
+    """Sign a new session in from a valid cookie, before anything is drawn and without a rerun, so the
+    first run of a reload or a deep link reaches st.navigation signed in and opens the page asked for."""
+    state = st.session_state
+    token = auth.cookie_controller.get_cookie()
+    if not token:
+        return None
+    try:
+        auth.authentication_controller.login(token=token)
+    except LoginError:  # a valid cookie naming a user that no longer exists
+        _forget_cookie(auth)
+        return None
+    if not state.get("authentication_status"):
+        return None
+    with engine().connect() as conn:
+        actor = load_actor(conn, state["username"])
+    if actor is None:  # disabled since the cookie was set
+        auth.logout(location="unrendered")
+        state[NOTICE] = "auth.disabled"
+        return None
+    _start(actor)
+    return actor
+
+
+def _fields() -> dict[str, str]:
+    return {
+        "Form name": t("auth.form"),
+        "Username": t("auth.username"),
+        "Password": t("auth.password"),
+        "Login": t("auth.sign_in"),
+    }
+
+
+def _show_outcome(attempt: Attempt | None) -> None:
+    if attempt is None or attempt.ok:
+        return
+    if attempt.outcome == "locked" and attempt.locked_until is not None:
+        st.error(t("auth.locked", until=attempt.locked_until.strftime("%H:%M")), icon=":material/lock:")
+    else:
+        st.error(t("auth.wrong"), icon=":material/error:")
+
+
+def _remember_the_page_asked_for() -> None:
+    """The page of the URL a signed-out session was opened at (a deep link), to open it after the sign-in:
+    the run that signs in reruns, and a rerun started without st.navigation lands on the default page."""
+    path = urlparse(st.context.url or "").path.rstrip("/")
+    st.session_state.setdefault(NEXT_PAGE, path.rsplit("/", 1)[-1] if path else "")
+
+
+def next_page() -> str | None:
+    """The url path to open once after signing in (see above), if any."""
+    return st.session_state.pop(NEXT_PAGE, None) or None
+
+
+def sign_in_page(auth: stauth.Authenticate) -> None:
+    """The language choice and the sign-in form; on success the session starts and the app reruns."""
+    state = st.session_state
+    _remember_the_page_asked_for()
+    if "lang" not in state and st.query_params.get("lang") in LANGUAGES:
+        state["lang"] = st.query_params["lang"]
+    with st.sidebar:
+        st.selectbox("语言 / Language", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang")
+    st.title(t("auth.title"))
+    # Kept until the next sign-in, not popped: deleting the cookie reruns the script, and a popped notice
+    # would be gone before the person sees it.
+    notice = state.get(NOTICE)
+    if notice:
+        st.info(t(notice), icon=":material/info:")
+    try:
+        auth.login(location="main", fields=_fields(), key="auth_login")
+    except LoginError:  # the cookie was read again and names a user that no longer exists
+        _forget_cookie(auth)
+    attempt = state.pop(OUTCOME, None)
+    if state.get("authentication_status") and attempt is not None and attempt.ok:
+        _start(attempt.actor)
+        state[SET_COOKIE] = True
+        st.rerun()
+    _show_outcome(attempt)
+    st.caption(t("auth.hint"))
+
+
+def _forget_cookie(auth: stauth.Authenticate) -> None:
+    auth.cookie_controller.delete_cookie()
+    st.session_state["logout"] = True
+
+
+def sign_out(auth: stauth.Authenticate, notice: str) -> None:
+    """End the session: the cookie is deleted and everything the user had in the session is dropped."""
+    state = st.session_state
+    if state.get("authentication_status"):
+        auth.logout(location="unrendered")
+    state["logout"] = True
+    for key in list(state.keys()):
+        if key not in KEEP:
+            del state[key]
+    state[NOTICE] = notice
+
+
+def user_box(auth: stauth.Authenticate, actor: Actor) -> None:
+    """Who is signed in, and the sign-out button, in the sidebar. A click signs out and stops the run."""
+    with st.sidebar:
+        st.caption(
+            plain(f"{actor.name or actor.username} ({actor.username}) · {t(f'auth.role.{actor.role}')}")
+        )
+        clicked = st.button(t("auth.sign_out"), icon=":material/logout:", key="auth_sign_out")
+    if clicked:
+        sign_out(auth, "auth.signed_out")
+        sign_in_page(auth)
+        st.stop()

@@ -1,0 +1,208 @@
+"""Sign-in, roles, unmasking (auth.) and the admin's pages: users and settings (admin.)."""
+
+TERMS = {
+    # --- Sign-in
+    "auth.title": ("postloan — sign in", "贷后管理 — 登录"),
+    "auth.form": ("Sign in", "登录"),
+    "auth.username": ("Username", "用户名"),
+    "auth.password": ("Password", "密码"),
+    "auth.sign_in": ("Sign in", "登录"),
+    "auth.sign_out": ("Sign out", "退出登录"),
+    "auth.hint": (
+        "Accounts are created by an administrator (`postloan user add`). After repeated wrong passwords "
+        "an account is locked for a while.",
+        "账号由管理员创建（`postloan user add`）。多次输错密码后账号将被暂时锁定。",
+    ),
+    "auth.wrong": ("Incorrect username or password.", "用户名或密码错误。"),
+    "auth.locked": (
+        "Too many failed sign-ins: this account is locked until {until}. Try again later or ask an "
+        "administrator to unlock it.",
+        "登录失败次数过多：该账号已锁定至 {until}。请稍后再试，或请管理员解锁。",
+    ),
+    "auth.disabled": (
+        "This account is disabled. Ask an administrator.",
+        "该账号已停用，请联系管理员。",
+    ),
+    "auth.expired": (
+        "You were signed out after a period without activity. Please sign in again.",
+        "长时间未操作，已自动退出登录，请重新登录。",
+    ),
+    "auth.signed_out": ("You are signed out.", "已退出登录。"),
+    "auth.no_cookie_key": (
+        "The sign-in cookie key is not configured, so nobody can sign in. Set the environment variable "
+        "`POSTLOAN_COOKIE_KEY` to a long random secret (for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`), or put `cookie_key = \"...\"` in "
+        "`.streamlit/secrets.toml`, and restart the app. For a local demo only, `POSTLOAN_DEMO=1` uses a "
+        "random key per server start (what `make run` does).",
+        "未配置登录 Cookie 密钥，任何人都无法登录。请将环境变量 `POSTLOAN_COOKIE_KEY` "
+        "设为一段足够长的随机密钥"
+        "（例如 `python -c 'import secrets; print(secrets.token_urlsafe(32))'` 的输出），或在 "
+        '`.streamlit/secrets.toml` 中写入 `cookie_key = "..."`，然后重启应用。仅限本机演示：设置 '
+        "`POSTLOAN_DEMO=1` 时每次启动使用随机密钥（`make run` 即如此）。",
+    ),
+    "auth.no_pages": ("Your role ({role}) has no pages.", "您的角色（{role}）没有可访问的页面。"),
+    "auth.role.admin": ("administrator", "系统管理员"),
+    "auth.role.manager": ("manager", "管理层"),
+    "auth.role.risk_manager": ("risk manager", "风险经理"),
+    "auth.role.officer": ("account officer", "客户经理"),
+    "auth.role.collector": ("collector", "催收员"),
+    "auth.role.agency": ("collection agency", "委外催收机构"),
+    "auth.role.auditor": ("auditor", "审计"),
+    # --- Customer identifiers on the loan card
+    "auth.contact": ("Customer identifiers", "客户身份信息"),
+    "auth.id_number": ("ID number", "身份证号"),
+    "auth.phone": ("Phone", "手机号"),
+    "auth.unmask": ("Show in full (logged)", "显示完整信息（记入审计）"),
+    "auth.unmask_help": (
+        "Shows the full ID number and phone of this customer; the audit log records who did it and when.",
+        "显示该客户的完整身份证号与手机号；审计日志会记录操作人与时间。",
+    ),
+    "auth.unmasked": (
+        "Shown in full for you; this was written to the audit log.",
+        "已为您显示完整信息，并已记入审计日志。",
+    ),
+    # --- Admin pages
+    "admin.refused": ("Only an administrator may open this page.", "仅系统管理员可访问此页面。"),
+    "admin.users_intro": (
+        "Who may sign in, with which role and over which loans. Passwords are stored only as bcrypt "
+        "hashes; a generated password is shown once, here.",
+        "可登录的人员、其角色及可见的贷款范围。密码仅以 bcrypt 哈希保存；系统生成的密码只在此处显示一次。",
+    ),
+    "admin.tab_add": ("Add a user", "新增用户"),
+    "admin.tab_password": ("Reset a password", "重置密码"),
+    "admin.tab_access": ("Disable, enable, unlock", "停用、启用、解锁"),
+    "admin.username": ("Username", "用户名"),
+    "admin.name": ("Name", "姓名"),
+    "admin.role": ("Role", "角色"),
+    "admin.staff": (
+        "Staff record (officers, collectors, risk managers)",
+        "对应员工（客户经理、催收员、风险经理）",
+    ),
+    "admin.agency": ("Agency (agency users)", "对应委外机构（机构用户）"),
+    "admin.branch": (
+        "Branch subtree (managers, risk managers; empty: all)",
+        "管辖机构（管理层、风险经理；留空为全部）",
+    ),
+    "admin.none": ("—", "—"),
+    "admin.password": ("Password (empty: generate one)", "密码（留空则自动生成）"),
+    "admin.user": ("User", "用户"),
+    "admin.action": ("Action", "操作"),
+    "admin.action.disable": ("Disable", "停用"),
+    "admin.action.enable": ("Enable", "启用"),
+    "admin.action.unlock": ("Unlock", "解锁"),
+    "admin.generated": (
+        "Password of {username}, shown this once — hand it over privately:",
+        "{username} 的密码（仅显示这一次，请私下转交）：",
+    ),
+    "admin.col.username": ("Username", "用户名"),
+    "admin.col.name": ("Name", "姓名"),
+    "admin.col.role": ("Role", "角色"),
+    "admin.col.staff_id": ("Staff", "员工"),
+    "admin.col.agency_id": ("Agency", "机构"),
+    "admin.col.branch_id": ("Branch", "机构范围"),
+    "admin.col.disabled": ("Disabled", "已停用"),
+    "admin.col.failed_attempts": ("Failed sign-ins", "连续失败次数"),
+    "admin.col.locked_until": ("Locked until", "锁定至"),
+    "admin.settings_intro": (
+        "Targets and thresholds of the rules (DOMAIN section 3). A value set here overrides the default "
+        "for every page at once; resetting returns to the default.",
+        "各项规则的指标与阈值（DOMAIN 第 3 节）。此处设置的值立即覆盖所有页面的默认值；"
+        "恢复默认即删除覆盖值。",
+    ),
+    "admin.setting": ("Setting", "参数"),
+    "admin.value": ("New value", "新值"),
+    "admin.save_setting": ("Save", "保存"),
+    "admin.reset_setting": ("Reset to default", "恢复默认"),
+    "admin.col.name_setting": ("Setting", "参数"),
+    "admin.col.meaning": ("Meaning", "含义"),
+    "admin.col.default": ("Default", "默认值"),
+    "admin.col.value": ("Set here", "已设置"),
+    "admin.col.effective": ("In effect", "当前生效"),
+    "admin.setting.substandard_after_dpd": ("Substandard when DPD exceeds", "逾期天数超过此值为次级"),
+    "admin.setting.doubtful_after_dpd": ("Doubtful when DPD exceeds", "逾期天数超过此值为可疑"),
+    "admin.setting.loss_after_dpd": ("Loss when DPD exceeds", "逾期天数超过此值为损失"),
+    "admin.setting.first_check_days_self": (
+        "First check due N days after disbursement (self-payment)",
+        "首次检查期限：放款后 N 天（自主支付）",
+    ),
+    "admin.setting.first_check_days_entrusted": (
+        "First check due N days after disbursement (entrusted payment)",
+        "首次检查期限：放款后 N 天（受托支付）",
+    ),
+    "admin.setting.sampling_share": ("Monthly sampling share (0–1)", "每月抽查比例（0–1）"),
+    "admin.setting.sampling_due_day": ("Sampling due by this day of the month", "抽查须在每月此日前完成"),
+    "admin.setting.m1_cure_target": ("M1 cure-rate target (0–1)", "M1 回收率目标（0–1）"),
+    "admin.setting.m2_m3_cure_target": ("M2–M3 cure-rate target (0–1)", "M2–M3 回收率目标（0–1）"),
+    "admin.setting.officer_overdue_max": ("Officer overdue ratio at most (0–1)", "客户经理逾期率上限（0–1）"),
+    "admin.setting.officer_npl_max": ("Officer NPL ratio at most (0–1)", "客户经理不良率上限（0–1）"),
+    "admin.setting.staff_cutoff": (
+        "Staff KPIs count loans disbursed after (date)",
+        "人员考核统计此日期后发放的贷款",
+    ),
+    "admin.setting.agency_field_visit_target": (
+        "Agency field-visit rate target (0–1)",
+        "委外机构外访率目标（0–1）",
+    ),
+    "admin.setting.first_check_target": ("First-check rate target (0–1)", "首次检查完成率目标（0–1）"),
+    "admin.setting.field_visit_amount": (
+        "Field visit required from this overdue amount (yuan)",
+        "逾期金额达到此值须外访（元）",
+    ),
+    "admin.setting.lost_contact_days": (
+        "Lost contact for this many days: field visit",
+        "失联达到此天数须外访",
+    ),
+    "admin.setting.agency_after_dpd": ("Hand to an agency after this DPD", "逾期超过此天数须委外"),
+    "admin.setting.calls_per_loan_per_day": ("Calls per loan per day at most", "每笔贷款每日致电次数上限"),
+    "admin.setting.max_calls_per_day": (
+        "Calls to one loan on one day: a form refuses more than this",
+        "同一笔贷款同一天致电次数上限（超过则表单拒绝）",
+    ),
+    "admin.setting.ptp_max_days": (
+        "Promise to pay at most this many days ahead",
+        "承诺还款日最多在此天数之内",
+    ),
+    "admin.setting.contact_from_hour": ("Contact customers from this hour", "联系客户的最早时间（时）"),
+    "admin.setting.contact_to_hour": ("Contact customers until this hour", "联系客户的最晚时间（时）"),
+    "admin.setting.agency_min_recovery_rate": (
+        "Agency recovery rate at least, else flagged (0–1)",
+        "委外机构回收率下限，低于则提示召回（0–1）",
+    ),
+    "admin.setting.agency_min_coverage": (
+        "Agency coverage at least, else flagged (0–1)",
+        "委外机构覆盖率下限，低于则提示召回（0–1）",
+    ),
+    # --- Refusals of the admin's changes
+    "admin.err.username": (
+        "2–60 characters: lower-case letters, digits, '.', '_' or '-', starting with a letter or digit",
+        "2–60 个字符：小写字母、数字、'.'、'_' 或 '-'，以字母或数字开头",
+    ),
+    "admin.err.username_taken": ("{username} already exists", "用户名 {username} 已存在"),
+    "admin.err.role": ("One of {roles}", "须为以下之一：{roles}"),
+    "admin.err.unknown": ("{value} does not exist", "{value} 不存在"),
+    "admin.err.tie_required": ("Required for the role {role}", "{role} 角色的用户必须填写此项"),
+    "admin.err.password_short": ("At least {min} characters", "至少 {min} 个字符"),
+    "admin.err.password_long": ("At most {max} bytes", "最多 {max} 个字节"),
+    "admin.err.password_spaces": (
+        "No spaces at the start or the end",
+        "开头和结尾不能有空格",
+    ),
+    "admin.err.no_user": ("There is no user {username}", "用户 {username} 不存在"),
+    "admin.err.disable_self": ("You cannot disable yourself", "不能停用自己的账号"),
+    "admin.err.setting": ("There is no setting {name}", "参数 {name} 不存在"),
+    "admin.err.value_type": ("{value} is not a valid value for this setting", "{value} 不是该参数的有效值"),
+    "admin.err.share": ("A share between 0 and 1", "须为 0 到 1 之间的比例"),
+    "admin.err.range": ("Between {low} and {high}", "须在 {low} 到 {high} 之间"),
+    "admin.err.dpd_order": (
+        "The DPD floors must rise: substandard < doubtful < loss",
+        "逾期天数阈值须递增：次级 < 可疑 < 损失",
+    ),
+    "admin.err.calls_order": (
+        "The daily call target cannot exceed the daily call ceiling",
+        "每日致电目标次数不能超过每日致电上限",
+    ),
+    "admin.err.hours_order": (
+        "Contact hours must start before they end",
+        "联系时段的开始时间须早于结束时间",
+    ),
+}

@@ -1,0 +1,96 @@
+"""Terms of the collection action form and the bulk upload page: (English, 简体中文)."""
+
+TERMS = {
+    # Collection action form (催收记录)
+    "action.loan_id": ("Loan (contract number)", "借据号"),
+    "action.loan": ("Loan {loan_id}", "借据 {loan_id}"),
+    "action.channel": ("Channel", "催收方式"),
+    "action.date": ("Contact date", "联系日期"),
+    "action.time": ("Contact time", "联系时间"),
+    "action.result": ("Result", "结果"),
+    "action.ptp_amount": ("Promised amount (yuan)", "承诺还款金额（元）"),
+    "action.ptp_on": ("Promised date", "承诺还款日期"),
+    "action.ptp_help": (
+        "Only for the result 'Promise to pay': the amount and the date the borrower promised",
+        "仅当结果为“承诺还款”时填写：借款人承诺的金额与日期",
+    ),
+    "action.info_repaired": (
+        "New contact details found (information repair)",
+        "已找到新的联系方式（信息修复）",
+    ),
+    "action.notes": ("Notes", "备注"),
+    "action.recent": ("Latest actions on this loan", "该笔贷款最近的催收记录"),
+    "action.none_yet": ("No collection action recorded for this loan yet", "该笔贷款尚无催收记录"),
+    "action.col.acted_at": ("Contact time", "联系时间"),
+    "action.col.channel": ("Channel", "方式"),
+    "action.col.result": ("Result", "结果"),
+    "action.col.ptp": ("Promise", "承诺还款"),
+    "action.col.by": ("By", "催收人"),
+    "action.col.notes": ("Notes", "备注"),
+    "action.err.no_actor": (
+        "Your user is linked to no staff record or agency, so it cannot record collection actions",
+        "您的用户未关联员工或委外机构，不能录入催收记录",
+    ),
+    "action.err.choice": ("{value} is not one of the choices", "{value} 不是可选值"),
+    "action.err.future": ("{value} is later than now", "{value} 晚于当前时间"),
+    "action.err.hours": (
+        "{value} is outside contact hours ({start}-{end})",
+        "{value} 不在允许联系的时段内（{start}-{end}）",
+    ),
+    "action.err.calls": (
+        "This loan already has {count} call(s) on {day}; at most {max} calls a day",
+        "该笔贷款 {day} 已有 {count} 次电话催收；每天最多 {max} 次",
+    ),
+    "action.err.ptp_amount_required": ("A promise to pay needs an amount", "承诺还款需填写金额"),
+    "action.err.ptp_on_required": ("A promise to pay needs a date", "承诺还款需填写日期"),
+    "action.err.amount_format": (
+        "{value} is not an amount (a number with at most 2 decimals, like 1234.56)",
+        "{value} 不是有效金额（最多两位小数，如 1234.56）",
+    ),
+    "action.err.amount_positive": ("The amount must be above zero", "金额必须大于零"),
+    "action.err.amount_large": ("The amount is too large", "金额过大"),
+    "action.err.ptp_not_after": (
+        "The promised date must be after the contact day ({day})",
+        "承诺还款日期须晚于联系当天（{day}）",
+    ),
+    "action.err.ptp_too_far": (
+        "At most {days} days after the contact: {last} at the latest",
+        "最多为联系后 {days} 天，即不晚于 {last}",
+    ),
+    "action.err.nul": ("Contains a NUL character, which cannot be stored", "含有无法保存的 NUL 字符"),
+    # Bulk upload (批量上传)
+    "upload.intro": (
+        "For agencies that keep their own records: upload a CSV file of collection actions or visits. "
+        "Every row is checked first; when any row is wrong, nothing is written.",
+        "适用于自行记录的委外机构：上传催收记录或回访记录的 CSV 文件。"
+        "系统先检查每一行，任何一行有误则全部不写入。",
+    ),
+    "upload.kind": ("What the file holds", "文件内容"),
+    "upload.kind.collection_actions": ("Collection actions", "催收记录"),
+    "upload.kind.visits": ("Visits", "回访记录"),
+    "upload.columns": (
+        "Columns: {columns}. UTF-8 CSV with a header row; dates as YYYY-MM-DD, contact times as "
+        "YYYY-MM-DD HH:MM; blank for empty.",
+        "列：{columns}。UTF-8 编码、带表头的 CSV；日期格式 YYYY-MM-DD，联系时间 YYYY-MM-DD HH:MM；空值留空。",
+    ),
+    "upload.agency_note": (
+        "Leave staff_id blank; a blank agency_id is filled with your agency's.",
+        "staff_id 请留空；agency_id 留空时自动填入贵机构编号。",
+    ),
+    "upload.file": ("CSV file", "CSV 文件"),
+    "upload.preview": ("First rows of the file", "文件前几行"),
+    "upload.submit": ("Check and upload", "检查并上传"),
+    "upload.problems": (
+        "{count} problem(s) found; nothing was written. Correct the file and upload it again.",
+        "发现 {count} 处问题，未写入任何数据。请修改文件后重新上传。",
+    ),
+    "upload.col.file": ("File", "文件"),
+    "upload.col.line": ("Line", "行"),
+    "upload.col.column": ("Column", "列"),
+    "upload.col.problem": ("Problem", "问题"),
+    "upload.done": ("Uploaded {count} record(s): {what}", "已上传 {count} 条：{what}"),
+    "upload.duplicate": (
+        "This file was already uploaded from this page; nothing new was written",
+        "该文件已从本页上传过，未重复写入",
+    ),
+}

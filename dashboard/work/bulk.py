@@ -1,0 +1,285 @@
+"""Bulk upload of collection actions and visits (issue 4 item 7), for agencies that keep their own records.
+
+A file is checked like a file of the core-banking extract (the importer's parse and reference steps, so
+the same `file:line: column: what is wrong` reports), then against what an upload may do: only loans in
+the uploader's scope, an agency acts as itself, the conduct rules of the action form, and only new records
+(an upload adds, it never replaces). Any problem and nothing is written; otherwise one transaction through
+`saving.save` writes every record with one audit row each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, time, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, insert, select
+
+from dashboard.config import Config
+from dashboard.importer.parse import parse_file
+from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
+from dashboard.importer.read import Source, decode, records
+from dashboard.importer.references import check_references
+from dashboard.importer.spec import SPECS, FileSpec
+from dashboard.work.access import loan_condition, require
+from dashboard.work.actor import Actor
+from dashboard.work.errors import NotAllowed
+from dashboard.work.saving import Change, save
+from db.models import Base, CollectionAction, Loan
+
+KINDS = ("collection_actions", "visits")
+MAX_ROWS = 5000  # one audit row per record: bigger files belong to the core-banking import
+_CHUNK = 500  # keys per IN (...) query
+
+
+@dataclass
+class UploadSummary:
+    rows: dict[str, int] = field(default_factory=dict)  # table -> records written
+    duplicate: bool = False  # this upload had been written before: nothing new
+
+
+@dataclass
+class CheckedUpload:
+    records: list[dict[str, Any]]
+    problems: list[Problem]
+
+
+def upload_token(form_token: str, kind: str, data: bytes) -> str:
+    """The idempotency token of one file uploaded from one rendered page: a double click or a resubmit
+    writes once, while a different (corrected) file is a new upload."""
+    digest = hashlib.sha256()
+    for part in (form_token.encode(), kind.encode(), data):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def upload(
+    engine: Engine,
+    actor: Actor,
+    kind: str,
+    file_name: str,
+    data: Source,
+    token: str | None,
+    config: Config,
+    now: datetime | None = None,
+) -> UploadSummary:
+    """Check the file and write all its records, or raise ExtractInvalid with every problem and write
+    nothing. NotAllowed for a user who may not upload."""
+    moment = now or datetime.now()
+
+    def write(conn: Connection) -> list[Change]:
+        require(actor, "bulk_upload")
+        checked = check_upload(conn, actor, kind, file_name, data, config, moment)
+        if checked.problems:
+            raise ExtractInvalid(checked.problems)
+        table = Base.metadata.tables[kind]
+        conn.execute(insert(table), checked.records)
+        key = SPECS[kind].key[0]
+        return [Change("insert", kind, record[key], None, record) for record in checked.records]
+
+    saved = save(engine, actor, token, write)
+    if saved.duplicate:
+        return UploadSummary(duplicate=True)
+    return UploadSummary(rows=dict(Counter(change.table for change in saved.changes)))
+
+
+def check_upload(
+    conn: Connection,
+    actor: Actor,
+    kind: str,
+    file_name: str,
+    data: Source,
+    config: Config,
+    now: datetime,
+) -> CheckedUpload:
+    """Every problem of the file, reported under the uploaded file's name, and the records to write."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown upload kind {kind!r} (expected one of {', '.join(KINDS)})")
+    spec = SPECS[kind]
+    if actor.role == "agency":
+        if not actor.agency_id:
+            raise NotAllowed("action.err.no_actor")
+        if kind == "visits":
+            # visits.staff_id is required and names a staff member; an agency's people are not staff.
+            message = (
+                "an agency cannot upload visits (a visit names the staff member who made it); "
+                "upload field visits as collection actions with channel field_visit"
+            )
+            return CheckedUpload([], [Problem(file_name, 1, FILE_LEVEL, message)])
+        spec = _blank_means(spec, "agency_id", actor.agency_id)
+
+    problems: list[Problem] = []
+    parsed = parse_file(spec, decode(spec.file_name, data, problems), problems)
+    before = len(problems)
+    check_references(conn, {kind: parsed}, set(), problems)
+    # Loans (and for an agency, who acted) are checked against the user's scope below, with one message
+    # for an unknown loan and a loan of someone else's, so an upload cannot probe which loans exist.
+    hidden = {"loan_id", "staff_id", "agency_id"} if actor.role == "agency" else {"loan_id"}
+
+    def shown(problem: Problem) -> bool:
+        if problem.file == spec.file_name:
+            return problem.column not in hidden
+        # "missing, and the database holds no staff": kept for staff, whose rows would not be reported
+        return actor.role != "agency" and problem.file != SPECS["loans"].file_name
+
+    problems[before:] = [p for p in problems[before:] if shown(p)]
+    rows = [dict(zip(spec.names, row, strict=True)) for row in parsed.rows]
+    lines = parsed.lines
+    if not rows and not problems:
+        problems.append(Problem(spec.file_name, 1, FILE_LEVEL, "no records below the header"))
+    if len(rows) > MAX_ROWS:
+        message = f"{len(rows)} records; at most {MAX_ROWS} per upload (split the file)"
+        problems.append(Problem(spec.file_name, 1, FILE_LEVEL, message))
+    else:
+        in_scope = _in_scope(conn, actor, {r["loan_id"] for r in rows if r["loan_id"]}, now)
+        problems += _row_problems(spec, actor, rows, lines, in_scope, config, now)
+        problems += _existing(conn, spec, rows, lines)
+        if kind == "collection_actions":
+            problems += _too_many_calls(conn, spec, rows, lines, in_scope, config)
+
+    names = spec.names
+    problems.sort(key=lambda p: (p.line, names.index(p.column) if p.column in names else -1))
+    # The importer names problems after the extract's file; the user knows their file by its own name.
+    problems = [replace(p, file=file_name) if p.file == spec.file_name else p for p in problems]
+    return CheckedUpload(rows, problems)
+
+
+def _blank_means(spec: FileSpec, column: str, value: str) -> FileSpec:
+    columns = tuple(replace(c, default=value) if c.name == column else c for c in spec.columns)
+    return replace(spec, columns=columns)
+
+
+def _in_scope(conn: Connection, actor: Actor, loan_ids: Iterable[str], now: datetime) -> set[str]:
+    wanted = sorted(loan_ids)
+    found: set[str] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        query = select(Loan.loan_id).where(
+            Loan.loan_id.in_(wanted[start : start + _CHUNK]), loan_condition(actor, now.date())
+        )
+        found.update(conn.scalars(query))
+    return found
+
+
+def _row_problems(
+    spec: FileSpec,
+    actor: Actor,
+    rows: list[dict[str, Any]],
+    lines: list[int],
+    in_scope: set[str],
+    config: Config,
+    now: datetime,
+) -> list[Problem]:
+    file = spec.file_name
+    found: list[Problem] = []
+    for row, line in zip(rows, lines, strict=True):
+        loan_id = row["loan_id"]
+        if loan_id and loan_id not in in_scope:
+            found.append(
+                Problem(file, line, "loan_id", f"loan {loan_id!r} is not one of yours (or does not exist)")
+            )
+        if spec.table == "visits":
+            if row["visited_on"] and row["visited_on"] > now.date():
+                found.append(Problem(file, line, "visited_on", f"{row['visited_on']} is after today"))
+            continue
+        if actor.role == "agency":
+            if row["staff_id"] is not None:
+                found.append(Problem(file, line, "staff_id", "must be blank in an agency's upload"))
+            if row["agency_id"] is not None and row["agency_id"] != actor.agency_id:
+                message = f"{row['agency_id']!r} is not your agency ({actor.agency_id}); leave it blank"
+                found.append(Problem(file, line, "agency_id", message))
+        acted_at, ptp_on = row["acted_at"], row["ptp_on"]
+        if acted_at is None:
+            continue
+        if acted_at > now:
+            found.append(Problem(file, line, "acted_at", f"{acted_at:%Y-%m-%d %H:%M} is later than now"))
+        last = acted_at.date() + timedelta(days=config.ptp_max_days)
+        if ptp_on is not None and ptp_on > last:
+            message = f"{ptp_on} is more than {config.ptp_max_days} days after the contact (at most {last})"
+            found.append(Problem(file, line, "ptp_on", message))
+    return found
+
+
+def _existing(
+    conn: Connection, spec: FileSpec, rows: list[dict[str, Any]], lines: list[int]
+) -> list[Problem]:
+    key = spec.key[0]
+    column = Base.metadata.tables[spec.table].c[key]
+    wanted = sorted({r[key] for r in rows if r[key] is not None})
+    stored: set[str] = set()
+    for start in range(0, len(wanted), _CHUNK):
+        stored.update(conn.scalars(select(column).where(column.in_(wanted[start : start + _CHUNK]))))
+    message = "{!r} already exists (an upload adds records; it does not replace them)"
+    return [
+        Problem(spec.file_name, line, key, message.format(row[key]))
+        for row, line in zip(rows, lines, strict=True)
+        if row[key] in stored
+    ]
+
+
+def _too_many_calls(
+    conn: Connection,
+    spec: FileSpec,
+    rows: list[dict[str, Any]],
+    lines: list[int],
+    in_scope: set[str],
+    config: Config,
+) -> list[Problem]:
+    """At most config.max_calls_per_day calls per loan and calendar day, counting the stored calls and the
+    file's. Not a CHECK constraint (it counts across rows), so it is enforced here in the write's
+    transaction, with the loans locked as in the action form."""
+    calls = [
+        (row["loan_id"], row["acted_at"].date(), line)
+        for row, line in zip(rows, lines, strict=True)
+        if row["channel"] == "call" and row["loan_id"] in in_scope and row["acted_at"] is not None
+    ]
+    if not calls:
+        return []
+    loans = sorted({loan for loan, _, _ in calls})
+    first = datetime.combine(min(day for _, day, _ in calls), time())
+    last = datetime.combine(max(day for _, day, _ in calls), time()) + timedelta(days=1)
+    stored: Counter[tuple[str, Any]] = Counter()
+    for start in range(0, len(loans), _CHUNK):
+        chunk = loans[start : start + _CHUNK]
+        conn.execute(select(Loan.loan_id).where(Loan.loan_id.in_(chunk)).with_for_update())
+        query = select(CollectionAction.loan_id, CollectionAction.acted_at).where(
+            CollectionAction.loan_id.in_(chunk),
+            CollectionAction.channel == "call",
+            CollectionAction.acted_at >= first,
+            CollectionAction.acted_at < last,
+        )
+        stored.update((loan, acted_at.date()) for loan, acted_at in conn.execute(query))
+    seen: Counter[tuple[str, Any]] = Counter()
+    found = []
+    for loan, day, line in calls:
+        seen[(loan, day)] += 1
+        number = stored[(loan, day)] + seen[(loan, day)]
+        if number > config.max_calls_per_day:
+            message = (
+                f"call number {number} to loan {loan!r} on {day}: at most {config.max_calls_per_day} "
+                f"a day ({stored[(loan, day)]} already recorded)"
+            )
+            found.append(Problem(spec.file_name, line, "channel", message))
+    return found
+
+
+def preview(data: Source, limit: int = 10) -> pd.DataFrame:
+    """The header and first rows of a file as text, whatever is wrong with it (bad bytes show as �)."""
+    ignored: list[Problem] = []
+    rows = records("upload", decode("upload", data, ignored), ignored)
+    header = next(rows, None)
+    if header is None:
+        return pd.DataFrame()
+    names: list[str] = []
+    for i, raw in enumerate(header[1]):
+        name = raw.strip() or f"({i + 1})"
+        names.append(name if name not in names else f"{name} ({i + 1})")
+    body = []
+    for _, fields in rows:
+        body.append([*fields[: len(names)], *[""] * (len(names) - len(fields))])
+        if len(body) >= limit:
+            break
+    return pd.DataFrame(body, columns=names, dtype=str)

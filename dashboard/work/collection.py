@@ -1,0 +1,216 @@
+"""Collection actions (催收记录, issue 4 item 4) entered one at a time, under the collection conduct rules.
+
+The schema holds the row-level rules too (contact hours, a promise after the contact day, an amount with its
+date); the per-day call count and the configured promise horizon cannot be CHECK constraints, so they are
+enforced here, inside the transaction that writes the action.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import Connection, Engine, func, insert, select
+
+from dashboard.config import Config
+from dashboard.work.access import loan_in_scope, require
+from dashboard.work.actor import Actor
+from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
+from dashboard.work.saving import Change, Saved, save
+from db.models import CollectionAction, Loan
+from db.models.enums import ACTION_CHANNELS, ACTION_RESULTS
+
+NOTES_MAX = 2000
+RECENT = 10
+_AMOUNT = re.compile(r"\d+(\.\d{1,2})?", re.ASCII)
+_AMOUNT_LIMIT = Decimal(10) ** 14  # Numeric(16, 2): 14 digits before the point
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """What the form posts. ptp_amount may be the text typed into the form: it is parsed with the other
+    checks so that a bad amount is reported together with every other problem."""
+
+    loan_id: str
+    channel: str
+    acted_at: datetime  # the contact time
+    result: str
+    ptp_amount: Decimal | str | None = None
+    ptp_on: date | None = None
+    info_repaired: bool = False
+    notes: str | None = None
+
+
+def record_action(
+    engine: Engine,
+    actor: Actor,
+    form: ActionForm,
+    token: str | None,
+    config: Config,
+    now: datetime | None = None,
+) -> Saved:
+    """Check the action against the conduct rules and save it with its audit row, or refuse it whole:
+    FormInvalid names every field that is wrong, NotAllowed a user who may not record actions."""
+    moment = now or datetime.now()
+
+    def write(conn: Connection) -> list[Change]:
+        require(actor, "collection_action")
+        staff_id, agency_id = acting_as(actor)
+        errors, amount, notes = _check(conn, actor, form, config, moment)
+        if errors:
+            raise FormInvalid(errors)
+        row: dict[str, Any] = {
+            "action_id": f"AC{uuid4().hex[:16]}",
+            "loan_id": form.loan_id.strip(),
+            "acted_at": form.acted_at,
+            "channel": form.channel,
+            "staff_id": staff_id,
+            "agency_id": agency_id,
+            "result": form.result,
+            "ptp_amount": amount,
+            "ptp_on": form.ptp_on,
+            "info_repaired": bool(form.info_repaired),
+            "notes": notes,
+        }
+        conn.execute(insert(CollectionAction).values(**row))
+        return [Change("insert", "collection_actions", row["action_id"], None, row)]
+
+    return save(engine, actor, token, write)
+
+
+def acting_as(actor: Actor) -> tuple[str | None, str | None]:
+    """(staff_id, agency_id) recorded as the one who acted: an agency user acts for the agency."""
+    if actor.role == "agency":
+        if not actor.agency_id:
+            raise NotAllowed("action.err.no_actor")
+        return None, actor.agency_id
+    if not actor.staff_id:
+        raise NotAllowed("action.err.no_actor")
+    return actor.staff_id, None
+
+
+def _check(
+    conn: Connection, actor: Actor, form: ActionForm, config: Config, moment: datetime
+) -> tuple[dict[str, Message], Decimal | None, str | None]:
+    errors: dict[str, Message] = {}
+    loan_id = form.loan_id.strip()
+    in_scope = False
+    if not loan_id:
+        errors["loan_id"] = message("work.err.required")
+    elif "\x00" in loan_id:
+        errors["loan_id"] = message("action.err.nul")
+    else:
+        # Scope is the user's today (a recalled placement ends the agency's access at once).
+        in_scope = loan_in_scope(conn, actor, loan_id, moment.date())
+        if not in_scope:
+            errors["loan_id"] = message("work.err.loan_out_of_scope", loan_id=loan_id)
+    if form.channel not in ACTION_CHANNELS:
+        errors["channel"] = message("action.err.choice", value=repr(form.channel))
+    if form.result not in ACTION_RESULTS:
+        errors["result"] = message("action.err.choice", value=repr(form.result))
+
+    acted_at = form.acted_at
+    start, end = time(config.contact_from_hour), time(config.contact_to_hour)
+    if acted_at > moment:
+        errors["acted_at"] = message("action.err.future", value=f"{acted_at:%Y-%m-%d %H:%M}")
+    elif not start <= acted_at.time() <= end:
+        errors["acted_at"] = message(
+            "action.err.hours", value=f"{acted_at:%H:%M}", start=f"{start:%H:%M}", end=f"{end:%H:%M}"
+        )
+    elif form.channel == "call" and in_scope:
+        calls = _calls_on(conn, loan_id, acted_at.date())
+        if calls >= config.max_calls_per_day:
+            errors["channel"] = message(
+                "action.err.calls", count=calls, day=acted_at.date(), max=config.max_calls_per_day
+            )
+
+    amount, amount_error = parse_amount(form.ptp_amount)
+    if amount_error:
+        errors["ptp_amount"] = amount_error
+    promised = form.result == "ptp" or amount is not None or form.ptp_on is not None
+    if promised and amount is None and not amount_error:
+        errors["ptp_amount"] = message("action.err.ptp_amount_required")
+    if promised and form.ptp_on is None:
+        errors["ptp_on"] = message("action.err.ptp_on_required")
+    if form.ptp_on is not None:
+        day = acted_at.date()
+        last = day + timedelta(days=config.ptp_max_days)
+        if form.ptp_on <= day:
+            errors["ptp_on"] = message("action.err.ptp_not_after", day=day)
+        elif form.ptp_on > last:
+            errors["ptp_on"] = message("action.err.ptp_too_far", days=config.ptp_max_days, last=last)
+
+    notes = (form.notes or "").strip() or None
+    if notes is not None and len(notes) > NOTES_MAX:
+        errors["notes"] = message("work.err.too_long", max=NOTES_MAX)
+    elif notes is not None and "\x00" in notes:
+        errors["notes"] = message("action.err.nul")
+    return errors, amount, notes
+
+
+def _calls_on(conn: Connection, loan_id: str, day: date) -> int:
+    """Calls stored for the loan on that calendar day.
+
+    The loan row is locked first (FOR UPDATE on PostgreSQL; SQLite has one writer at a time anyway), so two
+    collectors saving at the same moment cannot both see two calls and both write a third and a fourth.
+    """
+    conn.execute(select(Loan.loan_id).where(Loan.loan_id == loan_id).with_for_update())
+    first = datetime.combine(day, time())
+    count = conn.scalar(
+        select(func.count())
+        .select_from(CollectionAction)
+        .where(
+            CollectionAction.loan_id == loan_id,
+            CollectionAction.channel == "call",
+            CollectionAction.acted_at >= first,
+            CollectionAction.acted_at < first + timedelta(days=1),
+        )
+    )
+    return int(count or 0)
+
+
+def parse_amount(value: Decimal | str | None) -> tuple[Decimal | None, Message | None]:
+    """An amount in yuan with at most two decimals, above zero; blank is None. Never through float."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, str):
+        text = value.strip().replace(",", "")
+        if not _AMOUNT.fullmatch(text):
+            return None, message("action.err.amount_format", value=repr(value.strip()))
+        amount = Decimal(text)
+    else:
+        amount = value
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+            return None, message("action.err.amount_format", value=str(value))
+    if amount <= 0:
+        return None, message("action.err.amount_positive")
+    if amount >= _AMOUNT_LIMIT:
+        return None, message("action.err.amount_large")
+    return amount, None
+
+
+def recent_actions(
+    conn: Connection, actor: Actor, loan_id: str, on: date | None = None, limit: int = RECENT
+) -> list[dict[str, Any]]:
+    """The loan's latest actions, newest first; nothing for a loan outside the user's scope."""
+    if not loan_id or "\x00" in loan_id or not loan_in_scope(conn, actor, loan_id, on):
+        return []
+    rows = conn.execute(
+        select(
+            CollectionAction.acted_at,
+            CollectionAction.channel,
+            CollectionAction.result,
+            CollectionAction.ptp_amount,
+            CollectionAction.ptp_on,
+            func.coalesce(CollectionAction.staff_id, CollectionAction.agency_id).label("by"),
+            CollectionAction.notes,
+        )
+        .where(CollectionAction.loan_id == loan_id)
+        .order_by(CollectionAction.acted_at.desc(), CollectionAction.action_id.desc())
+        .limit(limit)
+    )
+    return [dict(row._mapping) for row in rows]

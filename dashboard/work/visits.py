@@ -1,0 +1,167 @@
+"""Visit records (回访记录, DOMAIN rule 7) with the issues found on the visit (rule 8).
+
+The visitor is the signed-in user. A visit and its issues are saved in one transaction, with one audit row
+for each record written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from dashboard.work.access import require, require_loan
+from dashboard.work.actor import Actor
+from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
+from dashboard.work.saving import Change, Saved, save
+from db.models import Issue, Loan, Visit
+from db.models.enums import SEVERITIES, VISIT_METHODS, VISIT_STAGES
+
+MAX_TEXT = 2000
+MAX_ISSUES = 5  # what the form offers; the service takes any number
+
+
+@dataclass(frozen=True)
+class IssueFound:
+    severity: str | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class VisitForm:
+    loan_id: str
+    visited_on: date | None
+    method: str | None
+    stage: str | None
+    content: str | None
+    feedback: str | None = None
+    satisfaction: int | None = None
+    next_follow_up_on: date | None = None
+    issues: list[IssueFound] = field(default_factory=list)
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}{uuid4().hex[:16]}"
+
+
+def clean(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def text_problem(text: str, *, required: bool) -> Message | None:
+    if not text:
+        return message("work.err.required") if required else None
+    if len(text) > MAX_TEXT:
+        return message("work.err.too_long", max=MAX_TEXT)
+    return None
+
+
+def loan_date_problem(conn: Connection, loan_id: str, value: date | None, today: date) -> Message | None:
+    """A work date must be known, not in the future and not before the loan was disbursed.
+
+    Neither can be a row CHECK: one needs the clock, the other the loan's row.
+    """
+    if value is None:
+        return message("work.err.required")
+    if value > today:
+        return message("work.err.future_date", value=value)
+    disbursed_on = conn.execute(select(Loan.disbursed_on).where(Loan.loan_id == loan_id)).scalar_one()
+    if value < disbursed_on:
+        return message("work.err.before", value=value, other=disbursed_on)
+    return None
+
+
+def require_staff(actor: Actor) -> str:
+    """The staff id the record is written under; a user without a staff record cannot record work."""
+    if not actor.staff_id:
+        raise NotAllowed("visit.err.no_staff")
+    return actor.staff_id
+
+
+def _problems(conn: Connection, form: VisitForm, today: date) -> dict[str, Message]:
+    # Each check below is also a CHECK in the schema (enumerations, content, satisfaction, follow-up),
+    # except the dates against today and the disbursement, and the lengths (see the module's report).
+    errors: dict[str, Message] = {}
+    visit_date = loan_date_problem(conn, form.loan_id, form.visited_on, today)
+    if visit_date:
+        errors["visited_on"] = visit_date
+    if form.method not in VISIT_METHODS:
+        errors["method"] = message("work.err.required" if not form.method else "visit.err.unknown")
+    if form.stage not in VISIT_STAGES:
+        errors["stage"] = message("work.err.required" if not form.stage else "visit.err.unknown")
+    content = text_problem(clean(form.content), required=True)
+    if content:
+        errors["content"] = content
+    feedback = text_problem(clean(form.feedback), required=False)
+    if feedback:
+        errors["feedback"] = feedback
+    if form.satisfaction is not None and form.satisfaction not in range(1, 6):
+        errors["satisfaction"] = message("visit.err.satisfaction")
+    follow_up = form.next_follow_up_on
+    if follow_up is not None and form.visited_on is not None and follow_up < form.visited_on:
+        errors["next_follow_up_on"] = message("work.err.before", value=follow_up, other=form.visited_on)
+    for n, found in enumerate(form.issues, start=1):
+        problem = _issue_problem(found)
+        if problem:
+            errors[f"issue_{n}"] = problem
+    return errors
+
+
+def _issue_problem(found: IssueFound) -> Message | None:
+    if found.severity not in SEVERITIES or not clean(found.description):
+        return message("visit.err.issue_incomplete")
+    return text_problem(clean(found.description), required=True)
+
+
+def record_visit(
+    engine: Engine, actor: Actor, form: VisitForm, token: str | None, today: date | None = None
+) -> Saved:
+    """Save a visit by the signed-in user and one issue per IssueFound (raised on the visit date, assigned
+    to the visitor). All field problems are reported at once; nothing is written unless all pass."""
+    day = today or date.today()
+    loan_id = clean(form.loan_id)
+    form = replace(form, loan_id=loan_id)
+
+    def write(conn: Connection) -> list[Change]:
+        require(actor, "visit")
+        staff_id = require_staff(actor)
+        if not loan_id:
+            raise FormInvalid({"loan_id": message("work.err.required")})
+        require_loan(conn, actor, loan_id)
+        errors = _problems(conn, form, day)
+        if errors:
+            raise FormInvalid(errors)
+        visit_id = new_id("V")
+        visit: dict[str, Any] = {
+            "visit_id": visit_id,
+            "loan_id": loan_id,
+            "visited_on": form.visited_on,
+            "method": form.method,
+            "stage": form.stage,
+            "staff_id": staff_id,
+            "content": clean(form.content),
+            "feedback": clean(form.feedback) or None,
+            "satisfaction": form.satisfaction,
+            "next_follow_up_on": form.next_follow_up_on,
+        }
+        conn.execute(insert(Visit).values(**visit))
+        changes = [Change("insert", "visits", visit_id, None, visit)]
+        for found in form.issues:
+            issue_id = new_id("IS")
+            issue: dict[str, Any] = {
+                "issue_id": issue_id,
+                "loan_id": loan_id,
+                "visit_id": visit_id,
+                "severity": found.severity,
+                "raised_on": form.visited_on,
+                "description": clean(found.description),
+                "assigned_to": staff_id,
+            }
+            conn.execute(insert(Issue).values(**issue))
+            changes.append(Change("insert", "issues", issue_id, None, issue))
+        return changes
+
+    return save(engine, actor, token, write)

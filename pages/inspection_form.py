@@ -1,0 +1,117 @@
+"""Record an inspection (贷后检查, DOMAIN rule 6): kind, method, the checklist, findings and a risk signal.
+The inspector is the signed-in user; a risk signal proposes a classification override to a risk manager."""
+
+from collections.abc import Callable
+from datetime import date
+
+import streamlit as st
+
+from dashboard.auth.text import plain
+from dashboard.ui import forms
+from dashboard.ui.data import engine
+from dashboard.ui.i18n import language, t, translate
+from dashboard.ui.pages import PAGES_DIR
+from dashboard.ui.session import current_actor
+from dashboard.work.access import can, loan_in_scope
+from dashboard.work.actor import Actor
+from dashboard.work.inspections import BAD_WHEN_TICKED, InspectionForm, is_business_loan, record_inspection
+from dashboard.work.visits import MAX_TEXT
+from db.models.enums import INSPECTION_KINDS, INSPECTION_METHODS
+
+actor = current_actor()
+if actor is None:
+    st.info(t("work.sign_in"))
+    st.stop()
+st.title(t("page.inspection_form"))
+if not can(actor, "inspection"):
+    st.error(t("insp.refused"))
+    st.stop()
+
+
+def names(prefix: str) -> Callable[[str], str]:
+    """Option labels in the language of this run (AppTest calls the function outside the run)."""
+    lang = language()
+    return lambda value: translate(f"{prefix}.{value}", lang)
+
+
+def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
+    name = f"insp_{loan_id}"
+    state = st.session_state
+    state.setdefault(f"{name}_done_on", date.today())  # set once: see pages/visit_form.py
+    forms.notices(name)
+    with st.form(name, clear_on_submit=False):
+        token = forms.token(name)
+        left, middle, right = st.columns(3)
+        with left:
+            st.selectbox(
+                t("insp.kind"),
+                INSPECTION_KINDS,
+                index=None,
+                placeholder=t("visit.choose"),
+                format_func=names("insp.kind"),
+                key=f"{name}_kind",
+            )
+            forms.field_error(name, "kind")
+        with middle:
+            st.selectbox(
+                t("insp.method"),
+                INSPECTION_METHODS,
+                index=None,
+                placeholder=t("visit.choose"),
+                format_func=names("insp.method"),
+                key=f"{name}_method",
+            )
+            forms.field_error(name, "method")
+        with right:
+            st.date_input(
+                t("insp.done_on"), min_value=date(2000, 1, 1), max_value=date.today(), key=f"{name}_done_on"
+            )
+            forms.field_error(name, "done_on")
+        st.caption(t("insp.checklist"))
+        st.checkbox(t("insp.funds_use_ok"), value=True, key=f"{name}_funds_use_ok")
+        for box in BAD_WHEN_TICKED:
+            st.checkbox(t(f"insp.{box}"), value=False, key=f"{name}_{box}")
+        st.checkbox(t("insp.guarantor_collateral_ok"), value=True, key=f"{name}_guarantor_collateral_ok")
+        if business:
+            st.checkbox(t("insp.business_ok"), value=True, key=f"{name}_business_ok")
+            forms.field_error(name, "business_ok")
+        else:
+            st.caption(t("insp.business_only"))
+        st.text_area(
+            t("insp.findings"), max_chars=MAX_TEXT, help=t("insp.findings_help"), key=f"{name}_findings"
+        )
+        forms.field_error(name, "findings")
+        st.checkbox(t("insp.risk_signal"), help=t("insp.risk_signal_help"), key=f"{name}_risk_signal")
+        submitted = st.form_submit_button(t("work.submit"), type="primary", key=f"{name}_submit")
+    if submitted:
+        posted = InspectionForm(
+            loan_id=loan_id,
+            kind=state[f"{name}_kind"],
+            method=state[f"{name}_method"],
+            done_on=state[f"{name}_done_on"],
+            funds_use_ok=state[f"{name}_funds_use_ok"],
+            guarantor_collateral_ok=state[f"{name}_guarantor_collateral_ok"],
+            business_ok=state.get(f"{name}_business_ok") if business else None,
+            findings=state[f"{name}_findings"],
+            risk_signal=state[f"{name}_risk_signal"],
+            **{box: state[f"{name}_{box}"] for box in BAD_WHEN_TICKED},
+        )
+        forms.outcome(name, lambda: record_inspection(engine(), actor, posted, token))
+
+
+loan_id = (st.query_params.get("loan_id") or st.text_input(t("insp.loan"), key="insp_loan") or "").strip()
+if not loan_id:
+    st.stop()
+with engine().connect() as conn:
+    in_scope = loan_in_scope(conn, actor, loan_id)
+    business = in_scope and is_business_loan(conn, loan_id)
+if not in_scope:
+    st.error(t("work.err.loan_out_of_scope", loan_id=plain(loan_id)))
+    st.stop()
+st.page_link(
+    PAGES_DIR / "loan.py",
+    label=t("loan.title", loan_id=plain(loan_id)),
+    icon=":material/description:",
+    query_params={"loan_id": loan_id},
+)
+inspection_form(actor, loan_id, business)

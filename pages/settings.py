@@ -1,0 +1,61 @@
+"""Targets and thresholds (admin): the defaults of dashboard/config.py, what is set in the settings table,
+and a form to set or reset one. A save bumps the data version, so every page uses the new value at once."""
+
+import streamlit as st
+
+from dashboard.auth.settings import NAMES, clear_setting, meaning, set_setting, setting_rows
+from dashboard.ui import forms
+from dashboard.ui.data import engine
+from dashboard.ui.i18n import t
+from dashboard.ui.session import current_actor
+from dashboard.ui.widgets import table
+from dashboard.work.access import can
+
+FORM = "setting"
+
+actor = current_actor()
+if actor is None:
+    st.info(t("work.sign_in"))
+    st.stop()
+st.title(t("page.settings"))
+if not can(actor, "admin"):
+    st.error(t("admin.refused"))
+    st.stop()
+st.caption(t("admin.settings_intro"))
+
+with engine().connect() as conn:
+    rows = setting_rows(conn)
+rows.insert(1, "meaning", [meaning(name) for name in rows["name"]])
+table(
+    rows,
+    "settings",
+    column_config={
+        "name": t("admin.col.name_setting"),
+        "meaning": t("admin.col.meaning"),
+        "default": t("admin.col.default"),
+        "value": t("admin.col.value"),
+        "effective": t("admin.col.effective"),
+    },
+)
+
+forms.notices(FORM)
+token = forms.token(FORM)
+# Labels worked out here, in the user's language, rather than inside format_func.
+labels = {n: f"{n} — {meaning(n)}" for n in NAMES}
+with st.form(FORM, clear_on_submit=False):
+    name = st.selectbox(
+        t("admin.setting"),
+        NAMES,
+        format_func=labels.__getitem__,
+        key=f"{FORM}_name",
+    )
+    forms.field_error(FORM, "name")
+    value = st.text_input(t("admin.value"), key=f"{FORM}_value")
+    forms.field_error(FORM, "value")
+    left, right = st.columns(2)
+    saved = left.form_submit_button(t("admin.save_setting"), type="primary")
+    reset = right.form_submit_button(t("admin.reset_setting"))
+if saved:
+    forms.outcome(FORM, lambda: set_setting(engine(), actor, name, value, token))
+if reset:
+    forms.outcome(FORM, lambda: clear_setting(engine(), actor, name, token))

@@ -1,0 +1,77 @@
+"""Bulk upload (批量上传) of collection actions or visits as CSV, checked like the core-banking import."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.importer import ExtractInvalid
+from dashboard.importer.spec import SPECS
+from dashboard.ui import forms
+from dashboard.ui.data import config, engine
+from dashboard.ui.i18n import language, t, translate
+from dashboard.ui.session import current_actor
+from dashboard.ui.widgets import table
+from dashboard.work.bulk import KINDS, preview, upload, upload_token
+from dashboard.work.errors import WorkError
+
+FORM = "upload"
+
+actor = current_actor()
+if actor is None:
+    st.info(t("work.sign_in"))
+    st.stop()
+
+st.title(t("page.upload"))
+st.caption(t("upload.intro"))
+# An agency's people are not staff records, and a visit names its staff member: agencies upload actions.
+kinds = ("collection_actions",) if actor.role == "agency" else KINDS
+LANGUAGE = language()  # fixed at render time, so AppTest's replay of the widget shows the same labels
+kind = st.selectbox(
+    t("upload.kind"), kinds, format_func=lambda k: translate(f"upload.kind.{k}", LANGUAGE), key=f"{FORM}_kind"
+)
+st.caption(t("upload.columns", columns=", ".join(SPECS[kind].names)))
+if actor.role == "agency":
+    st.caption(t("upload.agency_note"))
+uploaded = st.file_uploader(t("upload.file"), type=["csv"], key=f"{FORM}_file")
+if uploaded is None:
+    st.stop()
+
+data = uploaded.getvalue()
+st.subheader(t("upload.preview"))
+st.dataframe(preview(data), hide_index=True)
+
+token = upload_token(forms.token(FORM), kind, data)
+outcome_key = f"_outcome_{token}"  # what happened to this very file, kept across reruns
+if st.button(t("upload.submit"), type="primary", key=f"{FORM}_submit"):
+    try:
+        st.session_state[outcome_key] = upload(engine(), actor, kind, uploaded.name, data, token, config())
+    except ExtractInvalid as exc:
+        st.session_state[outcome_key] = exc.problems
+    except WorkError as exc:
+        st.session_state[outcome_key] = exc.text(language())
+
+outcome = st.session_state.get(outcome_key)
+if isinstance(outcome, str):
+    st.error(outcome, icon=":material/block:")
+elif isinstance(outcome, list):
+    st.error(t("upload.problems", count=len(outcome)), icon=":material/error:")
+    problems = pd.DataFrame(
+        {
+            "file": [p.file for p in outcome],
+            "line": [p.line for p in outcome],
+            "column": [p.column for p in outcome],
+            "problem": [p.message for p in outcome],
+        }
+    )
+    table(
+        problems,
+        f"{FORM}_problems",
+        column_config={name: st.column_config.Column(t(f"upload.col.{name}")) for name in problems.columns},
+    )
+elif outcome is not None:
+    if outcome.duplicate:
+        st.info(t("upload.duplicate"), icon=":material/info:")
+    else:
+        what = ", ".join(f"{t(f'upload.kind.{name}')} {count}" for name, count in outcome.rows.items())
+        st.success(
+            t("upload.done", count=sum(outcome.rows.values()), what=what), icon=":material/check_circle:"
+        )

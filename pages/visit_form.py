@@ -1,0 +1,142 @@
+"""Record a visit (回访记录, DOMAIN rule 7) and the issues found on it. The visitor is the signed-in user."""
+
+from collections.abc import Callable
+from datetime import date
+
+import streamlit as st
+
+from dashboard.auth.text import plain
+from dashboard.ui import forms
+from dashboard.ui.data import engine
+from dashboard.ui.i18n import language, t, translate
+from dashboard.ui.pages import PAGES_DIR
+from dashboard.ui.session import current_actor
+from dashboard.work.access import can, loan_in_scope
+from dashboard.work.actor import Actor
+from dashboard.work.visits import MAX_ISSUES, MAX_TEXT, IssueFound, VisitForm, record_visit
+from db.models.enums import SEVERITIES, VISIT_METHODS, VISIT_STAGES
+
+actor = current_actor()
+if actor is None:
+    st.info(t("work.sign_in"))
+    st.stop()
+st.title(t("page.visit_form"))
+if not can(actor, "visit"):
+    st.error(t("visit.refused"))
+    st.stop()
+
+
+def names(prefix: str) -> Callable[[str], str]:
+    """Option labels in the language of this run (AppTest calls the function outside the run)."""
+    lang = language()
+    return lambda value: translate(f"{prefix}.{value}", lang)
+
+
+def visit_form(actor: Actor, loan_id: str) -> None:
+    name = f"visit_{loan_id}"
+    state = st.session_state
+    # Defaults set once rather than passed as value=: a default that moved with the clock would give the
+    # widget a new identity and lose what was typed.
+    state.setdefault(f"{name}_visited_on", date.today())
+    # Outside the form: changing the number of issues redraws the form at once, keeping what was typed.
+    count = st.number_input(
+        t("visit.issue_count"), min_value=0, max_value=MAX_ISSUES, step=1, key=f"{name}_issue_count"
+    )
+    forms.notices(name)
+    with st.form(name, clear_on_submit=False):
+        token = forms.token(name)
+        st.date_input(
+            t("visit.visited_on"),
+            min_value=date(2000, 1, 1),
+            max_value=date.today(),
+            key=f"{name}_visited_on",
+        )
+        forms.field_error(name, "visited_on")
+        left, right = st.columns(2)
+        with left:
+            st.selectbox(
+                t("visit.method"),
+                VISIT_METHODS,
+                index=None,
+                placeholder=t("visit.choose"),
+                format_func=names("visit.method"),
+                key=f"{name}_method",
+            )
+            forms.field_error(name, "method")
+        with right:
+            st.selectbox(
+                t("visit.stage"),
+                VISIT_STAGES,
+                index=None,
+                placeholder=t("visit.choose"),
+                format_func=names("visit.stage"),
+                key=f"{name}_stage",
+            )
+            forms.field_error(name, "stage")
+        st.text_area(t("visit.content"), max_chars=MAX_TEXT, key=f"{name}_content")
+        forms.field_error(name, "content")
+        st.text_area(t("visit.feedback"), max_chars=MAX_TEXT, key=f"{name}_feedback")
+        forms.field_error(name, "feedback")
+        left, right = st.columns(2)
+        with left:
+            st.selectbox(
+                t("visit.satisfaction"),
+                [1, 2, 3, 4, 5],
+                index=None,
+                placeholder="—",
+                key=f"{name}_satisfaction",
+            )
+            forms.field_error(name, "satisfaction")
+        with right:
+            st.date_input(
+                t("visit.next_follow_up_on"), value=None, min_value=date(2000, 1, 1), key=f"{name}_follow_up"
+            )
+            forms.field_error(name, "next_follow_up_on")
+        for n in range(1, int(count) + 1):
+            st.caption(t("visit.issue", n=n))
+            st.selectbox(
+                t("visit.issue.severity"),
+                SEVERITIES,
+                index=None,
+                placeholder=t("visit.choose"),
+                format_func=names("visit.severity"),
+                key=f"{name}_issue_{n}_severity",
+            )
+            st.text_area(
+                t("visit.issue.description"), max_chars=MAX_TEXT, key=f"{name}_issue_{n}_description"
+            )
+            forms.field_error(name, f"issue_{n}")
+        submitted = st.form_submit_button(t("work.submit"), type="primary", key=f"{name}_submit")
+    if submitted:
+        posted = VisitForm(
+            loan_id=loan_id,
+            visited_on=state[f"{name}_visited_on"],
+            method=state[f"{name}_method"],
+            stage=state[f"{name}_stage"],
+            content=state[f"{name}_content"],
+            feedback=state[f"{name}_feedback"],
+            satisfaction=state[f"{name}_satisfaction"],
+            next_follow_up_on=state[f"{name}_follow_up"],
+            issues=[
+                IssueFound(state[f"{name}_issue_{n}_severity"], state[f"{name}_issue_{n}_description"])
+                for n in range(1, int(count) + 1)
+            ],
+        )
+        forms.outcome(name, lambda: record_visit(engine(), actor, posted, token))
+
+
+loan_id = (st.query_params.get("loan_id") or st.text_input(t("visit.loan"), key="visit_loan") or "").strip()
+if not loan_id:
+    st.stop()
+with engine().connect() as conn:
+    in_scope = loan_in_scope(conn, actor, loan_id)
+if not in_scope:
+    st.error(t("work.err.loan_out_of_scope", loan_id=plain(loan_id)))
+    st.stop()
+st.page_link(
+    PAGES_DIR / "loan.py",
+    label=t("loan.title", loan_id=plain(loan_id)),
+    icon=":material/description:",
+    query_params={"loan_id": loan_id},
+)
+visit_form(actor, loan_id)

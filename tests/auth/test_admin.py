@@ -1,0 +1,127 @@
+"""The admin's configuration (settings service, both databases) and the Users and Settings pages (AppTest):
+valid and invalid input, what is written, the messages next to the fields, values kept."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine, select
+
+from dashboard.auth.settings import clear_setting, set_setting, setting_rows
+from dashboard.auth.users import check_password
+from dashboard.config import load_config
+from dashboard.work.errors import FormInvalid, NotAllowed
+from db.models import AuditEntry, Setting, User
+from tests.auth.conftest import ADMIN, AUDITOR, MANAGER_B2
+from tests.web.conftest import PAGES, app
+
+
+def _settings(engine: Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        return {k: v for k, v in conn.execute(select(Setting.key, Setting.value))}
+
+
+def test_set_and_clear_a_setting(people: Engine) -> None:
+    set_setting(people, ADMIN, "officer_overdue_max", " 0.025 ")
+    set_setting(people, ADMIN, "officer_overdue_max", "0.02")
+    assert _settings(people) == {"officer_overdue_max": "0.02"}
+    assert str(load_config(people).officer_overdue_max) == "0.02"
+    with people.connect() as conn:
+        rows = setting_rows(conn).set_index("name")
+        audit = conn.execute(select(AuditEntry.action, AuditEntry.before, AuditEntry.after)).all()
+    assert rows.loc["officer_overdue_max"].tolist() == ["0.03", "0.02", "0.02"]
+    assert rows.loc["loss_after_dpd", "value"] is None and rows.loc["loss_after_dpd", "effective"] == "360"
+    assert [a[0] for a in audit] == ["insert", "update"]
+    assert audit[1][1:] == ('{"value": "0.025"}', '{"value": "0.02"}')
+    clear_setting(people, ADMIN, "officer_overdue_max")
+    assert _settings(people) == {}
+    assert str(load_config(people).officer_overdue_max) == "0.03"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "text"),
+    [
+        ("officer_overdue_max", "3%", "3% is not a valid value for this setting"),
+        ("officer_overdue_max", "1.5", "A share between 0 and 1"),
+        ("officer_overdue_max", "NaN", "NaN is not a valid value for this setting"),
+        ("contact_from_hour", "25", "Between 0 and 23"),
+        ("contact_from_hour", "21", "Contact hours must start before they end"),
+        ("doubtful_after_dpd", "400", "The DPD floors must rise: substandard < doubtful < loss"),
+        ("staff_cutoff", "2017-02-30", "2017-02-30 is not a valid value for this setting"),
+        ("field_visit_amount", "-1", "Between 0 and ∞"),
+    ],
+)
+def test_bad_values_are_refused_with_the_reason(people: Engine, name: str, value: str, text: str) -> None:
+    with pytest.raises(FormInvalid) as refused:
+        set_setting(people, ADMIN, name, value)
+    assert refused.value.field_texts("en") == {"value": text}
+    assert _settings(people) == {}
+
+
+def test_a_reset_that_would_break_the_order_is_refused(people: Engine) -> None:
+    with pytest.raises(FormInvalid, match="DPD floors must rise"):
+        set_setting(people, ADMIN, "loss_after_dpd", "180")  # below doubtful's 270
+    set_setting(people, ADMIN, "doubtful_after_dpd", "150")
+    set_setting(people, ADMIN, "loss_after_dpd", "180")
+    with pytest.raises(FormInvalid, match="DPD floors must rise"):
+        clear_setting(people, ADMIN, "doubtful_after_dpd")  # back to 270 > 180
+    assert _settings(people) == {"doubtful_after_dpd": "150", "loss_after_dpd": "180"}
+
+
+def test_only_an_admin_changes_settings(people: Engine) -> None:
+    for actor in (MANAGER_B2, AUDITOR):
+        with pytest.raises(NotAllowed):
+            set_setting(people, actor, "ptp_max_days", "10")
+    assert _settings(people) == {}
+
+
+def _page(name: str, actor=ADMIN):  # type: ignore[no-untyped-def]
+    at = app(actor=actor, lang="en").run()
+    return at.switch_page(str(PAGES / f"{name}.py")).run()
+
+
+def test_settings_page_saves_and_refuses_with_the_message_next_to_the_field(app_db: Engine) -> None:
+    at = _page("settings")
+    assert not at.exception
+    assert at.title[0].value == "Targets and thresholds"
+    at.selectbox(key="setting_name").set_value("ptp_max_days")
+    at.text_input(key="setting_value").input("0")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["1 field(s) need correcting; nothing was saved", "Between 1 and ∞"]
+    assert at.text_input(key="setting_value").value == "0"  # what was typed stays
+    assert _settings(app_db) == {}
+    at.text_input(key="setting_value").input("10")
+    at.button[0].click().run()
+    assert not at.exception
+    assert _settings(app_db) == {"ptp_max_days": "10"}
+    assert at.success[0].value == "Saved as ptp_max_days"
+    shown = at.dataframe[0].value.set_index("name")
+    assert shown.loc["ptp_max_days", "effective"] == "10"
+
+
+def test_users_page_adds_a_user_with_a_generated_password_shown_once(app_db: Engine) -> None:
+    at = _page("users")
+    assert not at.exception
+    at.text_input(key="user_add_username").input("zhang")
+    at.text_input(key="user_add_name").input("张三")
+    at.selectbox(key="user_add_role").set_value("collector")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert at.error[1].value == "Required for the role collector"  # next to the staff field
+    assert at.text_input(key="user_add_name").value == "张三"
+    at.selectbox(key="user_add_staff").set_value("C1")
+    next(b for b in at.button if b.label == "Save").click().run()
+    assert not at.exception
+    password = at.code[0].value
+    with app_db.connect() as conn:
+        row = conn.execute(select(User.__table__).where(User.username == "zhang")).one()
+    assert (row.role, row.staff_id, row.name) == ("collector", "C1", "张三")
+    assert check_password(password, row.password_hash)
+    assert "zhang" in at.dataframe[0].value["username"].tolist()
+    at.run()
+    assert not at.code  # shown once
+
+
+def test_admin_pages_are_not_for_other_roles(app_db: Engine) -> None:
+    at = app(actor=MANAGER_B2, lang="en").run()
+    for page in ("users", "settings"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(str(PAGES / f"{page}.py"))

@@ -1,0 +1,157 @@
+"""Running the real app for the browser tests: a seeded SQLite database, `streamlit run` on a free port,
+headless Debian chromium driven by Playwright, and the steps a person takes (sign in, open a page...).
+
+Without /usr/bin/chromium (or Playwright) the tests skip, except under CI=true, where they fail: .ci/run
+installs chromium, so a missing browser there is a broken setup, not a reason to pass.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).parents[2]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu"]
+DEMO_PASSWORD = "browser-demo-pass-1"
+COOKIE_KEY = "browser-test-cookie-key-0123456789abcdef"
+MAIN = "[data-testid='stMainBlockContainer']"
+
+
+def need_chromium() -> None:
+    missing = None
+    if not Path(CHROMIUM).exists():
+        missing = f"{CHROMIUM} is not installed (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            missing = "playwright is not installed (pip install -e '.[dev]')"
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the browser tests must run under CI: {missing}")
+        pytest.skip(missing)
+
+
+def seed(database: Path, loans: int = 300) -> str:
+    """`postloan seed` into a fresh SQLite file, the demo users' password set; returns the URL."""
+    url = f"sqlite:///{database}"
+    env = os.environ | {"DATABASE_URL": url, "POSTLOAN_DEMO_PASSWORD": DEMO_PASSWORD}
+    done = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "seed", "--loans", str(loans)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "demo users" in done.stdout
+    return url
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_app(database_url: str, log: Path, **env: str) -> Iterator[str]:
+    """`streamlit run dashboard/app.py` on a free port; yields its base URL, stops it afterwards."""
+    port = _free_port()
+    environment = os.environ | {
+        "DATABASE_URL": database_url,
+        "POSTLOAN_COOKIE_KEY": COOKIE_KEY,
+        "POSTLOAN_LOGIN_SLEEP": "0.1",
+    }
+    command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)]
+    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            command, cwd=ROOT, env=environment | env, stdout=out, stderr=subprocess.STDOUT
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(f"{base}/_stcore/health", timeout=1).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            pytest.fail(f"the app did not start within a minute; see {log}")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def launch(playwright: Any) -> Any:
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+
+
+def settle(page: Any, timeout: int = 60_000) -> None:
+    """Wait until the script run the last action started has finished."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def heading(page: Any) -> str:
+    page.wait_for_selector(f"{MAIN} h1", timeout=60_000)
+    settle(page)
+    return page.locator(f"{MAIN} h1").first.inner_text().strip()
+
+
+def no_exception(page: Any) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0, page.locator("body").inner_text()[:2000]
+
+
+def submit_sign_in(page: Any, username: str, password: str) -> None:
+    """Fill the sign-in form and wait for what follows: the app with its sign-out button, or a refusal."""
+    page.get_by_role("textbox", name="Username").fill(username)
+    page.get_by_role("textbox", name="Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").or_(page.locator("[data-testid='stAlert']")).first.wait_for(
+        timeout=60_000
+    )
+    settle(page)
+
+
+def sign_in(page: Any, base: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{base}/?lang=en")
+    page.get_by_role("textbox", name="Username").wait_for(timeout=60_000)
+    submit_sign_in(page, username, password)
+
+
+def nav_titles(page: Any) -> list[str]:
+    links = page.locator("[data-testid='stSidebarNav'] [data-testid='stSidebarNavLink']")
+    return [re.sub(r"^\S*\s*", "", t).strip() if "\n" in t else t.strip() for t in links.all_inner_texts()]
+
+
+def open_select(box: Any) -> None:
+    """Open a selectbox's list of options (the combobox input, whichever widget library draws it)."""
+    box.get_by_role("combobox").first.click()
+
+
+def choose(page: Any, label: str, option: str) -> None:
+    """Pick an option of the selectbox with this label (anywhere on the page)."""
+    box = page.locator("[data-testid='stSelectbox']").filter(has=page.get_by_text(label, exact=True)).first
+    open_select(box)
+    page.get_by_role("option", name=option, exact=True).click()
+    settle(page)

@@ -1,0 +1,107 @@
+"""The inspection form page: a risk signal saved, shown on the loan card and proposed for an override; a bad
+submit shows each message under its field, keeps what was typed and writes nothing; the business-only box;
+both languages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Engine, func, select
+from streamlit.testing.v1 import AppTest
+
+from dashboard.work.actor import Actor
+from dashboard.work.inspections import proposed_overrides
+from db.models import Inspection
+from tests.kpi.book import loan
+from tests.web.conftest import PAGES, app
+from tests.web.test_visit_form import after
+
+RISK = Actor("risk", "risk_manager", name="R1", staff_id="R1", branch_id="B1")
+FORM = "insp_B"
+
+
+def page(actor: Actor = RISK, **query: str) -> AppTest:
+    at = app(actor=actor, **query).run()
+    return at.switch_page(str(PAGES / "inspection_form.py")).run()
+
+
+def count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Inspection)).scalar_one()
+
+
+def test_a_risk_signal_is_saved_shown_on_the_card_and_proposed(app_db: Engine) -> None:
+    before = count(app_db)
+    at = page(lang="en", loan_id="B")
+    assert not at.exception
+    assert at.title[0].value == "Record an inspection"
+    assert not [c for c in at.checkbox if c.key == f"{FORM}_business_ok"]  # B is a consumer loan
+    at.selectbox(key=f"{FORM}_kind").set_value("special")
+    at.selectbox(key=f"{FORM}_method").set_value("phone")
+    at.checkbox(key=f"{FORM}_income_changed").check()
+    at.checkbox(key=f"{FORM}_risk_signal").check()
+    at.text_area(key=f"{FORM}_findings").input("收入减半，逾期 38 天")
+    at.button(key=f"{FORM}_submit").click().run()
+    assert not at.exception and not at.error
+    assert at.success[0].value.startswith("Saved as I")
+    assert count(app_db) == before + 1
+    with app_db.connect() as conn:
+        row = conn.execute(select(Inspection).where(Inspection.staff_id == "R1")).mappings().one()
+        proposals = proposed_overrides(conn, RISK, date.today())
+    assert (row["loan_id"], row["kind"], row["method"], row["risk_signal"]) == ("B", "special", "phone", True)
+    assert (row["income_changed"], row["job_changed"], row["funds_use_ok"], row["business_ok"]) == (
+        True,
+        False,
+        True,
+        None,
+    )
+    assert proposals["loan_id"].tolist() == ["B"]
+    assert proposals["findings"].tolist() == ["收入减半，逾期 38 天"]
+
+    at.switch_page(str(PAGES / "loan.py")).run()
+    history = at.dataframe[-1].value
+    mine = history[history["by"] == "R1"]
+    assert mine["kind"].tolist() == ["Inspection"]
+    assert mine["what"].iloc[0] == "special (phone) · risk signal 收入减半，逾期 38 天"
+
+
+def test_a_bad_submit_says_what_is_wrong_under_each_field_and_keeps_the_input(app_db: Engine) -> None:
+    before = count(app_db)
+    at = page(lang="en", loan_id="B")
+    at.selectbox(key=f"{FORM}_method").set_value("onsite")
+    at.checkbox(key=f"{FORM}_funds_use_ok").uncheck()
+    at.checkbox(key=f"{FORM}_illegal_or_dispute").check()
+    at.button(key=f"{FORM}_submit").click().run()
+    assert not at.exception
+    assert count(app_db) == before
+    assert at.error[0].value == "2 field(s) need correcting; nothing was saved"
+    assert after(at, f"{FORM}_kind").value == "Required"
+    assert after(at, f"{FORM}_findings").value.startswith("Write down what was found")
+    assert at.selectbox(key=f"{FORM}_method").value == "onsite"
+    assert at.checkbox(key=f"{FORM}_funds_use_ok").value is False
+    assert at.checkbox(key=f"{FORM}_illegal_or_dispute").value is True
+
+
+def test_a_business_loan_asks_about_the_business(app_db: Engine) -> None:
+    with app_db.begin() as conn:
+        loan(conn, "BIZ", "50000", "2025-01-10", [("2026-01-10", "50000", "0")], product="P2")
+    at = page(lang="en", loan_id="BIZ")
+    box = at.checkbox(key="insp_BIZ_business_ok")
+    assert box.value is True and box.label.startswith("Business")
+    at.selectbox(key="insp_BIZ_kind").set_value("first")
+    at.selectbox(key="insp_BIZ_method").set_value("onsite")
+    box.uncheck()
+    at.text_area(key="insp_BIZ_findings").input("订单下滑")
+    at.button(key="insp_BIZ_submit").click().run()
+    assert not at.exception and not at.error
+    with app_db.connect() as conn:
+        stored = conn.execute(select(Inspection.business_ok).where(Inspection.loan_id == "BIZ")).scalar_one()
+    assert stored is False
+
+
+def test_chinese(app_db: Engine) -> None:
+    at = page(loan_id="B")
+    assert not at.exception
+    assert at.title[0].value == "贷后检查记录"
+    assert at.selectbox(key=f"{FORM}_kind").options == ["首次检查", "定期检查", "抽查", "专项检查"]
+    assert at.checkbox(key=f"{FORM}_risk_signal").label == "风险信号"

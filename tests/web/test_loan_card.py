@@ -1,0 +1,94 @@
+"""The loan card: links to what the user's role may record, masked customer identifiers, the timeline up to
+today with who recorded each entry, and a loan outside the scope treated as unknown."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import Engine, update
+from streamlit.testing.v1 import AppTest
+
+from dashboard.work.actor import Actor
+from db.models import Issue
+from tests.kpi.book import act, visit
+from tests.web.conftest import PAGES, app
+
+RISK = Actor("risk", "risk_manager", name="R1", staff_id="R1", branch_id="B1")
+OFFICER = Actor("o1", "officer", name="O1", staff_id="O1")
+OFFICER_2 = Actor("o2", "officer", name="O2", staff_id="O2")
+AUDITOR = Actor("aud", "auditor", name="Aud")
+
+
+def card(actor: Actor, **query: str) -> AppTest:
+    at = app(actor=actor, **query).run()
+    return at.switch_page(str(PAGES / "loan.py")).run()
+
+
+def links(at: AppTest) -> list[tuple[str, str, str]]:
+    return [(x.proto.label, x.proto.page, x.proto.query_string) for x in at.get("page_link")]
+
+
+def test_links_to_what_the_role_may_record(app_db: Engine) -> None:
+    assert links(card(RISK, lang="en", loan_id="B")) == [
+        ("Record a visit", "visit", "loan_id=B"),
+        ("Record an inspection", "inspect", "loan_id=B"),
+        ("Classification override", "override", "loan_id=B"),
+    ]
+    assert links(card(OFFICER, lang="en", loan_id="B")) == [
+        ("Record a visit", "visit", "loan_id=B"),
+        ("Record an inspection", "inspect", "loan_id=B"),
+        ("Record a collection action", "action", "loan_id=B"),
+    ]
+    read_only = card(AUDITOR, lang="en", loan_id="B")
+    assert not read_only.exception
+    assert links(read_only) == []
+    assert {m.label: m.value for m in read_only.metric}["DPD"] == "38"
+
+
+def test_the_link_opens_the_form_for_the_loan(app_db: Engine) -> None:
+    at = card(RISK, lang="en", loan_id="B")
+    at.switch_page(str(PAGES / "visit_form.py")).run()
+    assert not at.exception
+    assert at.get("form") and at.selectbox(key="visit_B_method")
+
+
+def test_customer_identifiers_are_masked_until_unmasked(app_db: Engine) -> None:
+    at = card(RISK, lang="en", loan_id="A")
+    assert at.dataframe[0].value["Customer"].tolist() == ["王伟"]
+    contact = at.dataframe[1].value
+    assert contact["ID number"].tolist() == ["1101**********1234"]
+    assert contact["Phone"].tolist() == ["138****5678"]
+    at.button(key="unmask_A").click().run()
+    assert not at.exception
+    assert at.dataframe[1].value["Phone"].tolist() == ["13812345678"]
+
+
+def test_the_timeline_shows_everything_up_to_today_newest_first_with_who(app_db: Engine) -> None:
+    later = date.today() - timedelta(days=1)  # after the as-of date of 2025-03-20
+    with app_db.begin() as conn:
+        visit(conn, "B", later.isoformat())
+        act(conn, "B", "2025-03-16T09:30:00", "field_visit", agency="A1")
+        conn.execute(update(Issue).where(Issue.loan_id == "B").values(assigned_to="R1"))
+    at = card(RISK, lang="en", loan_id="B")
+    assert not at.exception
+    history = at.dataframe[-1].value
+    assert history.columns.tolist() == ["date", "kind", "what", "by"]
+    assert history["kind"].tolist() == ["Visit", "Collection action", "Collection action", "Visit", "Issue"]
+    assert history["date"].tolist()[0] == later
+    assert history["by"].tolist() == ["O1", "甲催收", "C1", "O1", "R1"]
+    assert history["what"].tolist()[2] == "call: ptp · PTP ¥1,010.00 by 2025-03-25"
+
+
+def test_a_loan_outside_the_scope_is_not_shown(app_db: Engine) -> None:
+    at = card(OFFICER_2, lang="en", loan_id="B")
+    assert not at.exception
+    assert at.warning[0].value == "No loan with contract number B."
+    assert not at.dataframe and not at.metric
+
+
+def test_chinese(app_db: Engine) -> None:
+    at = card(OFFICER)
+    at.text_input(key="loan_id").input("B").run()
+    assert not at.exception
+    assert set(at.dataframe[-1].value["kind"]) == {"催收", "回访", "问题"}
+    assert [x[0] for x in links(at)] == ["回访记录", "贷后检查记录", "催收记录"]
