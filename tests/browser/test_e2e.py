@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, select
 
 from dashboard.ui.i18n import translate
-from dashboard.ui.pages import PAGES_DIR, for_role
+from dashboard.ui.pages import for_role
 from db.models import Loan
 from tests.browser.app import (
     MAIN,
@@ -129,8 +129,6 @@ def test_risk_manager_end_to_end(base: str, page: Any) -> None:
 
 
 def test_record_a_visit_and_see_it_on_the_loan_card(base: str, database: str, page: Any) -> None:
-    if not (PAGES_DIR / "visit_form.py").is_file():
-        pytest.skip("pages/visit_form.py (the visit form of issue 4) is not there yet")
     with create_engine(database).connect() as conn:
         loan_id = conn.execute(select(Loan.loan_id).order_by(Loan.loan_id)).scalars().first()
     note = "Browser visit 浏览器回访 **not bold** <b>not html</b>"
