@@ -101,6 +101,7 @@ def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
 
 loan_id = (st.query_params.get("loan_id") or st.text_input(t("insp.loan"), key="insp_loan") or "").strip()
 if not loan_id:
+    forms.no_loan_yet()
     st.stop()
 with engine().connect() as conn:
     in_scope = loan_in_scope(conn, actor, loan_id)

@@ -32,9 +32,10 @@ RECORD = (
 
 f = current()
 actor = current_actor()
+heading = st.empty()  # the title goes above the contract-number box, once the loan is known
 loan_id = st.text_input(t("loan.pick"), value=st.query_params.get("loan_id", ""), key="loan_id").strip()
 if not loan_id:
-    st.title(t("page.loan"))
+    heading.title(t("page.loan"))
     st.stop()
 summary = query(loan_summary, loan_id, f.as_of, config())
 if summary is not None and actor is not None:
@@ -42,7 +43,7 @@ if summary is not None and actor is not None:
         if not loan_in_scope(conn, actor, loan_id):
             summary = None  # outside the user's scope: said the same way as a loan that does not exist
 if summary is None:
-    st.title(t("page.loan"))
+    heading.title(t("page.loan"))
     st.warning(t("loan.not_found", loan_id=plain(loan_id)))
     st.stop()
 
@@ -67,7 +68,7 @@ def record_links(actor: Actor | None, loan_id: str) -> None:
             )
 
 
-st.title(t("loan.title", loan_id=plain(loan_id)))
+heading.title(t("loan.title", loan_id=plain(loan_id)))
 facts = {
     t("loan.customer"): summary["customer"],
     t("loan.product"): summary["product"],
@@ -81,12 +82,14 @@ show_customer_contact(loan_id, summary["id_number"], summary["phone"])
 
 st.subheader(t("loan.state", as_of=f.as_of))
 if summary["active"]:
-    state = st.columns(5)
+    # Two rows: five tiles in one row cut "Special mention" and a six-figure balance short.
+    state = st.columns(3)
     state[0].metric(t("term.dpd"), summary["dpd"], border=True)
     state[1].metric(t("term.bucket"), summary["bucket"], border=True)
     state[2].metric(t("term.class"), t(f"class.{summary['classification']}"), border=True)
-    state[3].metric(t("term.outstanding_principal"), f"{summary['outstanding_principal']:,.2f}", border=True)
-    state[4].metric(t("term.overdue_amount"), f"{summary['overdue_amount']:,.2f}", border=True)
+    amounts = st.columns(2)
+    amounts[0].metric(t("term.outstanding_principal"), money(summary["outstanding_principal"]), border=True)
+    amounts[1].metric(t("term.overdue_amount"), money(summary["overdue_amount"]), border=True)
 else:
     st.info(t("loan.settled"))
 record_links(actor, loan_id)

@@ -137,4 +137,6 @@ def proposals_section(actor: Actor) -> None:
 loan_id = (st.query_params.get("loan_id") or st.text_input(t("ovr.loan"), key="override_loan")).strip()
 if loan_id:
     override_section(actor, loan_id)
+else:
+    forms.no_loan_yet()
 proposals_section(actor)

@@ -13,6 +13,7 @@ from uuid import uuid4
 import streamlit as st
 
 from dashboard.ui.i18n import language, t
+from dashboard.ui.pages import PAGES_DIR
 from dashboard.work.errors import FormInvalid, WorkError
 from dashboard.work.saving import Saved
 
@@ -79,3 +80,9 @@ def notices(form: str) -> Saved | None:
             rotate(form)
             st.rerun()
     return saved
+
+
+def no_loan_yet() -> None:
+    """What a form shows before a loan is chosen: how to choose one, and the way to Find a loan."""
+    st.caption(t("work.pick_loan"))
+    st.page_link(PAGES_DIR / "find.py", label=t("page.find"), icon=":material/search:")

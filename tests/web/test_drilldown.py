@@ -28,7 +28,7 @@ def test_loan_card(app_db: Engine) -> None:
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["DPD"] == "38"
-    assert metrics["Outstanding principal"] == "3,000.00"
+    assert metrics["Outstanding principal"] == "¥3,000.00"
     schedule, history = (t.value for t in at.dataframe[2:4])
     assert schedule["remaining"].tolist() == [1010.0, 1010.0, 1010.0]
     assert set(history["kind"]) == {"Collection action", "Visit", "Issue"}

@@ -157,3 +157,12 @@ def test_chinese(app_db: Engine) -> None:
     assert at.selectbox(key=f"{FORM}_method").options == ["电话", "面谈", "问卷"]
     at.button(key=f"{FORM}_submit").click().run()
     assert after(at, f"{FORM}_content").value == "必填"
+
+
+def test_without_a_loan_it_says_how_to_choose_one(app_db: Engine) -> None:
+    at = page(lang="en")
+    assert not at.exception and not at.get("form")
+    assert "Type the contract number above" in at.caption[0].value
+    assert [x.proto.page for x in at.get("page_link")] == ["find"]
+    at.text_input(key="visit_loan").input("B").run()
+    assert at.get("form")

@@ -26,4 +26,9 @@ TERMS = {
     "work.another": ("Record another", "再录一条"),
     "work.sign_in": ("Sign in to enter results", "请登录后录入"),
     "work.submit": ("Save", "保存"),
+    "work.pick_loan": (
+        "Type the contract number above, or find the loan by customer name or ID number and open this form "
+        "from its card.",
+        "请在上方输入合同号，或按客户姓名、证件号查找贷款后从贷款卡片进入。",
+    ),
 }
