@@ -39,7 +39,6 @@ class Config:
     lost_contact_days: int = 5
     agency_after_dpd: int = 30
     # Collection conduct (issue 4).
-    calls_per_loan_per_day: int = 2
     # The ceiling a form or upload enforces: rule 2 asks for two calls a day early on and allows a
     # third; a fourth call to one loan on one calendar day is refused.
     max_calls_per_day: int = 3

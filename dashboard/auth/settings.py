@@ -38,9 +38,10 @@ SHARES = {
 # name -> (lowest, highest) for whole numbers; None: no upper bound.
 BOUNDS: dict[str, tuple[int, int | None]] = {
     "sampling_due_day": (1, 28),
-    "contact_from_hour": (0, 23),
-    "contact_to_hour": (1, 24),
-    "calls_per_loan_per_day": (1, None),
+    # The schema's CHECK keeps every action between 08:00 and 21:00 (the conduct rule); a setting may only
+    # narrow that window.
+    "contact_from_hour": (8, 20),
+    "contact_to_hour": (9, 21),
     "max_calls_per_day": (1, None),
     "ptp_max_days": (1, None),
 }
@@ -93,8 +94,6 @@ def _consistency_problem(config: Config) -> Message | None:
         return message("admin.err.dpd_order")
     if not config.contact_from_hour < config.contact_to_hour:
         return message("admin.err.hours_order")
-    if config.calls_per_loan_per_day > getattr(config, "max_calls_per_day", config.calls_per_loan_per_day):
-        return message("admin.err.calls_order")
     return None
 
 

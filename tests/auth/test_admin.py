@@ -43,8 +43,8 @@ def test_set_and_clear_a_setting(people: Engine) -> None:
         ("officer_overdue_max", "3%", "3% is not a valid value for this setting"),
         ("officer_overdue_max", "1.5", "A share between 0 and 1"),
         ("officer_overdue_max", "NaN", "NaN is not a valid value for this setting"),
-        ("contact_from_hour", "25", "Between 0 and 23"),
-        ("contact_from_hour", "21", "Contact hours must start before they end"),
+        ("contact_from_hour", "7", "Between 8 and 20"),
+        ("contact_to_hour", "22", "Between 9 and 21"),
         ("doubtful_after_dpd", "400", "The DPD floors must rise: substandard < doubtful < loss"),
         ("staff_cutoff", "2017-02-30", "2017-02-30 is not a valid value for this setting"),
         ("field_visit_amount", "-1", "Between 0 and ∞"),
@@ -65,6 +65,13 @@ def test_a_reset_that_would_break_the_order_is_refused(people: Engine) -> None:
     with pytest.raises(FormInvalid, match="DPD floors must rise"):
         clear_setting(people, ADMIN, "doubtful_after_dpd")  # back to 270 > 180
     assert _settings(people) == {"doubtful_after_dpd": "150", "loss_after_dpd": "180"}
+
+
+def test_contact_hours_must_start_before_they_end(people: Engine) -> None:
+    set_setting(people, ADMIN, "contact_to_hour", "12")
+    with pytest.raises(FormInvalid, match="Contact hours must start before they end"):
+        set_setting(people, ADMIN, "contact_from_hour", "12")
+    assert _settings(people) == {"contact_to_hour": "12"}
 
 
 def test_only_an_admin_changes_settings(people: Engine) -> None:

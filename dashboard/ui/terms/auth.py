@@ -153,7 +153,6 @@ TERMS = {
         "失联达到此天数须外访",
     ),
     "admin.setting.agency_after_dpd": ("Hand to an agency after this DPD", "逾期超过此天数须委外"),
-    "admin.setting.calls_per_loan_per_day": ("Calls per loan per day at most", "每笔贷款每日致电次数上限"),
     "admin.setting.max_calls_per_day": (
         "Calls to one loan on one day: a form refuses more than this",
         "同一笔贷款同一天致电次数上限（超过则表单拒绝）",
@@ -196,10 +195,6 @@ TERMS = {
     "admin.err.dpd_order": (
         "The DPD floors must rise: substandard < doubtful < loss",
         "逾期天数阈值须递增：次级 < 可疑 < 损失",
-    ),
-    "admin.err.calls_order": (
-        "The daily call target cannot exceed the daily call ceiling",
-        "每日致电目标次数不能超过每日致电上限",
     ),
     "admin.err.hours_order": (
         "Contact hours must start before they end",
