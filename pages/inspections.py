@@ -21,8 +21,8 @@ from dashboard.kpi.periods import add_months, month_end
 from dashboard.ui.data import choices, config, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
-from dashboard.ui.links import url
-from dashboard.ui.widgets import definition, ratio_tile, table
+from dashboard.ui.links import urls
+from dashboard.ui.widgets import definition, percent, ratio_tile, table
 
 HEATMAP_MONTHS = 6
 
@@ -81,7 +81,13 @@ for tile, key, value, previous, target in (
     (tiles[0], "completion_rate", now.completion_rate, before.completion_rate, cfg.first_check_target),
     (tiles[1], "on_time_rate", now.on_time_rate, before.on_time_rate, cfg.first_check_target),
     (tiles[3], "periodic_on_time_rate", periodic.on_time_rate, periodic_before.on_time_rate, None),
-    (tiles[4], "sampling_rate", sampling_rate(samples), sampling_rate(samples_before), Decimal(1)),
+    (
+        tiles[4],
+        "sampling_rate",
+        sampling_rate(samples),
+        sampling_rate(samples_before),
+        cfg.sampling_rate_target,
+    ),
 ):
     with tile:
         ratio_tile(
@@ -128,7 +134,7 @@ else:
 
     st.subheader(t("inspections.pending"))
     pending = query(pending_first_checks, start, end, f.as_of, f.scope, cfg)
-    pending.insert(0, "open", [url("loan", loan_id=loan_id) for loan_id in pending["loan_id"]])
+    pending.insert(0, "open", urls("loan", "loan_id", pending["loan_id"]))
     pending["officer_id"] = [names["officer"].get(x, x) for x in pending["officer_id"]]
     pending["branch_id"] = [names["branch"].get(x, x).strip() for x in pending["branch_id"]]
     table(
@@ -151,6 +157,18 @@ if samples.empty:
     st.info(t("inspections.sampling_empty", month=sample_label))
 else:
     samples["officer_id"] = [names["officer"].get(x, x) for x in samples["officer_id"]]
+    samples["meets"] = [rate >= cfg.sampling_rate_target for rate in samples["rate"]]
+    met = int(samples["meets"].sum())
+    st.badge(
+        t(
+            "inspections.sampling_target",
+            target=percent(cfg.sampling_rate_target),
+            met=met,
+            officers=len(samples),
+        ),
+        color="green" if met == len(samples) else "red",
+        icon=":material/check:" if met == len(samples) else ":material/warning:",
+    )
     table(
         samples.sort_values("rate", key=lambda s: s.astype(float)),
         f"sampling_{sample_label}",
@@ -163,6 +181,7 @@ else:
             "rate": st.column_config.ProgressColumn(
                 t("inspections.sampling_rate"), format="percent", min_value=0, max_value=1
             ),
+            "meets": st.column_config.CheckboxColumn(t("inspections.sampling_meets")),
         },
     )
 

@@ -77,7 +77,7 @@ facts = {
     t("loan.disbursed"): summary["disbursed_on"].isoformat(),
     t("loan.principal"): money(summary["principal"]),
 }
-st.dataframe(pd.DataFrame([facts]), hide_index=True)
+st.dataframe(pd.DataFrame([facts]), hide_index=True, placeholder="")
 show_customer_contact(loan_id, summary["id_number"], summary["phone"])
 
 st.subheader(t("loan.state", as_of=f.as_of))

@@ -6,7 +6,7 @@ from dashboard.kpi.portfolio import loans_at
 from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
-from dashboard.ui.links import url
+from dashboard.ui.links import urls
 from dashboard.ui.widgets import table
 
 LIMIT = 5000
@@ -29,7 +29,7 @@ loans = query(
     limit=LIMIT + 1,
 )
 loans["classification"] = [t(f"class.{c}") for c in loans["classification"]]
-loans["open"] = [url("loan", loan_id=loan_id) for loan_id in loans["loan_id"]]
+loans["open"] = urls("loan", "loan_id", loans["loan_id"])
 table(
     loans.head(LIMIT),
     "loans",

@@ -1,16 +1,18 @@
 """Overdue lists: breaches of the collection rules against last week, every overdue loan with the next
 action the rules require, and each collector's task list for the day."""
 
+from functools import partial
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpi.collection import collectors, overdue_counts, overdue_list
+from dashboard.kpi.collection import collectors, counts_of, overdue_counts, overdue_list, tasks_of
 from dashboard.kpi.periods import previous_sunday
-from dashboard.ui.data import config, query
+from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
-from dashboard.ui.links import url
+from dashboard.ui.links import urls
 from dashboard.ui.widgets import table
 
 LIMIT = 5000
@@ -28,7 +30,17 @@ rule = {
 st.title(t("overdue.title"))
 
 previous_date = previous_sunday(f.as_of)  # snapshotted, so the comparison is cheap
-now = query(overdue_counts, f.as_of, f.scope, cfg)
+# Independent queries, run side by side; the calls below then read them from the cache.
+prefetch(
+    partial(overdue_list, f.as_of, f.scope, cfg, limit=LIMIT),
+    partial(overdue_counts, previous_date, f.scope, cfg),
+    partial(collectors, f.as_of, f.scope),
+)
+loans = query(overdue_list, f.as_of, f.scope, cfg, limit=LIMIT)
+# Building the overdue rows is the page's main cost: a list that is not cut by the limit already holds
+# the counts and every collector's tasks.
+complete = len(loans) < LIMIT
+now = counts_of(loans) if complete else query(overdue_counts, f.as_of, f.scope, cfg)
 before = query(overdue_counts, previous_date, f.scope, cfg)
 values = {"loans": (now.overdue, before.overdue)} | {
     key: (getattr(now, key), getattr(before, key)) for key in BREACHES
@@ -58,18 +70,20 @@ if now.overdue == 0:
     st.info(t("overdue.none", as_of=f.as_of))
     st.stop()
 
-loans = query(overdue_list, f.as_of, f.scope, cfg, limit=LIMIT)
-
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Codes to words in the chosen language, and the link to each loan's card first."""
-    shown = frame.copy()
-    shown.insert(0, "open", [url("loan", loan_id=loan_id) for loan_id in shown["loan_id"]])
-    shown["classification"] = [t(f"class.{c}") for c in shown["classification"]]
-    shown["next_action"] = [t(f"overdue.action.{a}") for a in shown["next_action"]]
-    for column in ("last_channel", "last_result"):
-        prefix = f"overdue.{column.removeprefix('last_')}."
-        shown[column] = [None if pd.isna(v) else t(prefix + v) for v in shown[column]]
+    shown = frame.drop(columns=["collector_id"])
+    shown.insert(0, "open", urls("loan", "loan_id", shown["loan_id"]))
+    # Each distinct code translated once: a lookup per row reads the language from the session each time.
+    for column, prefix in (
+        ("classification", "class."),
+        ("next_action", "overdue.action."),
+        ("last_channel", "overdue.channel."),
+        ("last_result", "overdue.result."),
+    ):
+        words = {code: t(prefix + code) for code in shown[column].dropna().unique()}
+        shown[column] = [None if pd.isna(code) else words[code] for code in shown[column]]
     return shown
 
 
@@ -142,7 +156,11 @@ names = {
 collector = st.selectbox(
     t("overdue.collector"), list(names), format_func=names.__getitem__, key="overdue_collector"
 )
-tasks = query(overdue_list, f.as_of, f.scope, cfg, collector_id=collector, limit=LIMIT)
+tasks = (
+    tasks_of(loans, collector)
+    if complete
+    else query(overdue_list, f.as_of, f.scope, cfg, collector_id=collector, limit=LIMIT)
+)
 if tasks.empty:
     st.info(t("overdue.no_tasks", as_of=f.as_of))
 else:

@@ -1,6 +1,7 @@
 """Portfolio quality: 12 month-end trends, roll and cure rates, vintage curves, breakdowns."""
 
 from decimal import Decimal
+from functools import partial
 
 import altair as alt
 import pandas as pd
@@ -9,10 +10,10 @@ from streamlit.elements.lib.column_types import ColumnConfig
 
 from dashboard.kpi.periods import month_end, month_ends_until, previous_month, previous_month_end
 from dashboard.kpi.portfolio import portfolio
-from dashboard.kpi.roll import TO_REPAID, TO_WRITTEN_OFF, roll_rates
-from dashboard.kpi.trends import cure_trend, portfolio_by, portfolio_trend
+from dashboard.kpi.roll import TO_REPAID, TO_WRITTEN_OFF, roll_rate_series
+from dashboard.kpi.trends import cure_frame, portfolio_by, portfolio_trend
 from dashboard.kpi.vintage import vintage
-from dashboard.ui.data import config, query
+from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import url
@@ -26,14 +27,26 @@ SEVERITY = ["#2e7d32", "#f9a825", "#ef6c00", "#d32f2f", "#6a1b1a"]
 f = current()
 cfg = config()
 st.title(t("portfolio.title"))
-now = query(portfolio, f.as_of, f.scope, cfg)
+# The roll rates of the last 12 complete months feed both the cure-rate trend and the roll-rate matrix.
+roll_months = [(e.year, e.month) for e in month_ends_until(f.as_of, MONTHS)]
+# The trends, vintage and breakdowns are independent queries: run them side by side.
+prefetch(
+    partial(roll_rate_series, roll_months, f.scope, cfg),
+    partial(portfolio_trend, f.as_of, f.scope, cfg, months=MONTHS),
+    partial(vintage, f.as_of, f.scope, cfg, months=MONTHS),
+    *(partial(portfolio_by, f.as_of, f.scope, cfg, by) for by in ("branch_id", "product_id", "channel_id")),
+)
+trend = query(portfolio_trend, f.as_of, f.scope, cfg, months=MONTHS)
+# At a month-end the trend already holds the headline portfolios.
+month_ends = {p.as_of: p for p in trend}
+now = month_ends.get(f.as_of) or query(portfolio, f.as_of, f.scope, cfg)
 if now.active_loans == 0:
     st.info(t("empty.no_active_loans", as_of=f.as_of))
     st.stop()
 previous_date = previous_month_end(f.as_of)
-before = query(portfolio, previous_date, f.scope, cfg)
-trend = query(portfolio_trend, f.as_of, f.scope, cfg, months=MONTHS)
-cures = query(cure_trend, f.as_of, f.scope, cfg, months=MONTHS)
+before = month_ends.get(previous_date) or query(portfolio, previous_date, f.scope, cfg)
+rolls_by_month = query(roll_rate_series, roll_months, f.scope, cfg)
+cures = cure_frame(rolls_by_month)
 last_cure, prior_cure = cures.iloc[-1], cures.iloc[-2]
 cure_date = month_end(*previous_month(*map(int, last_cure["month"].split("-"))))
 
@@ -207,14 +220,13 @@ table(
 
 # --- Roll-rate matrix of a chosen month, and the cure-rate trend.
 st.header(t("portfolio.roll"))
-last_end = month_ends_until(f.as_of, 1)[0]
-months = [(e.year, e.month) for e in reversed(month_ends_until(last_end, MONTHS))]
+months = list(reversed(roll_months))
 year, month = st.selectbox(
     t("portfolio.roll_month"), months, format_func=lambda m: f"{m[0]}-{m[1]:02d}", key="portfolio_roll_month"
 )
 start, end = month_end(*previous_month(year, month)), month_end(year, month)
 st.caption(t("portfolio.roll_period", start=start, end=end))
-rolls = query(roll_rates, year, month, f.scope, cfg)
+rolls = rolls_by_month[(year, month)]
 destinations = {b: b for b in BUCKETS} | {
     TO_REPAID: t("portfolio.to_repaid"),
     TO_WRITTEN_OFF: t("portfolio.to_written_off"),

@@ -16,7 +16,7 @@ from dashboard.kpi.visits import visit_plan
 from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
-from dashboard.ui.links import url
+from dashboard.ui.links import url, urls
 from dashboard.ui.widgets import definition, month_picker, ratio_tile, table
 
 RATES = ("overdue_ratio", "npl_ratio", "first_check_on_time", "sampling_rate", "visit_completion")
@@ -213,7 +213,7 @@ table(
 
 st.subheader(t("staff.handover"))
 handover = query(handover_list, f.as_of, f.scope, cfg)
-handover["open"] = [url("loan", loan_id=loan_id) for loan_id in handover["loan_id"]]
+handover["open"] = urls("loan", "loan_id", handover["loan_id"])
 table(
     handover,
     "handover_list",

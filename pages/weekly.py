@@ -1,17 +1,18 @@
 """Weekly review: this week against the week before, in the order the meeting goes through it."""
 
 from datetime import timedelta
+from functools import partial
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpi.weekly import weekly_review
+from dashboard.kpi.weekly import week_counts, weekly_review
 from dashboard.review_pack import agency_ranking, weekly_pack
-from dashboard.ui.data import config, query
+from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
-from dashboard.ui.links import url
+from dashboard.ui.links import urls
 from dashboard.ui.widgets import definition, headline_tiles, table
 
 WEEKS = 12
@@ -26,6 +27,12 @@ monday = st.selectbox(
     mondays,
     format_func=lambda m: f"{m.isoformat()} – {(m + timedelta(days=6)).isoformat()}",
     key="weekly_monday",
+)
+week_before = monday - timedelta(weeks=1)
+# The week and the week before's count tiles are independent queries: run them side by side.
+prefetch(
+    partial(weekly_review, monday, f.as_of, f.scope, cfg),
+    partial(week_counts, week_before, f.as_of, f.scope, cfg),
 )
 review = query(weekly_review, monday, f.as_of, f.scope, cfg)
 if review.now.active_loans == 0 and review.previous.active_loans == 0:
@@ -45,15 +52,23 @@ st.download_button(
 now, before, changes = review.now, review.previous, review.changes
 tiles = st.columns([1.8, 1, 1, 1])
 headline_tiles(tiles, now, before, review.before, cfg)
-counts = st.columns(5)
-for column, key, value in (
-    (counts[0], "weekly_entered_m1", len(changes.entered_m1)),
-    (counts[1], "weekly_cures", len(changes.cures)),
-    (counts[2], "weekly_new_npls", len(changes.new_npls)),
-    (counts[3], "weekly_open_issues", len(review.open_issues)),
-    (counts[4], "weekly_backlog", len(review.backlog)),
+counts = review.counts
+change = counts.minus(query(week_counts, week_before, f.as_of, f.scope, cfg))
+versus = t("common.vs_previous", date=review.before.isoformat())
+# Against the week before (its figures stand at review.before). More cures is good news; more of the
+# others is bad news and shows red, as on the Overdue page; an unchanged count is grey.
+for column, key in zip(
+    st.columns(5), ("entered_m1", "cures", "new_npls", "open_issues", "backlog"), strict=True
 ):
-    column.metric(t(f"term.{key}"), f"{value:,}", help=t(f"def.{key}"), border=True)
+    value, delta = getattr(counts, key), getattr(change, key)
+    column.metric(
+        t(f"term.weekly_{key}"),
+        f"{value:,}",
+        delta=f"{delta:+,} {versus}",
+        delta_color="off" if delta == 0 else "normal" if key == "cures" else "inverse",
+        help=t(f"def.weekly_{key}"),
+        border=True,
+    )
 definition(
     "def.balance",
     "def.overdue_ratio",
@@ -75,7 +90,7 @@ def col(name: str, kind: str = "text") -> st.column_config.Column:
 
 
 def with_card_links(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.assign(open=[url("loan", loan_id=loan_id) for loan_id in frame["loan_id"]])
+    return frame.assign(open=urls("loan", "loan_id", frame["loan_id"]))
 
 
 LINK = {"open": st.column_config.LinkColumn(t("weekly.open"), display_text="→")}

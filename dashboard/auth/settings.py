@@ -32,6 +32,7 @@ SHARES = {
     "officer_npl_max",
     "agency_field_visit_target",
     "first_check_target",
+    "sampling_rate_target",
     "agency_min_recovery_rate",
     "agency_min_coverage",
 }

@@ -40,6 +40,26 @@ class WeekChanges:
 
 
 @dataclass(frozen=True)
+class WeekCounts:
+    """The count tiles of a week's review."""
+
+    entered_m1: int
+    cures: int
+    new_npls: int
+    open_issues: int
+    backlog: int
+
+    def minus(self, other: WeekCounts) -> WeekCounts:
+        return WeekCounts(
+            self.entered_m1 - other.entered_m1,
+            self.cures - other.cures,
+            self.new_npls - other.new_npls,
+            self.open_issues - other.open_issues,
+            self.backlog - other.backlog,
+        )
+
+
+@dataclass(frozen=True)
 class WeeklyReview:
     monday: date
     before: date  # the Sunday before the week
@@ -51,6 +71,16 @@ class WeeklyReview:
     first_checks: FirstChecks
     backlog: pd.DataFrame
     agencies: list[AgencyScore]
+
+    @property
+    def counts(self) -> WeekCounts:
+        return WeekCounts(
+            len(self.changes.entered_m1),
+            len(self.changes.cures),
+            len(self.changes.new_npls),
+            len(self.open_issues),
+            len(self.backlog),
+        )
 
 
 def week_bounds(monday: date, as_of: date) -> tuple[date, date]:
@@ -240,6 +270,24 @@ def open_serious_issues(conn: Connection, as_of: date, scope: Scope, limit: int 
     return frame
 
 
+def _backlog(conn: Connection, end: date, scope: Scope, config: Config) -> pd.DataFrame:
+    return pending_first_checks(conn, end - timedelta(days=BACKLOG_DAYS), end, end, scope, config)
+
+
+def week_counts(conn: Connection, monday: date, as_of: date, scope: Scope, config: Config) -> WeekCounts:
+    """The count tiles of the week starting on `monday`: what weekly_review(...).counts gives, without the
+    portfolios, first checks and agencies (the page compares them with the week before's)."""
+    before, end = week_bounds(monday, as_of)
+    changes = week_changes(conn, before, end, scope, config)
+    return WeekCounts(
+        len(changes.entered_m1),
+        len(changes.cures),
+        len(changes.new_npls),
+        len(open_serious_issues(conn, end, scope)),
+        len(_backlog(conn, end, scope, config)),
+    )
+
+
 def weekly_review(conn: Connection, monday: date, as_of: date, scope: Scope, config: Config) -> WeeklyReview:
     """Everything the weekly page and its review pack show, for the week starting on `monday`."""
     before, end = week_bounds(monday, as_of)
@@ -252,7 +300,7 @@ def weekly_review(conn: Connection, monday: date, as_of: date, scope: Scope, con
         changes=week_changes(conn, before, end, scope, config),
         open_issues=open_serious_issues(conn, end, scope),
         first_checks=first_checks(conn, monday, end, end, scope, config),
-        backlog=pending_first_checks(conn, end - timedelta(days=BACKLOG_DAYS), end, end, scope, config),
+        backlog=_backlog(conn, end, scope, config),
         agencies=sorted(
             agency_scores(conn, monday, end, end, scope),
             key=lambda s: (s.recovery_rate is None, -(s.recovery_rate or 0), s.agency_id),

@@ -6,13 +6,17 @@ data version, so the next run misses the cache and shows the new data at once.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import threading
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine, select
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from dashboard.config import Config, load_config
 from dashboard.kpi.data_dates import latest_data_date
@@ -47,6 +51,27 @@ def _run(function: str, data: int, args: tuple[Any, ...], kwargs: tuple[tuple[st
 def query(kpi: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """kpi(conn, *args, **kwargs), cached until the data changes."""
     return _run(f"{kpi.__module__}.{kpi.__qualname__}", version(), args, tuple(sorted(kwargs.items())))
+
+
+def prefetch(*calls: partial[Any]) -> None:
+    """Fill the cache for several query() calls at once, each in its own thread and connection; the page
+    then calls query() as usual and reads the results. The database serves them side by side (SQLite
+    readers run concurrently under WAL and sqlite3 lets go of the GIL while a statement runs), so a page
+    whose figures need several independent heavy queries waits for the slowest, not for their sum.
+    A failing call is left to the page's own query(), which raises it where it is shown."""
+
+    def fill(call: partial[Any]) -> None:
+        # An error is raised again, in place, by the page's own call.
+        with contextlib.suppress(Exception):
+            query(call.func, *call.args, **call.keywords)
+
+    ctx = get_script_run_ctx()
+    threads = [threading.Thread(target=fill, args=(call,), daemon=True) for call in calls]
+    for thread in threads:
+        add_script_run_ctx(thread, ctx)  # st.cache_data belongs to the session's script run
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 @st.cache_data(ttl=3600, show_spinner=False)

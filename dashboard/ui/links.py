@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -18,3 +19,10 @@ def filter_params() -> dict[str, str]:
 
 def url(page: str, **extra: str) -> str:
     return f"{page}?{urlencode(filter_params() | extra)}"
+
+
+def urls(page: str, key: str, values: Iterable[str]) -> list[str]:
+    """url(page, key=value) for every value, reading the filters once: a session-state read per row made
+    the link column of a few hundred loans cost a fifth of a second."""
+    params = filter_params()
+    return [f"{page}?{urlencode(params | {key: value})}" for value in values]

@@ -129,7 +129,8 @@ def table(
     if total is not None and total > len(frame):
         st.caption(t("common.rows_shown", shown=len(frame), total=total))
     shown = _as_floats(frame)
-    st.dataframe(shown, hide_index=True, column_config=column_config, key=f"{key}_table")
+    # placeholder: an empty cell for a missing value (no last action, no agency), not Streamlit's "None".
+    st.dataframe(shown, hide_index=True, column_config=column_config, key=f"{key}_table", placeholder="")
     left, right = st.columns([1, 1], width=320)
     left.download_button(
         t("common.download_csv"),

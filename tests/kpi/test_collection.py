@@ -9,7 +9,15 @@ import pytest
 from sqlalchemy import Engine, insert
 
 from dashboard.config import Config
-from dashboard.kpi.collection import OverdueCounts, collectors, next_action, overdue_counts, overdue_list
+from dashboard.kpi.collection import (
+    OverdueCounts,
+    collectors,
+    counts_of,
+    next_action,
+    overdue_counts,
+    overdue_list,
+    tasks_of,
+)
 from dashboard.kpi.scope import Scope
 from db.models import CollectorAssignment
 from tests.kpi.book import D, M, act, loan, override, pay, place, reference
@@ -154,3 +162,23 @@ def test_collector_task_list(book: Engine) -> None:
 def test_limit_caps_the_list(book: Engine) -> None:
     with book.connect() as conn:
         assert overdue_list(conn, D("2025-03-20"), Scope(), CFG, limit=1)["loan_id"].tolist() == ["C"]
+
+
+@pytest.mark.parametrize("as_of", ["2025-03-13", "2025-03-20"])
+def test_counts_and_tasks_from_a_complete_list_equal_their_own_queries(book: Engine, as_of: str) -> None:
+    """The Overdue page takes the counts and the task lists out of the list when it is complete."""
+    with book.connect() as conn:
+        full = overdue_list(conn, D(as_of), Scope(), CFG)
+        assert counts_of(full) == overdue_counts(conn, D(as_of), Scope(), CFG)
+        for staff_id in ("C1", "R1"):
+            assert _records(tasks_of(full, staff_id)) == _records(
+                overdue_list(conn, D(as_of), Scope(), CFG, collector_id=staff_id)
+            )
+    assert counts_of(full).overdue > 0
+    assert not tasks_of(full, "C1").empty
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    # Missing as None: pandas infers a string dtype (missing = nan) for a column with a value in it, object
+    # (missing = None) for one without, and a subset of rows may have either.
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")

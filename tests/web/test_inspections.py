@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine
+import streamlit as st
+from sqlalchemy import Engine, insert
 
 from dashboard.config import Config
 from dashboard.kpi.inspections import first_checks
 from dashboard.kpi.scope import Scope
 from dashboard.ui.widgets import percent
-from tests.kpi.book import D
+from db.models import Setting
+from tests.kpi.book import D, inspect
 from tests.web.conftest import PAGES, app
 
 
@@ -67,3 +69,45 @@ def test_date_range_and_chinese(app_db: Engine) -> None:
     assert not at.exception
     assert at.title[0].value == "贷后检查"
     assert _metrics(at)["首次检查完成率"] == "50.00%"
+
+
+def _badges(at) -> list[str]:  # type: ignore[no-untyped-def]
+    # st.badge is markdown of the form :color-badge[:material/icon: text].
+    return [m.value for m in at.markdown if "-badge[" in m.value]
+
+
+def _february(**query: str):  # type: ignore[no-untyped-def]
+    """February 2025: O1 must sample ⌈10% × 2⌉ = 1 of A and B (disbursed in January)."""
+    at = _page(lang="en", **query)
+    at.selectbox(key="inspections_month").set_value((2025, 2)).run()
+    assert not at.exception
+    return at
+
+
+def _sampling_table(at):  # type: ignore[no-untyped-def]
+    return next(d.value for d in at.dataframe if "required" in d.value.columns)
+
+
+def test_sampling_against_the_configured_target(app_db: Engine) -> None:
+    at = _february()
+    assert ":red-badge[:material/warning: Target ≥ 100.00%: 0 of 1 officers]" in _badges(at)
+    assert _sampling_table(at)[["officer_id", "required", "done", "meets"]].values.tolist() == [
+        ["O1 (O1)", 1, 0, False]
+    ]
+    with app_db.begin() as conn:
+        inspect(conn, "A", "sampling", "2025-02-15")
+    st.cache_data.clear()  # the book's helpers write without bumping the data version the cache keys on
+    at = _february()
+    assert ":green-badge[:material/check: Target ≥ 100.00%: 1 of 1 officers]" in _badges(at)
+    assert _sampling_table(at)["meets"].tolist() == [True]
+    # The tile's own target badge reads the same setting.
+    assert ":green-badge[:material/check: Target ≥ 100.00%]" in _badges(at)
+
+
+def test_sampling_target_comes_from_the_settings_table(app_db: Engine) -> None:
+    with app_db.begin() as conn:
+        conn.execute(insert(Setting), [{"key": "sampling_rate_target", "value": "0"}])
+    at = _february()
+    # Nothing sampled, yet inside a 0% target: the colour follows the configured target, not a constant.
+    assert ":green-badge[:material/check: Target ≥ 0.00%: 1 of 1 officers]" in _badges(at)
+    assert _sampling_table(at)["meets"].tolist() == [True]

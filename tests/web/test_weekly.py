@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine
 
 from dashboard.config import Config
 from dashboard.kpi.scope import Scope
-from dashboard.kpi.weekly import WeeklyReview, weekly_review
+from dashboard.kpi.weekly import WeeklyReview, week_counts, weekly_review
 from dashboard.ui.widgets import money, percent
 from tests.kpi.book import D, loan
 from tests.web.conftest import PAGES, app
@@ -52,6 +52,38 @@ def test_figures_equal_the_engine(weekly_db: Engine) -> None:
     entered = at.dataframe[0].value
     assert entered["loan_id"].tolist() == ["E"]
     assert entered["open"].tolist() == ["loan?lang=en&as_of=2025-03-20&loan_id=E"]
+
+
+def _deltas(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {m.label: m.proto.delta for m in at.metric}
+
+
+COUNT_TILES = {
+    "entered_m1": "Entered M1",
+    "cures": "Cures",
+    "new_npls": "New NPLs",
+    "open_issues": "Open important / major issues",
+    "backlog": "First checks overdue",
+}
+
+
+@pytest.mark.parametrize("monday", [MONDAY, D("2025-03-10")])
+def test_count_tiles_show_the_change_against_the_week_before(weekly_db: Engine, monday: date) -> None:
+    at = _page(lang="en")
+    at.selectbox(key="weekly_monday").set_value(monday).run()
+    assert not at.exception
+    review = _review(weekly_db, monday)
+    with weekly_db.connect() as conn:
+        week_before = week_counts(conn, monday - timedelta(weeks=1), D("2025-03-20"), Scope(), Config())
+        assert week_counts(conn, monday, D("2025-03-20"), Scope(), Config()) == review.counts
+    deltas, before = _deltas(at), review.before.isoformat()
+    for key, label in COUNT_TILES.items():
+        change = getattr(review.counts, key) - getattr(week_before, key)
+        assert deltas[label] == f"{change:+,} vs {before}", label
+    if monday == MONDAY:
+        # E enters M1 this week and nothing did the week before: the delta is +1, not just the count.
+        assert (review.counts.entered_m1, week_before.entered_m1) == (1, 0)
+        assert deltas["Entered M1"] == "+1 vs 2025-03-16"
 
 
 def test_week_picker_and_branch_filter_change_the_figures(weekly_db: Engine) -> None:

@@ -130,6 +130,10 @@ TERMS = {
         "首次检查期限：放款后 N 天（受托支付）",
     ),
     "admin.setting.sampling_share": ("Monthly sampling share (0–1)", "每月抽查比例（0–1）"),
+    "admin.setting.sampling_rate_target": (
+        "Sampling rate target: checks done over checks required (0–1)",
+        "抽查完成率目标：已抽查数 / 应抽查数（0–1）",
+    ),
     "admin.setting.sampling_due_day": ("Sampling due by this day of the month", "抽查须在每月此日前完成"),
     "admin.setting.m1_cure_target": ("M1 cure-rate target (0–1)", "M1 回收率目标（0–1）"),
     "admin.setting.m2_m3_cure_target": ("M2–M3 cure-rate target (0–1)", "M2–M3 回收率目标（0–1）"),

@@ -48,6 +48,11 @@ TERMS: dict[str, tuple[str, str]] = {
     "inspections.disbursed_last_month": ("Disbursed last month", "上月放款笔数"),
     "inspections.required": ("Required", "应抽查"),
     "inspections.sampling_rate": ("Sampling rate", "抽查完成率"),
+    "inspections.sampling_target": (
+        "Target ≥ {target}: {met} of {officers} officers",
+        "目标 ≥ {target}：{officers} 名客户经理中 {met} 名达标",
+    ),
+    "inspections.sampling_meets": ("At target", "达标"),
     "term.inspections_completion_rate": ("First-check completion", "首次检查完成率"),
     "term.inspections_on_time_rate": ("First-check on time", "首次检查按时率"),
     "term.inspections_pending": ("Pending first checks", "待完成首次检查"),
