@@ -78,6 +78,8 @@ def running_app(database_url: str, log: Path, **env: str) -> Iterator[str]:
     }
     command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    # Files edited while the tests run must not put a "File change. Rerun" prompt on the pages.
+    command += ["--server.fileWatcherType", "none"]
     with log.open("w") as out:
         process = subprocess.Popen(
             command, cwd=ROOT, env=environment | env, stdout=out, stderr=subprocess.STDOUT
