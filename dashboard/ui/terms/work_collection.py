@@ -2,7 +2,7 @@
 
 TERMS = {
     # Collection action form (催收记录)
-    "action.loan_id": ("Loan (contract number)", "借据号"),
+    "action.loan_id": ("Contract number", "合同号"),
     "action.loan": ("Loan {loan_id}", "借据 {loan_id}"),
     "action.channel": ("Channel", "催收方式"),
     "action.date": ("Contact date", "联系日期"),
