@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.auth import signin
 from dashboard.ui.filters import render_sidebar
 from dashboard.ui.i18n import t
-from dashboard.ui.pages import PAGES_DIR, for_role
+from dashboard.ui.pages import PAGES_DIR, for_role, reads_filters
 
 st.set_page_config(page_title="postloan 贷后管理", page_icon="🏦", layout="wide")
 
@@ -24,7 +24,7 @@ pages = for_role(actor.role)
 if not pages:
     st.error(t("auth.no_pages", role=actor.role))
     st.stop()
-render_sidebar(actor)
+render_sidebar(actor, filters=reads_filters(pages))
 entries = [
     st.Page(
         PAGES_DIR / page.file,

@@ -110,8 +110,9 @@ def _fixed(actor: Actor | None, name: str) -> bool:
     return name == "officer" and actor is not None and actor.role == "officer"
 
 
-def render_sidebar(actor: Actor | None = None) -> Filters:
-    """Draw the filters (once per run, from the entry script) and return what they say."""
+def render_sidebar(actor: Actor | None = None, *, filters: bool = True) -> Filters:
+    """Draw the language choice and the filters (once per run, from the entry script) and return what the
+    filters say. filters=False: the language only, for a user none of whose pages reads the filters."""
     options = allowed_choices(actor)
     _from_url(options)
     for name in SCOPE_FILTERS:
@@ -124,6 +125,9 @@ def render_sidebar(actor: Actor | None = None) -> Filters:
             st.session_state[name] = None
     with st.sidebar:
         st.selectbox("语言 / Language", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang")
+        if not filters:
+            _to_url()
+            return current()
         st.header(t("filter.heading"))
         if "as_of" not in st.session_state:
             st.session_state["as_of"] = latest_date()

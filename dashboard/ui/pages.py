@@ -82,3 +82,11 @@ def for_role(role: str) -> list[PageSpec]:
     """The pages a role's navigation lists, in menu order. A page left out cannot be opened by URL either:
     st.navigation only knows the pages it is given."""
     return [page for page in available() if role in page.roles]
+
+
+# The pages that never read the sidebar's filters (as-of date, branch, product, channel, officer).
+UNFILTERED = frozenset({"audit", "users", "settings"})
+
+
+def reads_filters(pages: list[PageSpec]) -> bool:
+    return any(page.url_path not in UNFILTERED for page in pages)

@@ -139,3 +139,13 @@ def test_lists_hold_only_rows_inside_the_scope(app_db: Engine) -> None:
     assert _rows(app(actor=AGENCY_A1, lang="en").run(), "overdue") == ["C"]
     assert sorted(_rows(app(actor=OFFICER_O1, lang="en").run(), "loans")) == ["A", "B"]
     assert _rows(app(actor=MANAGER_B2, lang="en").run(), "loans") == ["C"]
+
+
+@pytest.mark.parametrize(("actor", "filters"), [(ADMIN, False), (MANAGER_B2, True), (COLLECTOR_C1, True)])
+def test_the_sidebar_filters_only_for_roles_whose_pages_read_them(
+    app_db: Engine, actor: Actor, filters: bool
+) -> None:
+    at = app(actor=actor, lang="en").run()
+    assert not at.exception
+    assert bool(at.sidebar.date_input) is filters
+    assert at.sidebar.selectbox[0].label == "语言 / Language"
