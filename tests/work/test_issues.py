@@ -331,8 +331,10 @@ def test_concurrent_save_refused_by_the_update(book: Engine) -> None:
     thread = threading.Thread(target=second_editor)
     thread.start()
     waiting = 0
+    # Up to a minute: on a loaded machine the second editor's thread can take seconds to reach its UPDATE.
+    deadline = time.monotonic() + 60
     with book.connect() as watch:
-        for _ in range(200):
+        while thread.is_alive() and time.monotonic() < deadline:
             waiting = watch.execute(
                 text("SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
                 {"pid": holder_pid},
