@@ -194,16 +194,18 @@ def _refresh(args: argparse.Namespace, engine: Engine) -> int:
 
 def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     from db.reset import database_has_data, delete_all_data
-    from seed import DEFAULT_AS_OF, generate, write_extract, write_to_database
+    from seed import DEFAULT_AS_OF, iter_chunks, stream_extract, stream_to_database
+    from seed.portfolio import SEED_CHUNK_LOANS
 
     as_of = args.as_of or DEFAULT_AS_OF
     if engine is not None and args.if_empty and database_has_data(engine):
         print("the database already holds data; not seeding")
         _demo_users(engine)
         return 0
-    tables = generate(n_loans=args.loans, seed=args.seed, as_of=as_of)
+    # Streamed chunk by chunk, so a million loans need no more memory than a few thousand.
+    chunks = iter_chunks(n_loans=args.loans, seed=args.seed, as_of=as_of, chunk_size=SEED_CHUNK_LOANS)
     if args.out:
-        write_extract(tables, args.out)
+        stream_extract(chunks, args.out)
         print(f"wrote the extract of {args.loans} loans as of {as_of} to {args.out}")
         return 0
     assert engine is not None
@@ -211,7 +213,7 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
         if not args.replace:
             raise UsageError("the database already holds data: add --replace to delete it and seed anew")
         delete_all_data(engine)
-    counts = write_to_database(engine, tables)
+    counts = stream_to_database(engine, chunks)
     with engine.begin() as conn:
         bump_data_version(conn)
     print(f"seeded {counts.get('loans', 0)} loans as of {as_of} (seed {args.seed})")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, delete, exists, select
+from sqlalchemy import Engine, delete, exists, select, text
 
 from db.data_version import bump_data_version
 from db.models import Base, DataVersion, Loan
@@ -15,10 +15,16 @@ def database_has_data(engine: Engine) -> bool:
 
 def delete_all_data(engine: Engine) -> None:
     """Every data table, children before parents, in one transaction."""
+    tables = [t for t in reversed(Base.metadata.sorted_tables) if t is not DataVersion.__table__]
     with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            if table is DataVersion.__table__:
-                continue
+        if conn.dialect.name == "postgresql":
+            # One TRUNCATE of them all: DELETE checks every foreign key row by row (25 s at 20,000 loans).
+            conn.execute(
+                text("TRUNCATE " + ", ".join(conn.dialect.identifier_preparer.quote(t.name) for t in tables))
+            )
+            bump_data_version(conn)
+            return
+        for table in tables:
             if table.name == "branches":
                 conn.execute(table.update().values(parent_id=None))
             conn.execute(delete(table))

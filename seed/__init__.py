@@ -2,7 +2,7 @@
 
 from seed.portfolio import DEFAULT_AS_OF, generate, iter_chunks
 from seed.sink import TABLES
-from seed.write import EXTRACT_COLUMNS, write_extract, write_to_database
+from seed.write import EXTRACT_COLUMNS, stream_extract, stream_to_database, write_extract, write_to_database
 
 __all__ = [
     "DEFAULT_AS_OF",
@@ -10,6 +10,8 @@ __all__ = [
     "TABLES",
     "generate",
     "iter_chunks",
+    "stream_extract",
+    "stream_to_database",
     "write_extract",
     "write_to_database",
 ]

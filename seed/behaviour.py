@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from random import Random
 
 from seed.dates import DAY, days
+from seed.draw import Weighted, randint
 from seed.ledger import Item, Ledger
 
 # Lifetime probabilities for a loan of risk 1 (the risk multiplies them).
@@ -45,13 +46,13 @@ def draw_profile(
             default_at = min(n_instalments - 1, int(rng.triangular(0, n_instalments, 0.15 * n_instalments)))
         if rng.random() < CURE_SHARE:
             cure_after = rng.choice(
-                (rng.randint(15, 60), rng.randint(15, 60), rng.randint(61, 90), rng.randint(91, 150))
+                (randint(rng, 15, 60), randint(rng, 15, 60), randint(rng, 61, 90), randint(rng, 91, 150))
             )
         else:
             write_off = rng.random() < WRITE_OFF_SHARE[category]
     prepay_at = None
     if n_instalments > 4 and rng.random() < PREPAY_RATE[category]:
-        prepay_at = rng.randint(3, n_instalments - 1)
+        prepay_at = randint(rng, 3, n_instalments - 1)
     lost_contact = rng.random() < (0.4 if default_at is not None and cure_after is None else 0.03)
     return Profile(late_share, default_at, cure_after, write_off, prepay_at, lost_contact)
 
@@ -79,16 +80,17 @@ def repay(rng: Random, ledger: Ledger, profile: Profile) -> None:
 # Days late of a late instalment: mostly a few days, some into the next month.
 _LATE_DAYS = ((1, 5), (6, 15), (16, 30), (31, 45))
 _LATE_WEIGHTS = (55, 30, 11, 4)
+_LATE = Weighted(_LATE_DAYS, _LATE_WEIGHTS)
 
 
 def _pay_instalment(rng: Random, ledger: Ledger, item: Item, floor: date, late_share: float) -> date:
     due = item.due
     draw = rng.random()
     if draw < late_share:
-        low, high = rng.choices(_LATE_DAYS, _LATE_WEIGHTS)[0]
+        low, high = _LATE.pick(rng)
         on = max(due + days(rng, low, high), floor)
         if floor <= due and rng.random() < 0.3:  # part on the day, the rest when the money comes
-            ledger.pay(item, due, item.remaining * rng.randint(20, 70) // 100)
+            ledger.pay(item, due, item.remaining * randint(rng, 20, 70) // 100)
         ledger.pay(item, on, item.remaining)
         return on
     if draw < late_share + 0.02:  # paid from two accounts on the day
@@ -96,7 +98,7 @@ def _pay_instalment(rng: Random, ledger: Ledger, item: Item, floor: date, late_s
         ledger.pay(item, on, item.remaining // 2)
         ledger.pay(item, on, item.remaining)
         return on
-    early = 0 if rng.random() < 0.75 else rng.randint(1, 5)
+    early = 0 if rng.random() < 0.75 else randint(rng, 1, 5)
     on = max(due - timedelta(days=early), floor)
     ledger.pay(item, on, item.remaining)
     return on
@@ -133,7 +135,7 @@ def _default(rng: Random, ledger: Ledger, i: int, write_off: bool) -> None:
     item = ledger.items[i]
     for on in sorted(start + days(rng, 10, 170) for _ in range(rng.choice((0, 0, 0, 1, 1, 2, 3)))):
         # A part payment never clears the instalment: the borrower is still in default.
-        ledger.pay(item, on, min(item.remaining * rng.randint(10, 50) // 100, item.remaining - 100))
+        ledger.pay(item, on, min(item.remaining * randint(rng, 10, 50) // 100, item.remaining - 100))
     if not write_off:
         return
     written_off_on = start + days(rng, 180, 360)
@@ -142,8 +144,8 @@ def _default(rng: Random, ledger: Ledger, i: int, write_off: bool) -> None:
     ledger.written_off_on = written_off_on
     if rng.random() < 0.45:
         base = ledger.outstanding
-        for on in sorted(written_off_on + days(rng, 15, 540) for _ in range(rng.randint(1, 3))):
-            amount = base * rng.randint(2, 15) // 10_000 * 100  # whole yuan
+        for on in sorted(written_off_on + days(rng, 15, 540) for _ in range(randint(rng, 1, 3))):
+            amount = base * randint(rng, 2, 15) // 10_000 * 100  # whole yuan
             oldest = ledger.first_unsettled()
             if oldest and rng.random() < 0.6:
                 ledger.pay(oldest, on, amount)

@@ -12,6 +12,7 @@ from random import Random
 
 from seed.case import LoanCase
 from seed.dates import DAY, at_time, days
+from seed.draw import Weighted, randint
 from seed.ledger import Episode
 from seed.reference import AgencySpec, Person
 from seed.sink import Sink, yuan
@@ -140,14 +141,14 @@ class _Episode:
         rng, ledger, episode = self.rng, self.ledger, self.episode
         self._act(episode.start, "sms", self.collector)
         for dpd in (15, 45):
-            self._act_from(dpd, rng.randint(0, 3), "letter", self.collector)
+            self._act_from(dpd, randint(rng, 0, 3), "letter", self.collector)
         if ledger.outstanding_on(episode.start) >= FIELD_VISIT_AMOUNT:
-            self._act_from(5, rng.randint(0, 5), "field_visit")
+            self._act_from(5, randint(rng, 0, 5), "field_visit")
         if self.contact.lost_from:
-            self._act_from(6, rng.randint(0, 3), "field_visit")
-        self._act_from(61, rng.randint(0, 14), "field_visit")
+            self._act_from(6, randint(rng, 0, 3), "field_visit")
+        self._act_from(61, randint(rng, 0, 14), "field_visit")
         if rng.random() < 0.7:
-            self._act_from(91, rng.randint(0, 40), "legal", self.preserver)
+            self._act_from(91, randint(rng, 0, 40), "legal", self.preserver)
         if episode.end and rng.random() < 0.3:
             self._act(episode.end, "call", self._worker(episode.end), result="paid")
 
@@ -239,7 +240,7 @@ class _Episode:
                 result = "connected"
             else:
                 # Borrowers in default promise part of the arrears; the rest promise it all.
-                share = rng.randint(20, 100) if self.case.profile.defaults else 100
+                share = randint(rng, 20, 100) if self.case.profile.defaults else 100
                 promise = (max(100, overdue * share // 100), d + days(rng, 1, 14))
         acted_at = at_time(rng, d, 9, 10) if channel == "sms" else at_time(rng, d)
         self.sink.add(
@@ -261,19 +262,20 @@ class _Episode:
 
 
 _RESULTS = {
-    "sms": (("connected", "no_answer"), (90, 10)),
-    "letter": (("connected", "no_answer"), (85, 15)),
-    "call": (("connected", "no_answer", "ptp", "refused"), (35, 40, 15, 10)),
-    "field_visit": (("connected", "no_answer", "ptp", "refused", "lost_contact"), (50, 12, 20, 13, 5)),
-    "legal": (("connected",), (1,)),
+    "sms": Weighted(("connected", "no_answer"), (90, 10)),
+    "letter": Weighted(("connected", "no_answer"), (85, 15)),
+    "call": Weighted(("connected", "no_answer", "ptp", "refused"), (35, 40, 15, 10)),
+    "field_visit": Weighted(
+        ("connected", "no_answer", "ptp", "refused", "lost_contact"), (50, 12, 20, 13, 5)
+    ),
+    "legal": Weighted(("connected",), (1,)),
 }
 
 
 def _result(rng: Random, channel: str, lost: bool, defaulted: bool) -> str:
     if lost and channel in ("call", "field_visit"):
         return "lost_contact" if rng.random() < 0.85 else "no_answer"
-    values, weights = _RESULTS[channel]
-    result = rng.choices(values, weights)[0]
+    result = _RESULTS[channel].pick(rng)
     if result == "ptp" and defaulted and rng.random() < 0.6:
         return "refused"  # borrowers who will not pay seldom bother to promise
     return result

@@ -6,6 +6,8 @@ import calendar
 from datetime import date, datetime, timedelta
 from random import Random
 
+from seed.draw import randint
+
 DAY = timedelta(days=1)
 
 
@@ -38,12 +40,12 @@ def next_working_day(d: date) -> date:
 
 
 def days(rng: Random, low: int, high: int) -> timedelta:
-    return timedelta(days=rng.randint(low, high))
+    return timedelta(days=randint(rng, low, high))
 
 
 def between(rng: Random, first: date, last: date) -> date:
     """A uniformly drawn day in [first, last]."""
-    return first + timedelta(days=rng.randint(0, (last - first).days))
+    return first + timedelta(days=randint(rng, 0, (last - first).days))
 
 
 def at_time(rng: Random, d: date, from_hour: int = 8, to_hour: int = 21) -> datetime:

@@ -13,17 +13,18 @@ from seed.behaviour import draw_profile, repay
 from seed.case import LoanCase
 from seed.collection import collect
 from seed.dates import add_months, days
+from seed.draw import Weighted, randint
 from seed.ledger import Ledger
 from seed.reference import Person, Reference, SubBranch
 from seed.schedule import build_schedule
 from seed.sink import Sink, yuan
 from seed.work import inspect, post_loan_work
 
-_GRADES = (("good", "fair", "poor"), (60, 30, 10))
+_GRADES = Weighted(("good", "fair", "poor"), (60, 30, 10))
 _CAPACITY = {
-    "good": (("strong", "fair", "weak"), (60, 35, 5)),
-    "fair": (("strong", "fair", "weak"), (25, 55, 20)),
-    "poor": (("strong", "fair", "weak"), (5, 45, 50)),
+    "good": Weighted(("strong", "fair", "weak"), (60, 35, 5)),
+    "fair": Weighted(("strong", "fair", "weak"), (25, 55, 20)),
+    "poor": Weighted(("strong", "fair", "weak"), (5, 45, 50)),
 }
 _GRADE_RISK = {"good": 0.5, "fair": 1.3, "poor": 3.0}
 _CHANNEL_RISK = {"A": 0.8, "B": 1.0, "C": 1.5}
@@ -38,7 +39,11 @@ class LoanBook:
         self.ref = reference
         self.as_of = as_of
         self.sink = sink
-        self._product_weights = [p.weight for p in reference.products]
+        self._products = Weighted(reference.products, [p.weight for p in reference.products])
+        self._channels = {
+            category: Weighted(reference.channels, [c.weights[category] for c in reference.channels])
+            for category in {p.category for p in reference.products}
+        }
         # Recent borrowers of each sub-branch, some of whom come back for another loan.
         self._borrowers: dict[str, deque[tuple[str, str]]] = {
             sub.branch_id: deque(maxlen=300) for sub in reference.sub_branches
@@ -51,8 +56,8 @@ class LoanBook:
 
     def _loan(self, sub: SubBranch, officer: Person, disbursed_on: date) -> LoanCase:
         rng, sink = self.rng, self.sink
-        product = rng.choices(self.ref.products, self._product_weights)[0]
-        channel = rng.choices(self.ref.channels, [c.weights[product.category] for c in self.ref.channels])[0]
+        product = self._products.pick(rng)
+        channel = self._channels[product.category].pick(rng)
         customer_id, grade = self._borrower(sub, disbursed_on)
         low, high = product.amount
         step = product.amount_step
@@ -120,9 +125,9 @@ class LoanBook:
         if recent and rng.random() < REPEAT_BORROWER_SHARE:
             return rng.choice(recent)
         male = rng.random() < 0.6
-        born = disbursed_on - timedelta(days=rng.randint(22 * 365, 58 * 365))
+        born = disbursed_on - timedelta(days=randint(rng, 22 * 365, 58 * 365))
         region = sub.region_code if rng.random() < 0.7 else rng.choice(names.MIGRANT_REGIONS)
-        grade = rng.choices(*_GRADES)[0]
+        grade = _GRADES.pick(rng)
         customer_id = self.sink.new_id("customers")
         self.sink.add(
             "customers",
@@ -133,7 +138,7 @@ class LoanBook:
                 "phone": names.mobile(rng),
                 "address": names.address(rng, sub.city, sub.district),
                 "credit_grade": grade,
-                "repayment_capacity": rng.choices(*_CAPACITY[grade])[0],
+                "repayment_capacity": _CAPACITY[grade].pick(rng),
             },
         )
         recent.append((customer_id, grade))
@@ -144,9 +149,9 @@ class LoanBook:
         rng = self.rng
         required = math.ceil(SAMPLING_SHARE * len(cases))
         if rng.random() < 0.05 + 0.5 * (1 - officer.diligence):
-            count = rng.randint(0, required - 1)
+            count = randint(rng, 0, required - 1)
         else:
-            count = min(len(cases), required + rng.randint(0, math.ceil(0.05 * len(cases))))
+            count = min(len(cases), required + randint(rng, 0, math.ceil(0.05 * len(cases))))
         for case in rng.sample(cases, count):
             done_on = month + (days(rng, 0, 19) if rng.random() < 0.92 else days(rng, 20, 27))
             if done_on <= self.as_of and officer.works_on(done_on):

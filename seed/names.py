@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from random import Random
 
+from seed.draw import Weighted, randint
+
 # The most common surnames, roughly in order of frequency; weights fall off down the list.
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
@@ -48,8 +50,11 @@ ESTATES = (
 # fmt: on
 
 
+_SURNAMES = Weighted(SURNAMES, SURNAME_WEIGHTS)
+
+
 def person_name(rng: Random, male: bool) -> str:
-    surname = rng.choices(SURNAMES, SURNAME_WEIGHTS)[0]
+    surname = _SURNAMES.pick(rng)
     chars = MALE_CHARS if male else FEMALE_CHARS
     given = rng.choice(chars) if rng.random() < 0.3 else rng.choice(chars) + rng.choice(chars)
     return surname + given
@@ -68,6 +73,6 @@ def mobile(rng: Random) -> str:
 
 
 def address(rng: Random, city: str, district: str) -> str:
-    street = f"{rng.choice(ROADS)}{rng.randint(1, 399)}号"
-    flat = f"{rng.randint(1, 30)}幢{rng.randint(1, 4)}单元{rng.randint(1, 28)}0{rng.randint(1, 4)}室"
+    street = f"{rng.choice(ROADS)}{randint(rng, 1, 399)}号"
+    flat = f"{randint(rng, 1, 30)}幢{randint(rng, 1, 4)}单元{randint(rng, 1, 28)}0{randint(rng, 1, 4)}室"
     return f"浙江省{city}{district}{street}{rng.choice(ESTATES)}{flat}"

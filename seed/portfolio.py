@@ -14,6 +14,9 @@ from seed.sink import Sink, Tables, empty_tables
 DEFAULT_AS_OF = date(2026, 10, 31)
 BOOK_MONTHS = 36
 MONTHLY_GROWTH = 1.025  # a growing book: each month lends a little more than the one before
+# Loans per chunk when seeding: a loan is some 60 rows and 30 kB of Python objects, so about 60 MB held
+# at a time, and each chunk still gives COPY tens of thousands of rows per table.
+SEED_CHUNK_LOANS = 2000
 
 
 def iter_chunks(

@@ -12,6 +12,7 @@ from db.models.enums import CLASSES
 from seed import texts
 from seed.case import LoanCase
 from seed.dates import DAY, add_months, between, days, next_working_day, quarter_start
+from seed.draw import Weighted
 from seed.reference import Person
 from seed.sink import Sink
 
@@ -19,13 +20,13 @@ from seed.sink import Sink
 _CLASS_FLOORS = ((360, 4), (270, 3), (90, 2), (0, 1))
 
 _INSPECTION_METHODS = {
-    "consumer": (("onsite", "offsite", "phone"), (30, 30, 40)),
-    "business": (("onsite", "offsite", "phone"), (80, 15, 5)),
-    "housing": (("onsite", "offsite", "phone"), (70, 25, 5)),
+    "consumer": Weighted(("onsite", "offsite", "phone"), (30, 30, 40)),
+    "business": Weighted(("onsite", "offsite", "phone"), (80, 15, 5)),
+    "housing": Weighted(("onsite", "offsite", "phone"), (70, 25, 5)),
 }
-_VISIT_METHODS = (("phone", "in_person", "questionnaire"), (60, 28, 12))
-_SATISFACTION = ((1, 2, 3, 4, 5), (3, 6, 16, 35, 40))
-_SEVERITIES = (("general", "important", "major"), (65, 25, 10))
+_VISIT_METHODS = Weighted(("phone", "in_person", "questionnaire"), (60, 28, 12))
+_SATISFACTION = Weighted((1, 2, 3, 4, 5), (3, 6, 16, 35, 40))
+_SEVERITIES = Weighted(("general", "important", "major"), (65, 25, 10))
 EXTERNAL_SIGNAL_RATE = 0.004
 OVERRIDE_SHARE_SIGNAL = 0.3
 OVERRIDE_SHARE_DEFAULT = 0.06
@@ -69,7 +70,7 @@ def inspect(
             "loan_id": case.loan_id,
             "kind": kind,
             "done_on": done_on,
-            "method": method or rng.choices(*_INSPECTION_METHODS[case.product.category])[0],
+            "method": method or _INSPECTION_METHODS[case.product.category].pick(rng),
             "staff_id": (staff or case.caretaker(done_on)).staff_id,
             "funds_use_ok": funds_use_ok,
             "risk_signal": risk_signal,
@@ -153,7 +154,7 @@ def _visits(rng: Random, sink: Sink, case: LoanCase) -> None:
 
 
 def _visit(rng: Random, sink: Sink, case: LoanCase, d: date, *, overdue: bool) -> None:
-    method = rng.choices(*_VISIT_METHODS)[0]
+    method = _VISIT_METHODS.pick(rng)
     visit_id = sink.new_id("visits")
     sink.add(
         "visits",
@@ -165,11 +166,11 @@ def _visit(rng: Random, sink: Sink, case: LoanCase, d: date, *, overdue: bool) -
             "staff_id": case.caretaker(d).staff_id,
             "content": texts.OVERDUE_VISIT_CONTENT if overdue else rng.choice(texts.VISIT_CONTENT[method]),
             "feedback": rng.choice(texts.OVERDUE_FEEDBACK if overdue else texts.VISIT_FEEDBACK),
-            "satisfaction": rng.choices(*_SATISFACTION)[0] if rng.random() < 0.97 else None,
+            "satisfaction": _SATISFACTION.pick(rng) if rng.random() < 0.97 else None,
         },
     )
     if rng.random() < (0.15 if overdue else 0.045):
-        severity = rng.choices(*_SEVERITIES)[0]
+        severity = _SEVERITIES.pick(rng)
         _issue(rng, sink, case, visit_id, d, severity, rng.choice(texts.ISSUES[severity]))
 
 
