@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine
-from dashboard.ui.i18n import language, t, translate
+from dashboard.ui.i18n import option_names, t
 from dashboard.ui.session import current_actor
 from dashboard.work.collection import ActionForm, recent_actions, record_action
 from db.models.enums import ACTION_CHANNELS, ACTION_RESULTS
@@ -15,7 +15,6 @@ from db.models.enums import ACTION_CHANNELS, ACTION_RESULTS
 FORM = "action"
 # Labels fixed at render time: a format_func that looked the language up when called would answer in the
 # default language outside a script run (AppTest replays widget states that way).
-LANGUAGE = language()
 
 actor = current_actor()
 if actor is None:
@@ -41,7 +40,7 @@ with st.form(FORM, clear_on_submit=False):
     st.selectbox(
         t("action.channel"),
         ACTION_CHANNELS,
-        format_func=lambda c: translate(f"overdue.channel.{c}", LANGUAGE),
+        format_func=option_names("overdue.channel"),
         key=f"{FORM}_channel",
     )
     forms.field_error(FORM, "channel")
@@ -52,7 +51,7 @@ with st.form(FORM, clear_on_submit=False):
     st.selectbox(
         t("action.result"),
         ACTION_RESULTS,
-        format_func=lambda r: translate(f"overdue.result.{r}", LANGUAGE),
+        format_func=option_names("overdue.result"),
         key=f"{FORM}_result",
     )
     forms.field_error(FORM, "result")

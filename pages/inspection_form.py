@@ -1,7 +1,6 @@
 """Record an inspection (贷后检查, DOMAIN rule 6): kind, method, the checklist, findings and a risk signal.
 The inspector is the signed-in user; a risk signal proposes a classification override to a risk manager."""
 
-from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -9,7 +8,7 @@ import streamlit as st
 from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import engine
-from dashboard.ui.i18n import language, t, translate
+from dashboard.ui.i18n import t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.work.access import can, loan_in_scope
@@ -28,12 +27,6 @@ if not can(actor, "inspection"):
     st.stop()
 
 
-def names(prefix: str) -> Callable[[str], str]:
-    """Option labels in the language of this run (AppTest calls the function outside the run)."""
-    lang = language()
-    return lambda value: translate(f"{prefix}.{value}", lang)
-
-
 def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
     name = f"insp_{loan_id}"
     state = st.session_state
@@ -43,25 +36,9 @@ def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
         token = forms.token(name)
         left, middle, right = st.columns(3)
         with left:
-            st.selectbox(
-                t("insp.kind"),
-                INSPECTION_KINDS,
-                index=None,
-                placeholder=t("visit.choose"),
-                format_func=names("insp.kind"),
-                key=f"{name}_kind",
-            )
-            forms.field_error(name, "kind")
+            forms.choice(name, "kind", t("insp.kind"), INSPECTION_KINDS, "insp.kind")
         with middle:
-            st.selectbox(
-                t("insp.method"),
-                INSPECTION_METHODS,
-                index=None,
-                placeholder=t("visit.choose"),
-                format_func=names("insp.method"),
-                key=f"{name}_method",
-            )
-            forms.field_error(name, "method")
+            forms.choice(name, "method", t("insp.method"), INSPECTION_METHODS, "insp.method")
         with right:
             st.date_input(
                 t("insp.done_on"), min_value=date(2000, 1, 1), max_value=date.today(), key=f"{name}_done_on"

@@ -7,7 +7,7 @@ from dashboard.importer import ExtractInvalid
 from dashboard.importer.spec import SPECS
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine
-from dashboard.ui.i18n import language, t, translate
+from dashboard.ui.i18n import language, option_names, t
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.bulk import KINDS, preview, upload, upload_token
@@ -24,10 +24,7 @@ st.title(t("page.upload"))
 st.caption(t("upload.intro"))
 # An agency's people are not staff records, and a visit names its staff member: agencies upload actions.
 kinds = ("collection_actions",) if actor.role == "agency" else KINDS
-LANGUAGE = language()  # fixed at render time, so AppTest's replay of the widget shows the same labels
-kind = st.selectbox(
-    t("upload.kind"), kinds, format_func=lambda k: translate(f"upload.kind.{k}", LANGUAGE), key=f"{FORM}_kind"
-)
+kind = st.selectbox(t("upload.kind"), kinds, format_func=option_names("upload.kind"), key=f"{FORM}_kind")
 st.caption(t("upload.columns", columns=", ".join(SPECS[kind].names)))
 if actor.role == "agency":
     st.caption(t("upload.agency_note"))

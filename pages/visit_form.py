@@ -1,6 +1,5 @@
 """Record a visit (回访记录, DOMAIN rule 7) and the issues found on it. The visitor is the signed-in user."""
 
-from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
@@ -8,7 +7,7 @@ import streamlit as st
 from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import engine
-from dashboard.ui.i18n import language, t, translate
+from dashboard.ui.i18n import option_names, t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.work.access import can, loan_in_scope
@@ -24,12 +23,6 @@ st.title(t("page.visit_form"))
 if not can(actor, "visit"):
     st.error(t("visit.refused"))
     st.stop()
-
-
-def names(prefix: str) -> Callable[[str], str]:
-    """Option labels in the language of this run (AppTest calls the function outside the run)."""
-    lang = language()
-    return lambda value: translate(f"{prefix}.{value}", lang)
 
 
 def visit_form(actor: Actor, loan_id: str) -> None:
@@ -54,25 +47,9 @@ def visit_form(actor: Actor, loan_id: str) -> None:
         forms.field_error(name, "visited_on")
         left, right = st.columns(2)
         with left:
-            st.selectbox(
-                t("visit.method"),
-                VISIT_METHODS,
-                index=None,
-                placeholder=t("visit.choose"),
-                format_func=names("visit.method"),
-                key=f"{name}_method",
-            )
-            forms.field_error(name, "method")
+            forms.choice(name, "method", t("visit.method"), VISIT_METHODS, "visit.method")
         with right:
-            st.selectbox(
-                t("visit.stage"),
-                VISIT_STAGES,
-                index=None,
-                placeholder=t("visit.choose"),
-                format_func=names("visit.stage"),
-                key=f"{name}_stage",
-            )
-            forms.field_error(name, "stage")
+            forms.choice(name, "stage", t("visit.stage"), VISIT_STAGES, "visit.stage")
         st.text_area(t("visit.content"), max_chars=MAX_TEXT, key=f"{name}_content")
         forms.field_error(name, "content")
         st.text_area(t("visit.feedback"), max_chars=MAX_TEXT, key=f"{name}_feedback")
@@ -99,7 +76,7 @@ def visit_form(actor: Actor, loan_id: str) -> None:
                 SEVERITIES,
                 index=None,
                 placeholder=t("visit.choose"),
-                format_func=names("visit.severity"),
+                format_func=option_names("visit.severity"),
                 key=f"{name}_issue_{n}_severity",
             )
             st.text_area(

@@ -7,12 +7,12 @@ user asks to record another, which is when a new one is issued.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from uuid import uuid4
 
 import streamlit as st
 
-from dashboard.ui.i18n import language, t
+from dashboard.ui.i18n import language, option_names, t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.work.errors import FormInvalid, WorkError
 from dashboard.work.saving import Saved
@@ -86,3 +86,17 @@ def no_loan_yet() -> None:
     """What a form shows before a loan is chosen: how to choose one, and the way to Find a loan."""
     st.caption(t("work.pick_loan"))
     st.page_link(PAGES_DIR / "find.py", label=t("page.find"), icon=":material/search:")
+
+
+def choice(form: str, field: str, label: str, options: Sequence[str], names: str) -> None:
+    """A selectbox with nothing chosen yet (so a forgotten choice is refused, not defaulted) and its
+    field's message under it; the option labels are the terms "{names}.{option}"."""
+    st.selectbox(
+        label,
+        options,
+        index=None,
+        placeholder=t("visit.choose"),
+        format_func=option_names(names),
+        key=f"{form}_{field}",
+    )
+    field_error(form, field)

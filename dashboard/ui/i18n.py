@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -38,6 +39,13 @@ def translate(key: str, language: str, /, **values: object) -> str:
 
 def language() -> str:
     return st.session_state.get("lang") or DEFAULT_LANGUAGE
+
+
+def option_names(prefix: str) -> Callable[[str], str]:
+    """A format_func for a widget's options, "{prefix}.{option}" in the language of this run: fixed now,
+    because AppTest calls the function outside the run."""
+    lang = language()
+    return lambda value: translate(f"{prefix}.{value}", lang)
 
 
 def t(key: str, /, **values: object) -> str:
