@@ -84,8 +84,7 @@ for column, label, value, page in (
 ):
     with column:
         st.metric(t(label), f"{value:,}", border=True)
-        if (PAGES_DIR / page).is_file():
-            st.page_link(PAGES_DIR / page, label=t("overview.go"), icon=":material/arrow_forward:")
+        st.page_link(PAGES_DIR / page, label=t("overview.go"), icon=":material/arrow_forward:")
 left, right = st.columns(2)
 with left:
     st.subheader(t("overview.pending_first_checks"))

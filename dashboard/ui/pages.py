@@ -74,14 +74,10 @@ PAGES = [
 ]
 
 
-def available() -> list[PageSpec]:
-    return [page for page in PAGES if (PAGES_DIR / page.file).is_file()]
-
-
 def for_role(role: str) -> list[PageSpec]:
     """The pages a role's navigation lists, in menu order. A page left out cannot be opened by URL either:
     st.navigation only knows the pages it is given."""
-    return [page for page in available() if role in page.roles]
+    return [page for page in PAGES if role in page.roles]
 
 
 # The pages that never read the sidebar's filters (as-of date, branch, product, channel, officer).
