@@ -1,15 +1,14 @@
 """Weekly review: this week against the week before, in the order the meeting goes through it."""
 
 from datetime import timedelta
-from functools import partial
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpi.weekly import week_counts, weekly_review
+from dashboard.kpi.weekly import weekly_review
 from dashboard.review_pack import agency_ranking, weekly_pack
-from dashboard.ui.data import config, prefetch, query
+from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
@@ -27,12 +26,6 @@ monday = st.selectbox(
     mondays,
     format_func=lambda m: f"{m.isoformat()} – {(m + timedelta(days=6)).isoformat()}",
     key="weekly_monday",
-)
-week_before = monday - timedelta(weeks=1)
-# The week and the week before's count tiles are independent queries: run them side by side.
-prefetch(
-    partial(weekly_review, monday, f.as_of, f.scope, cfg),
-    partial(week_counts, week_before, f.as_of, f.scope, cfg),
 )
 review = query(weekly_review, monday, f.as_of, f.scope, cfg)
 if review.now.active_loans == 0 and review.previous.active_loans == 0:
@@ -53,7 +46,7 @@ now, before, changes = review.now, review.previous, review.changes
 tiles = st.columns([1.8, 1, 1, 1])
 headline_tiles(tiles, now, before, review.before, cfg)
 counts = review.counts
-change = counts.minus(query(week_counts, week_before, f.as_of, f.scope, cfg))
+change = counts.minus(review.counts_before)
 versus = t("common.vs_previous", date=review.before.isoformat())
 # Against the week before (its figures stand at review.before). More cures is good news; more of the
 # others is bad news and shows red, as on the Overdue page; an unchanged count is grey.

@@ -27,6 +27,8 @@ from db.models import Issue, Loan
 
 # The first-check backlog looks back this far, like the overview page.
 BACKLOG_DAYS = 90
+# The most loans a list of the review holds.
+LIMIT = 5000
 LOAN_COLUMNS = ["loan_id", "branch_id", "officer_id"]
 
 
@@ -67,6 +69,7 @@ class WeeklyReview:
     now: Portfolio
     previous: Portfolio
     changes: WeekChanges
+    counts_before: WeekCounts  # the week before's count tiles
     open_issues: pd.DataFrame
     first_checks: FirstChecks
     backlog: pd.DataFrame
@@ -89,67 +92,89 @@ def week_bounds(monday: date, as_of: date) -> tuple[date, date]:
 
 
 def week_changes(
-    conn: Connection, before: date, after: date, scope: Scope, config: Config, limit: int = 5000
+    conn: Connection, before: date, after: date, scope: Scope, config: Config, limit: int = LIMIT
 ) -> WeekChanges:
     """Loans entering M1, cures and new NPLs between two dates, and the overdue-balance movers."""
-    # The two states are stacked and folded per loan (UNION ALL + GROUP BY) rather than outer-joined:
+    return _changes(_fold(conn, [before, after], scope, config), 0, 1, limit)
+
+
+def _fold(conn: Connection, dates: list[date], scope: Scope, config: Config) -> pd.DataFrame:
+    """Each loan's state at consecutive dates, one row per loan that changed in any of the date pairs
+    (columns `<name>_<i>` for the i-th date). Folding three dates at once costs less than two pairs."""
+    # The states are stacked and folded per loan (UNION ALL + GROUP BY) rather than outer-joined:
     # SQLite plans a join of two snapshot subqueries as a nested scan (~20 s on 20k loans).
     stacked = union_all(
-        _tagged(loan_state(before, scope, config, conn=conn), 0, before),
-        _tagged(loan_state(after, scope, config, active_only=False, conn=conn), 1, after),
+        *(
+            _tagged(loan_state(d, scope, config, active_only=i == 0, conn=conn), i, d)
+            for i, d in enumerate(dates)
+        )
     ).subquery("stacked")
     u = stacked.c
 
-    def at(tag: int, column: ColumnElement[int]) -> ColumnElement[int]:
-        return func.coalesce(func.max(case((u.tag == tag, column))), 0)
+    def at(tag: int, column: ColumnElement[int], *, if_active: bool = False) -> ColumnElement[int]:
+        when = and_(u.tag == tag, u.active == 1) if if_active else u.tag == tag
+        return func.coalesce(func.max(case((when, column))), 0)
 
-    was_bucket, was_class = at(0, u.bucket_ix), at(0, u.class_ix)
-    now_active, now_bucket, now_class = at(1, u.active), at(1, u.bucket_ix), at(1, u.class_ix)
+    columns: dict[str, ColumnElement[int]] = {}
+    changed = []
+    for i in range(len(dates)):
+        # A date in the role of "before" counts only the loans active then (the first date holds no others).
+        columns |= {
+            f"active_{i}": at(i, u.active),
+            f"bucket_{i}": at(i, u.bucket_ix),
+            f"class_{i}": at(i, u.class_ix),
+            f"was_bucket_{i}": at(i, u.bucket_ix, if_active=True),
+            f"was_class_{i}": at(i, u.class_ix, if_active=True),
+            f"op_{i}": at(i, u.op_cents),
+            f"dpd_{i}": at(i, u.dpd),
+            f"overdue_{i}": at(i, u.overdue_cents),
+            f"not_written_off_{i}": at(i, u.not_written_off),
+        }
+    for i in range(1, len(dates)):
+        was_bucket, was_class = columns[f"was_bucket_{i - 1}"], columns[f"was_class_{i - 1}"]
+        now_active, now_bucket, now_class = (
+            columns[f"active_{i}"],
+            columns[f"bucket_{i}"],
+            columns[f"class_{i}"],
+        )
+        changed += [
+            was_bucket > 0,
+            and_(now_active == 1, now_bucket > 0),
+            and_(now_active == 1, now_class >= NPL_RANK, was_class < NPL_RANK),
+        ]
     rows = conn.execute(
         select(
             u.loan_id,
             func.max(u.branch_id),
             func.max(u.officer_id),
-            was_bucket,
-            was_class,
-            at(0, u.op_cents),
-            at(0, u.dpd),
-            now_active,
-            now_bucket,
-            now_class,
-            at(1, u.op_cents),
-            at(1, u.dpd),
-            at(1, u.overdue_cents),
-            at(1, u.not_written_off),
+            *(column.label(name) for name, column in columns.items()),
         )
         .group_by(u.loan_id)
-        .having(
-            or_(
-                was_bucket > 0,
-                and_(now_active == 1, now_bucket > 0),
-                and_(now_active == 1, now_class >= NPL_RANK, was_class < NPL_RANK),
-            )
-        )
+        .having(or_(*changed))
         .order_by(u.loan_id)
     ).all()
+    return pd.DataFrame(rows, columns=[*LOAN_COLUMNS, *columns])
+
+
+def _changes(fold: pd.DataFrame, was: int, now: int, limit: int) -> WeekChanges:
+    """The week's changes between the fold's dates number `was` and `now`."""
+    active = fold[f"active_{now}"] == 1
     frame = pd.DataFrame(
-        rows,
-        columns=[
-            *LOAN_COLUMNS,
-            "bucket_before",
-            "class_before",
-            "op_before",
-            "dpd_before",
-            "active",
-            "bucket_now",
-            "class_now",
-            "op_now",
-            "dpd_now",
-            "overdue_now",
-            "not_written_off",
-        ],
+        {
+            **{name: fold[name] for name in LOAN_COLUMNS},
+            "bucket_before": fold[f"was_bucket_{was}"],
+            "class_before": fold[f"was_class_{was}"],
+            "op_before": fold[f"op_{was}"].where(fold[f"active_{was}"] == 1, 0),
+            "dpd_before": fold[f"dpd_{was}"].where(fold[f"active_{was}"] == 1, 0),
+            "active": fold[f"active_{now}"],
+            "bucket_now": fold[f"bucket_{now}"],
+            "class_now": fold[f"class_{now}"],
+            "op_now": fold[f"op_{now}"],
+            "dpd_now": fold[f"dpd_{now}"],
+            "overdue_now": fold[f"overdue_{now}"],
+            "not_written_off": fold[f"not_written_off_{now}"],
+        }
     )
-    active = frame["active"] == 1
     entered = frame[active & (frame["bucket_now"] == 1) & (frame["bucket_before"] == 0)]
     cured = frame[
         (frame["bucket_before"] > 0)
@@ -276,9 +301,12 @@ def _backlog(conn: Connection, end: date, scope: Scope, config: Config) -> pd.Da
 
 def week_counts(conn: Connection, monday: date, as_of: date, scope: Scope, config: Config) -> WeekCounts:
     """The count tiles of the week starting on `monday`: what weekly_review(...).counts gives, without the
-    portfolios, first checks and agencies (the page compares them with the week before's)."""
+    portfolios, first checks and agencies."""
     before, end = week_bounds(monday, as_of)
-    changes = week_changes(conn, before, end, scope, config)
+    return _counts(conn, week_changes(conn, before, end, scope, config), end, scope, config)
+
+
+def _counts(conn: Connection, changes: WeekChanges, end: date, scope: Scope, config: Config) -> WeekCounts:
     return WeekCounts(
         len(changes.entered_m1),
         len(changes.cures),
@@ -289,15 +317,19 @@ def week_counts(conn: Connection, monday: date, as_of: date, scope: Scope, confi
 
 
 def weekly_review(conn: Connection, monday: date, as_of: date, scope: Scope, config: Config) -> WeeklyReview:
-    """Everything the weekly page and its review pack show, for the week starting on `monday`."""
+    """Everything the weekly page and its review pack show, for the week starting on `monday`, with the
+    week before's count tiles to compare against."""
     before, end = week_bounds(monday, as_of)
+    # The week before ends on `before`; its changes come from the same fold as this week's.
+    fold = _fold(conn, [before - timedelta(weeks=1), before, end], scope, config)
     return WeeklyReview(
         monday=monday,
         before=before,
         end=end,
         now=portfolio(conn, end, scope, config),
         previous=portfolio(conn, before, scope, config),
-        changes=week_changes(conn, before, end, scope, config),
+        changes=_changes(fold, 1, 2, LIMIT),
+        counts_before=_counts(conn, _changes(fold, 0, 1, LIMIT), before, scope, config),
         open_issues=open_serious_issues(conn, end, scope),
         first_checks=first_checks(conn, monday, end, end, scope, config),
         backlog=_backlog(conn, end, scope, config),

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
+from pandas.testing import assert_frame_equal
 from sqlalchemy import Connection, Engine
 
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
-from dashboard.kpi.weekly import open_serious_issues, week_bounds, week_changes, weekly_review
+from dashboard.kpi.weekly import (
+    open_serious_issues,
+    week_bounds,
+    week_changes,
+    week_counts,
+    weekly_review,
+)
 from tests.kpi.book import D, issue, loan, pay, reference
 
 CONFIG = Config()
@@ -130,3 +138,23 @@ def test_weekly_review_puts_it_together(engine: Engine) -> None:
     assert review.now.balance == Decimal("5000.00")  # E 2,000 + K 1,000 + N 1,000 + A 1,000
     assert review.changes.entered_m1["loan_id"].tolist() == ["E"]
     assert review.open_issues["loan_id"].tolist() == ["E", "N"]
+
+
+def test_the_week_before_comes_from_the_same_fold(engine: Engine) -> None:
+    """weekly_review folds three Sundays at once; the week before's tiles and this week's lists must equal
+    what the two-date definitions give for each week on its own."""
+    with engine.begin() as conn:
+        build_week(conn)
+        for monday in (D("2025-03-10"), D("2025-03-17")):
+            review = weekly_review(conn, monday, D("2025-03-31"), Scope(), CONFIG)
+            assert review.counts_before == week_counts(
+                conn, monday - timedelta(weeks=1), D("2025-03-31"), Scope(), CONFIG
+            )
+            alone = week_changes(conn, review.before, review.end, Scope(), CONFIG)
+            for name in ("entered_m1", "cures", "new_npls", "movers_by_branch", "movers_by_officer"):
+                assert_frame_equal(getattr(review.changes, name), getattr(alone, name), check_dtype=False)
+        this_week = weekly_review(conn, D("2025-03-10"), D("2025-03-31"), Scope(), CONFIG).counts
+        next_week = weekly_review(conn, D("2025-03-17"), D("2025-03-31"), Scope(), CONFIG)
+    # E entered M1, K and R cured and N turned NPL in the week of 10 March: the next week compares with that.
+    assert next_week.counts_before == this_week
+    assert (this_week.entered_m1, this_week.cures, this_week.new_npls) == (1, 2, 1)
