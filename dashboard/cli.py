@@ -24,7 +24,7 @@ from dashboard.kpi.periods import parse_month
 from dashboard.kpi.portfolio import loans_at, portfolio
 from dashboard.kpi.roll import roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
-from dashboard.kpi.snapshots import default_dates, refresh
+from dashboard.kpi.snapshots import default_dates, prune, refresh, stale_dates
 from dashboard.kpi.staff import officer_scores
 from db.data_version import bump_data_version
 from db.engine import make_engine
@@ -89,10 +89,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--if-empty", action="store_true", help="do nothing when the database already holds data"
     )
 
-    refresh = commands.add_parser("refresh", help="rebuild the loan-state snapshots the dashboard reads")
+    refresh = commands.add_parser(
+        "refresh", help="build the loan-state snapshots the dashboard reads that are missing or out of date"
+    )
     refresh.add_argument(
         "--as-of", type=_date, help="the latest date to snapshot (default: the latest in the data)"
     )
+    refresh.add_argument("--all", action="store_true", help="rebuild every date, even those still current")
 
     kpi = commands.add_parser("kpi", help="KPIs as JSON on stdout")
     figures = kpi.add_subparsers(dest="figure", required=True, parser_class=_Parser)
@@ -187,8 +190,15 @@ def _refresh(args: argparse.Namespace, engine: Engine) -> int:
             print("the database holds no data; nothing to snapshot")
             return 0
         dates = default_dates(latest)
-        rows = refresh(conn, dates)
-    print(f"snapshots of {len(dates)} dates ({dates[0]} to {dates[-1]}): {rows} rows")
+        # One transaction: readers go on seeing the previous snapshots until it commits.
+        built = dates if getattr(args, "all", False) else stale_dates(conn, dates)
+        rows = refresh(conn, built)
+        dropped = prune(conn, dates)
+    named = f" ({', '.join(map(str, built))})" if 0 < len(built) <= 3 else ""
+    print(
+        f"snapshots {dates[0]} to {dates[-1]}: built {len(built)} of {len(dates)} dates{named}, {rows} rows"
+        f"{f'; dropped {len(dropped)} old date(s)' if dropped else ''}"
+    )
     return 0
 
 

@@ -194,11 +194,14 @@ def test_refresh_builds_snapshots_the_kpis_then_use(
     code, out, _ = _run(capsys, "refresh", "--as-of", "2025-03-31")
     assert code == 0
     # 13 month-ends and 5 Sundays; both loans exist on the 8 dates from 31 Jan 2025.
-    assert "snapshots of 18 dates (2024-03-31 to 2025-03-31): 16 rows" in out
+    assert "snapshots 2024-03-31 to 2025-03-31: built 18 of 18 dates, 16 rows" in out
     with cli_db.connect() as conn:
         assert has_current_snapshot(conn, D("2025-03-31"))
     _, after, _ = _run(capsys, "kpi", "portfolio", "--as-of", "2025-03-31")
     assert after == before
+    # Nothing changed since: a second refresh builds nothing, unless told to rebuild everything.
+    assert "built 0 of 18 dates, 0 rows" in _run(capsys, "refresh", "--as-of", "2025-03-31")[1]
+    assert "built 18 of 18 dates, 16 rows" in _run(capsys, "refresh", "--as-of", "2025-03-31", "--all")[1]
 
 
 def test_refresh_on_an_empty_database(tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

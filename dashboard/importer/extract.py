@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from dashboard.importer.load import ImportSummary, load_tables
 from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
+from dashboard.importer.reach import StateReach
 from dashboard.importer.read import Source
 from dashboard.importer.spec import REQUIRED_FILES
 from dashboard.importer.validate import validate_tables
+from dashboard.kpi.snapshots import refresh_loans
 from db.data_version import bump_data_version
+
+# Up to this many loans changed, an import rebuilds their snapshot rows itself (a correction, a day's
+# payments of a small book); more, and rebuilding whole dates in `postloan refresh` costs less.
+REBUILD_LOANS_MAX = 2000
 
 
 def import_files(
@@ -28,7 +34,7 @@ def import_files(
         if checked.problems:
             raise ExtractInvalid(checked.problems)
         summary = load_tables(conn, checked.rows)
-        bump_data_version(conn)
+        _keep_snapshots(conn, summary.state)
         return summary
 
 
@@ -43,3 +49,15 @@ def import_directory(engine: Engine, directory: Path) -> ImportSummary:
         if path.is_file() and path.suffix.lower() == ".csv" and not path.name.startswith(".")
     }
     return import_files(engine, files, required=REQUIRED_FILES)
+
+
+def _keep_snapshots(conn: Connection, reach: StateReach) -> None:
+    """Bump the data version; a few changed loans get their snapshot rows rebuilt here, more only make the
+    snapshots from the earliest date they reach stale (until `postloan refresh`)."""
+    if not reach.loans:
+        bump_data_version(conn, state=False)
+    elif len(reach.loans) <= REBUILD_LOANS_MAX:
+        refresh_loans(conn, sorted(reach.loans), reach.earliest)
+        bump_data_version(conn, logged=False)
+    else:
+        bump_data_version(conn, affects_from=reach.earliest)

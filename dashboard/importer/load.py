@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from dashboard.importer.parse import Row
 from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
+from dashboard.importer.reach import StateReach, note_changes
 from dashboard.importer.spec import LOAD_ORDER, SPECS, FileSpec
 from db.models import Base
 
@@ -24,6 +25,8 @@ _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 @dataclass
 class ImportSummary:
     rows: dict[str, int] = field(default_factory=dict)  # table name -> rows written (new or replaced)
+    # The loans whose state the rows change, and from which date.
+    state: StateReach = field(default_factory=StateReach)
 
 
 def load_tables(connection: Connection, rows: Mapping[str, Sequence[Row]]) -> ImportSummary:
@@ -46,6 +49,7 @@ def load_tables(connection: Connection, rows: Mapping[str, Sequence[Row]]) -> Im
                 for issue in batch:
                     if issue["resolved_on"] is not None and not (issue["resolution"] or "").strip():
                         issue["resolution"] = CORE_RESOLUTION
+            note_changes(connection, spec, batch, summary.state)
             try:
                 connection.execute(statement, batch)
             except DBAPIError as exc:

@@ -1,21 +1,26 @@
 """Building loan-state snapshots (`postloan refresh`): the state of every loan at chosen dates, so
 trends over many month-ends read stored rows instead of recomputing from schedule and repayments.
 
-A snapshot records the data version it was built from; any later write makes it stale and the
-KPI engine goes back to computing live until the next refresh, so a figure is never out of date.
+A snapshot records the state version it was built from. A later write that changes loan state either
+updates the snapshots it reaches in its own transaction (`refresh_loans`: an override, a small import) or
+logs the earliest date it reaches (db.data_version); the snapshots of that date and later are then stale
+and the KPI engine computes them live until the next refresh, so a figure is never out of date.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, delete, func, insert, literal, select
+from sqlalchemy import Connection, and_, delete, exists, func, insert, literal, not_, select
 
 from dashboard.kpi.periods import month_ends_until
 from dashboard.kpi.scope import Scope
-from dashboard.kpi.state import live_base
+from dashboard.kpi.state import live_base, reaching
 from db.data_version import state_version
-from db.models import LoanStateSnapshot, SnapshotDate
+from db.models import LoanStateSnapshot, SnapshotDate, StateChange
+
+SNAPSHOT_COLUMNS = ["as_of", "loan_id", "op_cents", "overdue_cents", "first_due", "override_rank", "active"]
 
 
 def default_dates(latest: date, months: int = 13, weeks: int = 5) -> list[date]:
@@ -26,29 +31,81 @@ def default_dates(latest: date, months: int = 13, weeks: int = 5) -> list[date]:
     return sorted({*month_ends_until(latest, months), *sundays, latest})
 
 
-def refresh(conn: Connection, dates: list[date]) -> int:
+def refresh(conn: Connection, dates: Sequence[date]) -> int:
     """Rebuild the snapshot of each date (idempotent); returns the rows written."""
     version = state_version(conn)
     for as_of in dates:
         conn.execute(delete(LoanStateSnapshot).where(LoanStateSnapshot.as_of == as_of))
         conn.execute(delete(SnapshotDate).where(SnapshotDate.as_of == as_of))
-        base = live_base(as_of, Scope())
-        conn.execute(
-            insert(LoanStateSnapshot).from_select(
-                ["as_of", "loan_id", "op_cents", "overdue_cents", "first_due", "override_rank", "active"],
-                select(
-                    literal(as_of, LoanStateSnapshot.as_of.type),
-                    base.c.loan_id,
-                    base.c.op_cents,
-                    base.c.overdue_cents,
-                    base.c.first_due,
-                    base.c.override_rank,
-                    base.c.active,
-                ),
-            )
-        )
+        _insert_state(conn, as_of)
         conn.execute(insert(SnapshotDate).values(as_of=as_of, data_version=version))
     # Drivers differ on rowcount for INSERT … SELECT, so count what is there.
     return conn.execute(
         select(func.count()).select_from(LoanStateSnapshot).where(LoanStateSnapshot.as_of.in_(dates))
     ).scalar_one()
+
+
+def stale_dates(conn: Connection, dates: Sequence[date]) -> list[date]:
+    """Those of `dates` with no snapshot, or one that a later state change reaches back to."""
+    current = set(current_dates(conn))
+    return [d for d in dates if d not in current]
+
+
+def current_dates(conn: Connection) -> list[date]:
+    """Every snapshot date no state change since its build reaches back to."""
+    s = SnapshotDate
+    return list(
+        conn.execute(
+            select(s.as_of).where(not_(exists().where(*reaching(s.as_of, s.data_version)))).order_by(s.as_of)
+        ).scalars()
+    )
+
+
+def refresh_loans(conn: Connection, loans: Sequence[str], affects_from: date | None) -> int:
+    """Bring the current snapshots of `affects_from` and later up to date for these loans only, in the
+    caller's transaction (which must then bump the state version unlogged); returns the dates updated."""
+    dates = [d for d in current_dates(conn) if affects_from is None or d >= affects_from]
+    for as_of in dates:
+        conn.execute(
+            delete(LoanStateSnapshot).where(
+                and_(LoanStateSnapshot.as_of == as_of, LoanStateSnapshot.loan_id.in_(loans))
+            )
+        )
+        _insert_state(conn, as_of, loans)
+    return len(dates)
+
+
+def prune(conn: Connection, keep: Sequence[date]) -> list[date]:
+    """Drop the snapshots of dates neither in `keep` nor a month-end (month-ends are kept for the trends);
+    returns the dates dropped."""
+    dropped = [
+        d
+        for d in conn.execute(select(SnapshotDate.as_of)).scalars()
+        if d not in keep and (d + timedelta(days=1)).day != 1
+    ]
+    if dropped:
+        conn.execute(delete(LoanStateSnapshot).where(LoanStateSnapshot.as_of.in_(dropped)))
+        conn.execute(delete(SnapshotDate).where(SnapshotDate.as_of.in_(dropped)))
+    # Changes older than every snapshot can no longer make one stale.
+    oldest = conn.execute(select(func.min(SnapshotDate.data_version))).scalar()
+    if oldest is not None:
+        conn.execute(delete(StateChange).where(StateChange.version <= oldest))
+    return dropped
+
+
+def _insert_state(conn: Connection, as_of: date, loans: Sequence[str] | None = None) -> None:
+    base = live_base(as_of, Scope(), loans)
+    conn.execute(
+        insert(LoanStateSnapshot).from_select(
+            SNAPSHOT_COLUMNS,
+            select(
+                literal(as_of, LoanStateSnapshot.as_of.type),
+                base.c.loan_id,
+                base.c.op_cents,
+                base.c.overdue_cents,
+                base.c.first_due,
+                base.c.override_rank,
+                base.c.active,
+            ),
+        )
+    )

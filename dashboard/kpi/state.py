@@ -11,12 +11,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, Subquery, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Connection,
+    Select,
+    Subquery,
+    and_,
+    case,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.config import Config
 from dashboard.kpi.scope import Scope
-from db.data_version import state_version
 from db.models import (
     ClassificationOverride,
     Loan,
@@ -24,6 +36,7 @@ from db.models import (
     Repayment,
     ScheduleItem,
     SnapshotDate,
+    StateChange,
 )
 from db.models.enums import BUCKETS, CLASSES
 from db.sqlfuncs import add_days, cents, days_between
@@ -117,10 +130,13 @@ def class_expr(
     return case((override_rank > system_rank, override_rank), else_=system_rank)
 
 
-def live_base(as_of: date, scope: Scope) -> Subquery:
-    """What schedule and repayments say at as_of, for every loan in scope disbursed by then:
-    loan_id, op_cents, overdue_cents, first_due (oldest unpaid due date), override_rank, active."""
-    in_scope = None if scope.is_everything else scope.loan_ids()
+def live_base(as_of: date, scope: Scope, loans: Sequence[str] | None = None) -> Subquery:
+    """What schedule and repayments say at as_of, for every loan in scope disbursed by then (only the
+    given `loans`, when given): loan_id, op_cents, overdue_cents, first_due (oldest unpaid due date),
+    override_rank, active."""
+    in_scope: Select[tuple[str]] | Sequence[str] | None = None if scope.is_everything else scope.loan_ids()
+    if loans is not None:
+        in_scope = loans if in_scope is None else scope.loan_ids().where(Loan.loan_id.in_(loans))
 
     paid = select(Repayment.loan_id, func.sum(Repayment.principal_paid).label("principal_paid")).where(
         Repayment.paid_on <= as_of
@@ -165,7 +181,10 @@ def live_base(as_of: date, scope: Scope) -> Subquery:
             ClassificationOverride.loan_id,
             func.max(ClassificationOverride.effective_on).label("effective_on"),
         )
-        .where(ClassificationOverride.effective_on <= as_of)
+        .where(
+            ClassificationOverride.effective_on <= as_of,
+            true() if loans is None else ClassificationOverride.loan_id.in_(loans),
+        )
         .group_by(ClassificationOverride.loan_id)
         .subquery("latest_override")
     )
@@ -198,7 +217,11 @@ def live_base(as_of: date, scope: Scope) -> Subquery:
         .outerjoin(paid_sq, paid_sq.c.loan_id == Loan.loan_id)
         .outerjoin(arrears_sq, arrears_sq.c.loan_id == Loan.loan_id)
         .outerjoin(override, override.c.loan_id == Loan.loan_id)
-        .where(Loan.disbursed_on <= as_of, scope.condition())
+        .where(
+            Loan.disbursed_on <= as_of,
+            scope.condition(),
+            true() if loans is None else Loan.loan_id.in_(loans),
+        )
         .subquery()
     )
 
@@ -255,8 +278,19 @@ def loan_state(
 
 
 def has_current_snapshot(conn: Connection, as_of: date) -> bool:
+    """A snapshot of as_of exists and no state change since it was built reaches back to as_of."""
     built = conn.execute(select(SnapshotDate.data_version).where(SnapshotDate.as_of == as_of)).scalar()
-    return built is not None and built == state_version(conn)
+    return (
+        built is not None and not conn.execute(select(exists().where(*reaching(as_of, built)))).scalar_one()
+    )
+
+
+def reaching(as_of: date | ColumnElement[date], built: int | ColumnElement[int]) -> list[ColumnElement[bool]]:
+    """The conditions on StateChange for a change after version `built` that can change the state at as_of."""
+    return [
+        StateChange.version > built,
+        or_(StateChange.affects_from.is_(None), StateChange.affects_from <= as_of),
+    ]
 
 
 def bucket_name(ix: int) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from dashboard.config import Config
 from dashboard.kpi.scope import Scope
+from dashboard.kpi.snapshots import refresh_loans
 from dashboard.kpi.state import CLASS_RANK, class_name, loan_state
 from dashboard.work.access import require, require_loan
 from dashboard.work.actor import Actor
@@ -96,10 +97,12 @@ def record_override(
             "staff_id": actor.staff_id,
         }
         conn.execute(insert(ClassificationOverride).values(**values))
+        # The override moves the loan's class from effective_on on: its snapshot rows from then are
+        # rebuilt here, so the month-end trends stay read from snapshots.
+        refresh_loans(conn, [loan_id], effective_on)
         key = f"{loan_id}:{effective_on.isoformat()}"  # type: ignore[union-attr]
         return [Change("insert", "classification_overrides", key, None, values)]
 
-    # state=True: an override changes loan state, so loan-state snapshots must go stale.
     return save(engine, actor, token, write, state=True)
 
 

@@ -49,7 +49,8 @@ def save(
 ) -> Saved:
     """Run write(conn) in one transaction; the first change names the record the form saved.
 
-    `state` says the write can change a loan's state (an override), which makes snapshots stale.
+    `state` says the write changes a loan's state (an override); such a write brings the loan-state
+    snapshots it reaches up to date itself (dashboard.kpi.snapshots.refresh_loans), so none goes stale.
     """
     if token:
         earlier = _earlier(engine, token)
@@ -73,7 +74,7 @@ def save(
                 write_audit(
                     conn, actor, change.action, change.table, change.record_key, change.before, change.after
                 )
-            bump_data_version(conn, state=state)
+            bump_data_version(conn, state=state, logged=False)
     except IntegrityError:
         # Two submits with one token raced; the loser finds the winner's record. Anything else is a bug.
         earlier = _earlier(engine, token) if token else None

@@ -9,6 +9,7 @@ from db.models.loans import (
     Repayment,
     ScheduleItem,
     SnapshotDate,
+    StateChange,
 )
 from db.models.reference import Agency, Branch, Channel, Customer, Product, Staff
 from db.models.work import (
@@ -44,6 +45,7 @@ __all__ = [
     "Setting",
     "SnapshotDate",
     "Staff",
+    "StateChange",
     "User",
     "Visit",
 ]

@@ -115,9 +115,21 @@ class LoanStateSnapshot(Base):
 
 
 class SnapshotDate(Base):
-    """Which dates have a snapshot, and the data version it was built from (stale once data changes)."""
+    """Which dates have a snapshot, and the state version it was built from: it stays current until a later
+    state change (StateChange) reaches back to its date."""
 
     __tablename__ = "snapshot_dates"
 
     as_of: Mapped[date] = mapped_column(primary_key=True)
     data_version: Mapped[int] = mapped_column(Integer)
+
+
+class StateChange(Base):
+    """One row per write that changed loan state without updating the snapshots in its own transaction:
+    the state version it made, and the earliest as-of date whose state it can change (NULL: any date).
+    A snapshot of D built at version V is stale once a change after V has affects_from <= D."""
+
+    __tablename__ = "state_changes"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    affects_from: Mapped[date | None]

@@ -17,6 +17,7 @@ from dashboard.kpi.state import has_current_snapshot
 from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, NotAllowed
 from dashboard.work.overrides import loan_class, loan_overrides, record_override, worse_classes
+from db.data_version import bump_data_version
 from db.models import AuditEntry, ClassificationOverride, DataVersion, FormSubmission
 from tests.kpi.book import D, loan, override, pay, reference
 
@@ -121,7 +122,7 @@ def test_override_saved_with_audit_and_state_version(book: Engine) -> None:
         "reason": "担保人失联",
         "staff_id": "R1",
     }
-    # Both versions move: the dashboards' caches and the loan-state snapshots go stale.
+    # Both versions move: the dashboards' caches recompute (the snapshots were brought up to date).
     (version, state_version) = written(book)[3]
     assert (version, state_version) == (before[3][0] + 1, before[3][1] + 1)
 
@@ -174,14 +175,20 @@ def test_worse_is_judged_against_earlier_overrides(book: Engine) -> None:
 def test_figures_move_from_the_effective_date(book: Engine) -> None:
     scope = Scope()
     with book.begin() as conn:
-        refresh(conn, [TODAY])  # a snapshot built before the override must not hide it
+        # Snapshots built before the override must show it from the effective date on.
+        refresh(conn, [D("2025-03-14"), TODAY])
         assert has_current_snapshot(conn, TODAY)
         assert portfolio(conn, TODAY, scope, CONFIG).count_by_class["substandard"] == 0
     _save(book, "A", "2025-03-15", "substandard", "经营异常")
     with book.connect() as conn:
-        assert not has_current_snapshot(conn, TODAY)
+        # The save rebuilt A's snapshot rows from 15 March in its transaction: both dates stay current.
+        assert has_current_snapshot(conn, TODAY) and has_current_snapshot(conn, D("2025-03-14"))
         now = portfolio(conn, TODAY, scope, CONFIG)
         day_before = portfolio(conn, D("2025-03-14"), scope, CONFIG)
+        bump_data_version(conn)  # every snapshot stale: the same figures computed live
+        assert not has_current_snapshot(conn, TODAY)
+        assert portfolio(conn, TODAY, scope, CONFIG) == now
+        assert portfolio(conn, D("2025-03-14"), scope, CONFIG) == day_before
     assert now.count_by_class["substandard"] == 1
     assert now.balance_by_class["substandard"] == now.npl_balance == 1000  # A's outstanding principal
     assert day_before.count_by_class["substandard"] == 0
