@@ -10,6 +10,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from dashboard.importer.parse import Row
+from dashboard.importer.pg_bulk import RowsRefused, copy_upsert
 from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
 from dashboard.importer.reach import StateReach, note_changes
 from dashboard.importer.spec import LOAD_ORDER, SPECS, FileSpec
@@ -30,7 +31,8 @@ class ImportSummary:
 
 
 def load_tables(connection: Connection, rows: Mapping[str, Sequence[Row]]) -> ImportSummary:
-    """Upsert rows from validate_tables: a row whose key exists replaces the stored one.
+    """Upsert rows from validate_tables: a row whose key exists replaces the stored one (on PostgreSQL
+    through COPY, see dashboard.importer.pg_bulk).
 
     Run it inside the transaction that should hold the whole import. If the database refuses a row,
     this raises ExtractInvalid, and the caller's transaction must roll back (`engine.begin()` does).
@@ -40,23 +42,35 @@ def load_tables(connection: Connection, rows: Mapping[str, Sequence[Row]]) -> Im
         if table not in rows:
             continue
         spec = SPECS[table]
-        statement = _upsert(connection, spec)
         ordered = _parents_first(spec, rows[table]) if table == "branches" else rows[table]
-        names = spec.names
-        for start in range(0, len(ordered), BATCH_ROWS):
-            batch = [dict(zip(names, row, strict=True)) for row in ordered[start : start + BATCH_ROWS]]
-            if table == "issues":
-                for issue in batch:
-                    if issue["resolved_on"] is not None and not (issue["resolution"] or "").strip():
-                        issue["resolution"] = CORE_RESOLUTION
-            note_changes(connection, spec, batch, summary.state)
-            try:
-                connection.execute(statement, batch)
-            except DBAPIError as exc:
-                message = f"the database refused the rows: {_first_line(exc)}; nothing was written"
-                raise ExtractInvalid([Problem(spec.file_name, 1, FILE_LEVEL, message)]) from exc
+        if table == "issues":
+            ordered = [_with_resolution(spec, row) for row in ordered]
+        try:
+            if connection.dialect.name == "postgresql":
+                copy_upsert(connection, spec, ordered, summary.state)
+            else:
+                _upsert_batches(connection, spec, ordered, summary.state)
+        except (DBAPIError, RowsRefused) as exc:
+            detail = _first_line(exc) if isinstance(exc, DBAPIError) else str(exc)
+            message = f"the database refused the rows: {detail}; nothing was written"
+            raise ExtractInvalid([Problem(spec.file_name, 1, FILE_LEVEL, message)]) from exc
         summary.rows[table] = len(ordered)
     return summary
+
+
+def _upsert_batches(connection: Connection, spec: FileSpec, rows: Sequence[Row], reach: StateReach) -> None:
+    statement = _upsert(connection, spec)
+    for start in range(0, len(rows), BATCH_ROWS):
+        batch = [dict(zip(spec.names, row, strict=True)) for row in rows[start : start + BATCH_ROWS]]
+        note_changes(connection, spec, batch, reach)
+        connection.execute(statement, batch)
+
+
+def _with_resolution(spec: FileSpec, row: Row) -> Row:
+    resolved_on, resolution = spec.names.index("resolved_on"), spec.names.index("resolution")
+    if row[resolved_on] is None or (row[resolution] or "").strip():
+        return row
+    return (*row[:resolution], CORE_RESOLUTION, *row[resolution + 1 :])
 
 
 def _upsert(connection: Connection, spec: FileSpec) -> Insert:
