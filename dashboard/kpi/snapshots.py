@@ -39,6 +39,10 @@ def refresh(conn: Connection, dates: Sequence[date]) -> int:
         conn.execute(delete(SnapshotDate).where(SnapshotDate.as_of == as_of))
         _insert_state(conn, as_of)
         conn.execute(insert(SnapshotDate).values(as_of=as_of, data_version=version))
+    if dates and conn.dialect.name == "postgresql":
+        # Without fresh statistics the planner takes a date's million rows for a few dozen and picks
+        # nested loops: a portfolio at 1M loans took 2.4 s instead of 1.1 s, 12 month-ends 5.8 s for 1.6 s.
+        conn.exec_driver_sql("ANALYZE loan_state_snapshots")
     # Drivers differ on rowcount for INSERT … SELECT, so count what is there.
     return conn.execute(
         select(func.count()).select_from(LoanStateSnapshot).where(LoanStateSnapshot.as_of.in_(dates))
