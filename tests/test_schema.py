@@ -84,3 +84,12 @@ def test_sqlite_runs_with_foreign_keys_and_wal(sqlite_engine: Engine) -> None:
     with sqlite_engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_postgresql_sessions_run_without_jit_and_keep_the_url_options(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+        # The per-test schema arrives through the URL's options: it must survive the added one.
+        assert conn.exec_driver_sql("SHOW search_path").scalar().startswith("t_")
