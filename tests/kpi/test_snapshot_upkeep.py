@@ -137,3 +137,17 @@ def test_prune_keeps_month_ends_and_the_dates_asked_for(refreshed: Engine) -> No
     assert kept == default_dates(AS_OF, weeks=2)
     assert rows == len(kept)
     assert changes == [AS_OF]  # still makes the 31 October snapshot stale
+
+
+def test_refresh_leaves_planner_statistics_for_the_snapshots(refreshed: Engine) -> None:
+    with refreshed.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            analyzed = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stats WHERE tablename = 'loan_state_snapshots'"
+                " AND schemaname = current_schema()"
+            ).scalar_one()
+        else:
+            analyzed = conn.exec_driver_sql(
+                "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'loan_state_snapshots'"
+            ).scalar_one()
+    assert analyzed > 0
