@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import altair as alt
@@ -11,7 +12,7 @@ import streamlit as st
 from dashboard.kpi.agencies import AgencyScore, agency_scores
 from dashboard.kpi.money import ratio
 from dashboard.kpi.periods import add_months, month_end
-from dashboard.ui.data import config, query
+from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import url
@@ -25,6 +26,11 @@ st.title(t("agencies.title"))
 year, month = month_picker(t("agencies.month"), f.as_of, "agencies_month")
 start, end = date(year, month, 1), month_end(year, month)
 st.caption(t("agencies.period", start=start, end=min(end, f.as_of)))
+trend_months = [add_months(year, month, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
+# The month, the month before and the trend's months are independent queries: run them side by side.
+prefetch(
+    *(partial(agency_scores, date(ty, tm, 1), month_end(ty, tm), f.as_of, f.scope) for ty, tm in trend_months)
+)
 scores = [s for s in query(agency_scores, start, end, f.as_of, f.scope) if s.cases]
 if not scores:
     st.info(t("agencies.empty", month=f"{year}-{month:02d}"))
@@ -157,8 +163,7 @@ else:
 
 st.subheader(t("agencies.trend"))
 trend_rows = []
-for k in range(TREND_MONTHS - 1, -1, -1):
-    ty, tm = add_months(year, month, -k)
+for ty, tm in trend_months:
     for s in query(agency_scores, date(ty, tm, 1), month_end(ty, tm), f.as_of, f.scope):
         if s.recovery_rate is not None:
             trend_rows.append({"month": f"{ty}-{tm:02d}", "agency": s.name, "rate": float(s.recovery_rate)})
