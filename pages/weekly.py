@@ -44,7 +44,8 @@ st.download_button(
 
 now, before, changes = review.now, review.previous, review.changes
 tiles = st.columns([1.8, 1, 1, 1])
-headline_tiles(tiles, now, before, review.before, cfg)
+# Narrow tiles: the caption above names the date they are compared with.
+headline_tiles(tiles, now, before, review.before, cfg, dated=False)
 counts = review.counts
 change = counts.minus(review.counts_before)
 versus = t("common.vs_previous", date=review.before.isoformat())

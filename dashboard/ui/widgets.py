@@ -31,18 +31,22 @@ def ratio_tile(
     *,
     target: Decimal | None = None,
     lower_is_better: bool = True,
+    dated: bool = True,
 ) -> None:
-    """A ratio with its change since `previous_date` and a colour against the target."""
-    delta = None
+    """A ratio with its change since `previous_date` (named in the delta unless `dated` is False, for narrow
+    tiles under a caption that names it) and a colour against the target."""
+    delta, change = None, Decimal(0)
     if value is not None and previous is not None:
-        delta = f"{(value - previous) * 100:+.2f} pt " + t(
-            "common.vs_previous", date=previous_date.isoformat()
-        )
+        # Rounded first, so that a change too small to show reads +0.00 in grey, not -0.00 with an arrow.
+        change = ((value - previous) * 100).quantize(Decimal("0.01")) + 0
+        delta = f"{change:+.2f} pt"
+        if dated:
+            delta += " " + t("common.vs_previous", date=previous_date.isoformat())
     st.metric(
         t(label_key),
         percent(value),
         delta=delta,
-        delta_color="inverse" if lower_is_better else "normal",
+        delta_color="off" if change == 0 else "inverse" if lower_is_better else "normal",
         help=t(label_key.replace("term.", "def.")),
         border=True,
     )
@@ -57,7 +61,13 @@ def ratio_tile(
 
 
 def headline_tiles(
-    columns: list, now: Portfolio, before: Portfolio, previous_date: date, config: Config
+    columns: list,
+    now: Portfolio,
+    before: Portfolio,
+    previous_date: date,
+    config: Config,
+    *,
+    dated: bool = True,
 ) -> None:
     """Balance, overdue and NPL ratios (against their targets), PAR30 and PAR90, in as many of the
     given columns as there are (in that order), each with its change since previous_date."""
@@ -75,12 +85,18 @@ def headline_tiles(
             before.overdue_ratio,
             previous_date,
             target=config.officer_overdue_max,
+            dated=dated,
         ),
         lambda: ratio_tile(
-            "term.npl_ratio", now.npl_ratio, before.npl_ratio, previous_date, target=config.officer_npl_max
+            "term.npl_ratio",
+            now.npl_ratio,
+            before.npl_ratio,
+            previous_date,
+            target=config.officer_npl_max,
+            dated=dated,
         ),
-        lambda: ratio_tile("term.par30", now.par30, before.par30, previous_date),
-        lambda: ratio_tile("term.par90", now.par90, before.par90, previous_date),
+        lambda: ratio_tile("term.par30", now.par30, before.par30, previous_date, dated=dated),
+        lambda: ratio_tile("term.par90", now.par90, before.par90, previous_date, dated=dated),
     ]
     for column, tile in zip(columns, tiles, strict=False):
         with column:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import Engine
@@ -118,3 +119,20 @@ def test_empty_state_and_chinese(weekly_db: Engine) -> None:
     assert chinese.title[0].value == "周例会"
     assert "新入M1" in _metrics(chinese)
     assert any(b.proto.label == "下载周例会材料" for b in chinese.get("download_button"))
+
+
+def test_ratio_tiles_show_the_change_in_points_without_the_date(weekly_db: Engine) -> None:
+    """The ratio tiles are narrow: their change leaves the date to the caption, and a change that rounds
+    to nothing reads +0.00, never -0.00."""
+    at = _page(lang="en")
+    assert not at.exception
+    review, deltas = _review(weekly_db), _deltas(at)
+    for label, now, before in (
+        ("Overdue ratio", review.now.overdue_ratio, review.previous.overdue_ratio),
+        ("NPL ratio", review.now.npl_ratio, review.previous.npl_ratio),
+        ("PAR30", review.now.par30, review.previous.par30),
+    ):
+        change = ((now or 0) - (before or 0)) * 100
+        expected = f"{change.quantize(Decimal('0.01')) + 0:+.2f} pt"
+        assert deltas[label] == expected, label
+        assert "-0.00" not in deltas[label]
