@@ -21,8 +21,8 @@ from pathlib import Path
 
 import streamlit as st
 from sqlalchemy import func, select
-from streamlit.testing.v1 import AppTest
 
+from dashboard.testing import app_test
 from dashboard.ui.pages import PAGES_DIR, for_role
 from dashboard.ui.session import ACTOR_KEY
 from dashboard.work.actor import Actor
@@ -52,7 +52,7 @@ BENCH_ENV = {"POSTLOAN_COOKIE_KEY": "bench-cookie-key-not-a-secret-0123456789", 
 def _time_page(page: str, query: dict[str, str], cold: bool) -> float:
     if cold:
         st.cache_data.clear()
-    at = AppTest.from_file(APP, default_timeout=300)
+    at = app_test(APP, 300)
     at.session_state[ACTOR_KEY] = MANAGER
     for key, value in query.items():
         at.query_params[key] = value

@@ -15,6 +15,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from dashboard.testing import app_test
 from dashboard.ui.session import ACTOR_KEY
 from dashboard.work.actor import Actor
 from tests.conftest import url_of
@@ -64,7 +65,7 @@ def app_db(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
 def app(actor: Actor | None = MANAGER, **query: str) -> AppTest:
     for name, value in TEST_ENV.items():
         os.environ.setdefault(name, value)
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = app_test(APP, 60)
     for key, value in query.items():
         at.query_params[key] = value
     return sign_in(at, actor) if actor is not None else at

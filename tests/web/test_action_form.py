@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.testing import app_test
 from dashboard.work.actor import Actor
 from db.models import CollectionAction
 from db.models.enums import ACTION_CHANNELS, ACTION_RESULTS
@@ -144,6 +145,6 @@ def test_typed_loan_id_and_chinese(app_db: Engine) -> None:
 
 def test_the_page_itself_refuses_a_session_without_a_user(app_db: Engine) -> None:
     # The app never routes a signed-out session here; the page's own guard is the second line.
-    at = AppTest.from_file(str(PAGES / "action_form.py"), default_timeout=60).run()
+    at = app_test(str(PAGES / "action_form.py"), 60).run()
     assert at.info[0].value == "请登录后录入"
     assert not at.button

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, insert
 from streamlit.testing.v1 import AppTest
 
 from dashboard.config import Config
+from dashboard.testing import app_test
 from dashboard.work.actor import Actor
 from dashboard.work.audit import write_audit
 from dashboard.work.issues import mark_reported
@@ -77,7 +78,7 @@ def test_record_and_date_filters(audited: Engine) -> None:
 @pytest.mark.parametrize("role", ["officer", "risk_manager", "collector", "agency"])
 def test_other_roles_are_refused(audited: Engine, role: str) -> None:
     # Their navigation has no audit page; run the page on its own to see it refuse all the same.
-    at = AppTest.from_file(str(PAGES / "audit.py"), default_timeout=60)
+    at = app_test(str(PAGES / "audit.py"), 60)
     at.session_state["lang"] = "en"
     at = sign_in(at, Actor("x", role, staff_id="O1")).run()
     assert not at.exception

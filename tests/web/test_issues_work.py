@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.testing import app_test
 from dashboard.work.actor import Actor
 from dashboard.work.issues import resolve
 from db.models import AuditEntry, Issue
@@ -176,5 +177,5 @@ def test_chinese_and_signed_out(issues_db: Engine) -> None:
     assert not at.exception
     assert at.title[0].value == "问题处理"
     assert at.dataframe[1].value["severity"].tolist()[0] == "重要"
-    at = AppTest.from_file(str(PAGES / "issues_work.py"), default_timeout=60).run()
+    at = app_test(str(PAGES / "issues_work.py"), 60).run()
     assert at.info[0].value == "请登录后录入"

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
+from dashboard.testing import app_test
 from dashboard.work.actor import Actor
 from db.models import AuditEntry, ClassificationOverride, Inspection
 from tests.kpi.book import D, override
@@ -109,7 +110,7 @@ def test_typed_loan_id_and_other_roles(app_db: Engine) -> None:
     at.text_input(key="override_loan").input("B").run()
     assert at.metric[0].value == "Special mention"
     # A manager's navigation has no such page; run the page on its own to see that it refuses all the same.
-    at = AppTest.from_file(str(PAGES / "override_form.py"), default_timeout=60)
+    at = app_test(str(PAGES / "override_form.py"), 60)
     at.session_state["lang"] = "en"
     at = sign_in(at, Actor("m1", "manager", branch_id="HQ")).run()
     assert at.error[0].value == "Only risk managers may override a classification."

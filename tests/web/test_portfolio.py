@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.proto.Metric_pb2 import Metric
 from streamlit.testing.v1 import AppTest
 
 from dashboard.config import Config
@@ -134,3 +135,13 @@ def test_branch_filter_changes_the_figures(app_db: Engine) -> None:
     assert branches["id"].tolist() == ["B2"]
     assert branches["balance"].tolist() == [5000.0]
     assert _table(at, "month_end")["balance"].iloc[-1] == 5000.0
+
+
+def test_the_balance_change_names_the_month_end_and_is_neither_good_nor_bad(app_db: Engine) -> None:
+    at = _page(lang="en", as_of=AS_OF.isoformat())
+    with app_db.connect() as conn:
+        now = portfolio(conn, AS_OF, Scope(), Config())
+        before = portfolio(conn, D("2025-02-28"), Scope(), Config())
+    balance = next(m for m in at.metric if m.label == "Balance")
+    assert balance.proto.delta == f"{now.balance - before.balance:+,.2f} vs 2025-02-28"
+    assert Metric.MetricColor.Name(balance.proto.color) == "GRAY"

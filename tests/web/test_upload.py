@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.testing import app_test
 from dashboard.work.actor import Actor
 from db.models import CollectionAction
 from tests.kpi.book import place
@@ -97,6 +98,6 @@ def test_a_bad_file_lists_every_problem_and_writes_nothing(placed_db: Engine) ->
 
 def test_the_page_itself_refuses_a_session_without_a_user(app_db: Engine) -> None:
     # The app never routes a signed-out session here; the page's own guard is the second line.
-    at = AppTest.from_file(str(PAGES / "upload.py"), default_timeout=60).run()
+    at = app_test(str(PAGES / "upload.py"), 60).run()
     assert at.info[0].value == "请登录后录入"
     assert not at.get("file_uploader")
