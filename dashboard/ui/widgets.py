@@ -71,11 +71,16 @@ def headline_tiles(
 ) -> None:
     """Balance, overdue and NPL ratios (against their targets), PAR30 and PAR90, in as many of the
     given columns as there are (in that order), each with its change since previous_date."""
+    change = f"{now.balance - before.balance:+,.2f}"
+    if dated:
+        change += " " + t("common.vs_previous", date=previous_date.isoformat())
     tiles = [
+        # A balance that grows or shrinks is neither good nor bad in itself: the change is shown in grey.
         lambda: st.metric(
             t("term.balance"),
             money(now.balance),
-            delta=f"{now.balance - before.balance:+,.2f}",
+            delta=change,
+            delta_color="off",
             help=t("def.balance"),
             border=True,
         ),
