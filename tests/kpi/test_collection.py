@@ -182,3 +182,20 @@ def _records(frame: pd.DataFrame) -> list[dict]:
     # Missing as None: pandas infers a string dtype (missing = nan) for a column with a value in it, object
     # (missing = None) for one without, and a subset of rows may have either.
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def test_a_lost_contact_run_starts_after_the_last_other_result(book: Engine) -> None:
+    """An earlier run broken by a contact does not count; the run after it does, up to the as-of date."""
+    with book.begin() as conn:
+        act(conn, "B", "2025-03-16T09:00:00", "call", staff="C1", result="lost_contact")
+        act(conn, "B", "2025-03-17T09:00:00", "sms", staff="C1", result="refused")
+        act(conn, "B", "2025-03-18T09:00:00", "call", staff="C1", result="lost_contact")
+        act(conn, "B", "2025-03-19T18:00:00", "sms", staff="C1", result="lost_contact")
+    with book.connect() as conn:
+        b = overdue_list(conn, D("2025-03-20"), Scope(), CFG).set_index("loan_id").loc["B"]
+        before = overdue_list(conn, D("2025-03-17"), Scope(), CFG).set_index("loan_id").loc["B"]
+    assert (b.lost_contact_since, b.lost_contact_days) == (D("2025-03-18"), 2)
+    assert (b.last_action_on, b.last_channel, b.last_result) == (D("2025-03-19"), "sms", "lost_contact")
+    assert b.days_since_contact == 3  # refused on the 17th: somebody answered
+    # As of the 17th the refusal (that day) had already ended the run of the 16th.
+    assert pd.isna(before.lost_contact_since) and before.last_result == "refused"
