@@ -3,6 +3,7 @@ sampling against the 10% rule, periodic checks, and an officer × month heatmap 
 
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 
 import altair as alt
 import pandas as pd
@@ -18,7 +19,7 @@ from dashboard.kpi.inspections import (
 )
 from dashboard.kpi.money import ratio
 from dashboard.kpi.periods import add_months, month_end
-from dashboard.ui.data import choices, config, query
+from dashboard.ui.data import choices, config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
@@ -60,12 +61,27 @@ st.caption(
     t("inspections.period", start=start, end=end, previous_start=previous_start, previous_end=previous_end)
 )
 
-# The previous period as it stood at its own end, so late completions do not flatter it.
+sample_year, sample_month = end.year, end.month
+# Independent queries, run side by side; the calls below then read them from the cache. The previous
+# period as it stood at its own end, so late completions do not flatter it.
+prefetch(
+    partial(first_checks, start, end, f.as_of, f.scope, cfg),
+    partial(first_checks, previous_start, previous_end, min(previous_end, f.as_of), f.scope, cfg),
+    partial(periodic_checks, start, end, f.as_of, f.scope, cfg),
+    partial(periodic_checks, previous_start, previous_end, previous_end, f.scope, cfg),
+    partial(sampling, sample_year, sample_month, f.as_of, f.scope, cfg),
+    partial(sampling, *add_months(sample_year, sample_month, -1), f.as_of, f.scope, cfg),
+    *(
+        partial(first_checks_by, start, end, f.as_of, f.scope, cfg, by=by)
+        for by in ("branch_id", "officer_id")
+    ),
+    partial(pending_first_checks, start, end, f.as_of, f.scope, cfg),
+    partial(first_checks_by_officer_month, end.year, end.month, HEATMAP_MONTHS, f.as_of, f.scope, cfg),
+)
 now = query(first_checks, start, end, f.as_of, f.scope, cfg)
 before = query(first_checks, previous_start, previous_end, min(previous_end, f.as_of), f.scope, cfg)
 periodic = query(periodic_checks, start, end, f.as_of, f.scope, cfg)
 periodic_before = query(periodic_checks, previous_start, previous_end, previous_end, f.scope, cfg)
-sample_year, sample_month = end.year, end.month
 samples = query(sampling, sample_year, sample_month, f.as_of, f.scope, cfg)
 
 

@@ -1,6 +1,7 @@
 """Overview: the headline KPIs against last month-end, and what needs attention today."""
 
 from datetime import timedelta
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -10,7 +11,7 @@ from dashboard.kpi.inspections import pending_first_checks
 from dashboard.kpi.periods import previous_month_end
 from dashboard.kpi.portfolio import loans_at, portfolio
 from dashboard.kpi.weekly import open_serious_issues
-from dashboard.ui.data import config, query
+from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import url
@@ -20,11 +21,21 @@ from dashboard.ui.widgets import definition, headline_tiles, table
 f = current()
 cfg = config()
 st.title(t("overview.title"))
+previous_date = previous_month_end(f.as_of)
+recent = f.as_of - timedelta(days=90)
+# Independent queries, run side by side; the calls below then read them from the cache.
+prefetch(
+    partial(portfolio, f.as_of, f.scope, cfg),
+    partial(portfolio, previous_date, f.scope, cfg),
+    partial(pending_first_checks, recent, f.as_of, f.as_of, f.scope, cfg),
+    partial(loans_at, f.as_of, f.scope, cfg, overdue_only=True, max_dpd=7, limit=500),
+    partial(overdue_counts, f.as_of, f.scope, cfg),
+    partial(open_serious_issues, f.as_of, f.scope),
+)
 now = query(portfolio, f.as_of, f.scope, cfg)
 if now.active_loans == 0:
     st.info(t("empty.no_active_loans", as_of=f.as_of))
     st.stop()
-previous_date = previous_month_end(f.as_of)
 before = query(portfolio, previous_date, f.scope, cfg)
 
 tiles = st.columns(3) + st.columns(3)
@@ -71,7 +82,7 @@ with right:
     )
 
 st.header(t("overview.attention"))
-pending = query(pending_first_checks, f.as_of - timedelta(days=90), f.as_of, f.as_of, f.scope, cfg)
+pending = query(pending_first_checks, recent, f.as_of, f.as_of, f.scope, cfg)
 fresh = query(loans_at, f.as_of, f.scope, cfg, overdue_only=True, max_dpd=7, limit=500)
 breaches = query(overdue_counts, f.as_of, f.scope, cfg)
 issues = query(open_serious_issues, f.as_of, f.scope)

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 import altair as alt
 import pandas as pd
@@ -13,7 +14,7 @@ from dashboard.kpi.periods import add_months, month_end
 from dashboard.kpi.staff import OfficerScore, collector_recoveries, handover_list, officer_scores
 from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_officer
 from dashboard.kpi.visits import visit_plan
-from dashboard.ui.data import config, query
+from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import url, urls
@@ -38,12 +39,29 @@ st.caption(
         as_of=last,
     )
 )
+py, pm = add_months(year, month, -1)
+previous_date = month_end(py, pm)
+py_q, pq = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+# Independent queries, run side by side; the calls below then read them from the cache.
+prefetch(
+    partial(officer_scores, last, f.scope, cfg),
+    partial(officer_scores, previous_date, f.scope, cfg),
+    partial(first_checks, start, end, f.as_of, f.scope, cfg),
+    partial(first_checks, date(py, pm, 1), month_end(py, pm), f.as_of, f.scope, cfg),
+    partial(visit_plan, year, quarter, f.as_of, f.scope, cfg),
+    partial(visit_plan, py_q, pq, f.as_of, f.scope, cfg),
+    partial(sampling, year, month, f.as_of, f.scope, cfg),
+    partial(sampling, py, pm, f.as_of, f.scope, cfg),
+    partial(first_checks_by, start, end, f.as_of, f.scope, cfg, by="officer_id"),
+    partial(visit_plan_by_officer, year, quarter, f.as_of, f.scope, cfg),
+    partial(issue_figures_by_officer, start, end, f.as_of, f.scope),
+    partial(collector_recoveries, start, end, f.as_of, f.scope),
+    partial(handover_list, f.as_of, f.scope, cfg),
+)
 scores = query(officer_scores, last, f.scope, cfg)
 if not scores:
     st.info(t("staff.empty", cutoff=cfg.staff_cutoff, as_of=last))
     st.stop()
-py, pm = add_months(year, month, -1)
-previous_date = month_end(py, pm)
 previous = query(officer_scores, previous_date, f.scope, cfg)
 
 
@@ -58,7 +76,6 @@ def ratios(rows: list[OfficerScore]) -> tuple[Decimal | None, Decimal | None]:
 (overdue_now, npl_now), (overdue_before, npl_before) = ratios(scores), ratios(previous)
 checks = query(first_checks, start, end, f.as_of, f.scope, cfg)
 checks_before = query(first_checks, date(py, pm, 1), month_end(py, pm), f.as_of, f.scope, cfg)
-py_q, pq = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 plan = query(visit_plan, year, quarter, f.as_of, f.scope, cfg)
 plan_before = query(visit_plan, py_q, pq, f.as_of, f.scope, cfg)
 samples = query(sampling, year, month, f.as_of, f.scope, cfg)
