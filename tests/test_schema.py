@@ -5,13 +5,16 @@ from datetime import date
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, Numeric, column, func, inspect, select, table, text
+from sqlalchemy import Engine, Numeric, column, func, insert, inspect, select, table, text
 from sqlalchemy.exc import IntegrityError
 
 from db.data_version import bump_data_version, data_version
 from db.migrate import current_revision, ensure_schema, head_revision
-from db.models import Base
+from db.models import Base, LoanStateSnapshot
 from db.sqlfuncs import cents
+from tests.kpi.book import loan, reference
+
+SNAPSHOT_COLUMNS = ("as_of", "loan_id", "op_cents", "overdue_cents", "first_due", "override_rank", "active")
 
 
 def test_migrations_create_every_model_table(engine: Engine) -> None:
@@ -84,6 +87,38 @@ def test_sqlite_runs_with_foreign_keys_and_wal(sqlite_engine: Engine) -> None:
     with sqlite_engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_sqlite_keeps_the_snapshots_in_key_order_and_their_rows_through_the_migration(
+    sqlite_engine: Engine,
+) -> None:
+    """Migration 0006 rebuilds the table WITHOUT ROWID; its rows, key and cascade survive, both ways."""
+    from alembic import command
+
+    from db.migrate import alembic_config
+
+    def table_sql() -> str:
+        with sqlite_engine.connect() as conn:
+            return conn.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'loan_state_snapshots'"
+            ).scalar_one()
+
+    assert table_sql().rstrip().endswith("WITHOUT ROWID")
+    config = alembic_config(sqlite_engine)
+    command.downgrade(config, "0005")
+    assert "WITHOUT ROWID" not in table_sql()
+    row = (date(2025, 2, 28), "A", 200000, 0, None, 0, 1)
+    with sqlite_engine.begin() as conn:
+        reference(conn)
+        loan(conn, "A", "3000", "2025-01-10", [("2025-02-10", "1000", "10")])
+        conn.execute(insert(LoanStateSnapshot).values(dict(zip(SNAPSHOT_COLUMNS, row, strict=True))))
+    command.upgrade(config, "head")
+    assert table_sql().rstrip().endswith("WITHOUT ROWID")
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(select(*LoanStateSnapshot.__table__.c)).all() == [row]
+        names = {row[1] for row in conn.exec_driver_sql("PRAGMA index_list('loan_state_snapshots')")}
+        keys = [row[2] for row in conn.exec_driver_sql("PRAGMA foreign_key_list('loan_state_snapshots')")]
+    assert "ix_loan_state_snapshots_loan" in names and keys == ["loans"]
 
 
 def test_postgresql_sessions_run_without_jit_and_keep_the_url_options(engine: Engine) -> None:

@@ -101,7 +101,8 @@ class LoanStateSnapshot(Base):
     """
 
     __tablename__ = "loan_state_snapshots"
-    __table_args__ = (Index("ix_loan_state_snapshots_loan", "loan_id"),)
+    # On SQLite the rows are stored in key order (migration 0006): every read is a range of the key.
+    __table_args__ = (Index("ix_loan_state_snapshots_loan", "loan_id"), {"sqlite_with_rowid": False})
 
     as_of: Mapped[date] = mapped_column(primary_key=True)
     loan_id: Mapped[str] = mapped_column(
