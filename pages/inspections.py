@@ -65,10 +65,10 @@ sample_year, sample_month = end.year, end.month
 # Independent queries, run side by side; the calls below then read them from the cache. The previous
 # period as it stood at its own end, so late completions do not flatter it.
 prefetch(
-    partial(first_checks, start, end, f.as_of, f.scope, cfg),
-    partial(first_checks, previous_start, previous_end, min(previous_end, f.as_of), f.scope, cfg),
     partial(periodic_checks, start, end, f.as_of, f.scope, cfg),
     partial(periodic_checks, previous_start, previous_end, previous_end, f.scope, cfg),
+    partial(first_checks, start, end, f.as_of, f.scope, cfg),
+    partial(first_checks, previous_start, previous_end, min(previous_end, f.as_of), f.scope, cfg),
     partial(sampling, sample_year, sample_month, f.as_of, f.scope, cfg),
     partial(sampling, *add_months(sample_year, sample_month, -1), f.as_of, f.scope, cfg),
     *(

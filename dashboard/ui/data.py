@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import threading
+from collections import deque
 from collections.abc import Callable
 from datetime import date
 from functools import partial
@@ -54,19 +56,28 @@ def query(kpi: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 def prefetch(*calls: partial[Any]) -> None:
-    """Fill the cache for several query() calls at once, each in its own thread and connection; the page
-    then calls query() as usual and reads the results. The database serves them side by side (SQLite
-    readers run concurrently under WAL and sqlite3 lets go of the GIL while a statement runs), so a page
-    whose figures need several independent heavy queries waits for the slowest, not for their sum.
-    A failing call is left to the page's own query(), which raises it where it is shown."""
+    """Fill the cache for several query() calls at once, on a thread per core, each call with its own
+    connection; the page then calls query() as usual and reads the results. The database serves them side
+    by side (SQLite readers run concurrently under WAL and sqlite3 lets go of the GIL while a statement
+    runs), so a page whose figures need several independent heavy queries waits for the slowest, not for
+    their sum. A failing call is left to the page's own query(), which raises it where it is shown."""
 
     def fill(call: partial[Any]) -> None:
         # An error is raised again, in place, by the page's own call.
         with contextlib.suppress(Exception):
             query(call.func, *call.args, **call.keywords)
 
+    pending = deque(calls)  # popleft is thread-safe; the calls start in the order given, heaviest first
+
+    def work() -> None:
+        while pending:
+            with contextlib.suppress(IndexError):  # another thread took the last one
+                fill(pending.popleft())
+
     ctx = get_script_run_ctx()
-    threads = [threading.Thread(target=fill, args=(call,), daemon=True) for call in calls]
+    # As many threads as cores: more only contend for the GIL while each compiles and reads its results.
+    workers = min(len(calls), os.cpu_count() or 2)
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
     for thread in threads:
         add_script_run_ctx(thread, ctx)  # st.cache_data belongs to the session's script run
         thread.start()
