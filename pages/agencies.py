@@ -15,7 +15,7 @@ from dashboard.kpi.periods import add_months, month_end
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
-from dashboard.ui.links import url
+from dashboard.ui.links import urls
 from dashboard.ui.widgets import definition, money, month_picker, percent, ratio_tile, table
 
 TREND_MONTHS = 6
@@ -114,7 +114,7 @@ scorecard = pd.DataFrame(
         "calls_per_case": [s.calls_per_case for s in ranked],
         "commission": [s.commission for s in ranked],
         "flag": [flagged(s) for s in ranked],
-        "open": [url("loans", agency=s.agency_id) for s in ranked],
+        "open": urls("loans", "agency", [s.agency_id for s in ranked]),
     }
 )
 progress = {

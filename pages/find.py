@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.auth.text import plain
 from dashboard.ui.data import query
 from dashboard.ui.i18n import t
-from dashboard.ui.links import url
+from dashboard.ui.links import urls
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.search import MAX_TEXT, search_loans, search_text
@@ -34,7 +34,7 @@ if found.empty:
 if len(found) > LIMIT:
     st.caption(t("find.limited", limit=LIMIT))
 found = found.head(LIMIT)
-found.insert(0, "open", [url("loan", loan_id=loan_id) for loan_id in found["loan_id"]])
+found.insert(0, "open", urls("loan", "loan_id", found["loan_id"]))
 table(
     found,
     "find",

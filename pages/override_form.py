@@ -10,7 +10,7 @@ from dashboard.ui import forms
 from dashboard.ui.data import config, engine, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
-from dashboard.ui.links import url
+from dashboard.ui.links import urls
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.access import can, loan_in_scope
@@ -118,7 +118,7 @@ def proposals_section(actor: Actor) -> None:
     st.subheader(t("ovr.proposals"))
     proposals = query(proposed_overrides, actor, date.today()).copy()
     if "loan_id" in proposals.columns:
-        proposals.insert(0, "open", [url("override", loan_id=x) for x in proposals["loan_id"]])
+        proposals.insert(0, "open", urls("override", "loan_id", proposals["loan_id"]))
     if "current_class" in proposals.columns:
         proposals["current_class"] = [
             None if pd.isna(c) else t(f"class.{c}") for c in proposals["current_class"]

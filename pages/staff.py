@@ -17,7 +17,7 @@ from dashboard.kpi.visits import visit_plan
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
-from dashboard.ui.links import url, urls
+from dashboard.ui.links import urls
 from dashboard.ui.widgets import definition, month_picker, ratio_tile, table
 
 RATES = ("overdue_ratio", "npl_ratio", "first_check_on_time", "sampling_rate", "visit_completion")
@@ -156,7 +156,7 @@ officers = officers.sort_values(
     na_position="last",
 ).reset_index(drop=True)
 officers.insert(0, "rank", range(1, len(officers) + 1))
-officers["open"] = [url("loans", officer=o) for o in officers["officer_id"]]
+officers["open"] = urls("loans", "officer", officers["officer_id"])
 officers = officers.astype({key: object for key in RATES}).where(officers.notna(), None)
 
 st.subheader(t("staff.officers"))

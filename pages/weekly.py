@@ -151,8 +151,9 @@ table(
     column_config=LOAN | LINK | {"due_on": col("due_on", "date"), "days_late": col("days_late")},
 )
 st.subheader(t("term.weekly_open_issues"))
+severities = review.open_issues["severity"]
 issues = review.open_issues.assign(
-    severity=[t(f"weekly.severity.{s}") for s in review.open_issues["severity"]]
+    severity=severities.map({s: t(f"weekly.severity.{s}") for s in set(severities)})
 )
 table(
     with_card_links(issues),
