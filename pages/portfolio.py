@@ -28,7 +28,7 @@ f = current()
 cfg = config()
 st.title(t("portfolio.title"))
 # The roll rates of the last 12 complete months feed both the cure-rate trend and the roll-rate matrix.
-roll_months = [(e.year, e.month) for e in month_ends_until(f.as_of, MONTHS)]
+roll_months = tuple((e.year, e.month) for e in month_ends_until(f.as_of, MONTHS))
 # The trends, vintage and breakdowns are independent queries: run them side by side.
 prefetch(
     partial(roll_rate_series, roll_months, f.scope, cfg),

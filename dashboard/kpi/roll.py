@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -52,7 +53,7 @@ def roll_rates(conn: Connection, year: int, month: int, scope: Scope, config: Co
 
 
 def roll_rate_series(
-    conn: Connection, months: list[tuple[int, int]], scope: Scope, config: Config
+    conn: Connection, months: Sequence[tuple[int, int]], scope: Scope, config: Config
 ) -> dict[tuple[int, int], dict[str, RollRow]]:
     """roll_rates() of each (year, month). For several months whose month-ends all have a current snapshot,
     all months in two grouped queries over the snapshots (_snapshot_groups) rather than a join of the whole

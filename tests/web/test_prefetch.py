@@ -11,15 +11,16 @@ import pytest
 from sqlalchemy import Connection, Engine
 
 from dashboard.ui.data import prefetch, query
+from db.data_version import bump_data_version
 
 CALLS: list[tuple[int, str]] = []
 
 
-def record(conn: Connection, n: int) -> int:
+def record(conn: Connection, n: int, extra: list[int] | None = None) -> int:
     CALLS.append((n, threading.current_thread().name))
     if n == 3:
         raise ValueError("three")
-    return conn.exec_driver_sql(f"SELECT {n} * 10").scalar_one()
+    return conn.exec_driver_sql(f"SELECT {n} * 10").scalar_one() + sum(extra or [])
 
 
 def test_prefetch_fills_the_cache_on_a_thread_per_core(app_db: Engine) -> None:
@@ -30,6 +31,24 @@ def test_prefetch_fills_the_cache_on_a_thread_per_core(app_db: Engine) -> None:
     assert threading.current_thread().name not in {thread for _, thread in CALLS}
     CALLS.clear()
     assert [query(record, n) for n in (0, 5, 7)] == [0, 50, 70]
-    assert CALLS == []  # read from the cache
+    assert query(record, 0) == 0  # handed over once, then read from the cache
+    assert CALLS == []
     with pytest.raises(ValueError, match="three"):
         query(record, 3)
+
+
+def test_a_write_after_the_prefetch_is_seen_by_the_page(app_db: Engine) -> None:
+    CALLS.clear()
+    prefetch(partial(record, 4))
+    with app_db.begin() as conn:
+        bump_data_version(conn)
+    CALLS.clear()
+    assert query(record, 4) == 40
+    assert [n for n, _ in CALLS] == [4]  # computed again for the new data version
+
+
+def test_arguments_that_cannot_be_a_key_are_read_from_the_cache(app_db: Engine) -> None:
+    prefetch(partial(record, 6, [1, 2]))
+    CALLS.clear()
+    assert query(record, 6, [1, 2]) == 63
+    assert CALLS == []
