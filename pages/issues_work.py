@@ -14,7 +14,7 @@ import streamlit as st
 
 from dashboard.ui import forms
 from dashboard.ui.data import engine, query
-from dashboard.ui.i18n import t
+from dashboard.ui.i18n import t, t_codes
 from dashboard.ui.links import url, urls
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
@@ -54,7 +54,7 @@ if done:
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     shown = frame[[*SHOWN, *SHOWN_AFTER]].copy()
     shown.insert(2, "open", urls("loan", "loan_id", shown["loan_id"]))
-    shown["severity"] = [t(f"issue.severity.{s}") for s in shown["severity"]]
+    shown["severity"] = t_codes("issue.severity.", shown["severity"])
     return shown
 
 

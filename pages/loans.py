@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard.kpi.portfolio import loans_at
 from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
-from dashboard.ui.i18n import t
+from dashboard.ui.i18n import t, t_codes
 from dashboard.ui.links import urls
 from dashboard.ui.widgets import table
 
@@ -28,7 +28,7 @@ loans = query(
     agency_id=agency,
     limit=LIMIT + 1,
 )
-loans["classification"] = [t(f"class.{c}") for c in loans["classification"]]
+loans["classification"] = t_codes("class.", loans["classification"])
 loans["open"] = urls("loan", "loan_id", loans["loan_id"])
 table(
     loans.head(LIMIT),

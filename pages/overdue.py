@@ -11,7 +11,7 @@ from dashboard.kpi.collection import collectors, counts_of, overdue_counts, over
 from dashboard.kpi.periods import previous_sunday
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
-from dashboard.ui.i18n import t
+from dashboard.ui.i18n import t, t_codes
 from dashboard.ui.links import urls
 from dashboard.ui.widgets import table
 
@@ -75,15 +75,13 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Codes to words in the chosen language, and the link to each loan's card first."""
     shown = frame.drop(columns=["collector_id"])
     shown.insert(0, "open", urls("loan", "loan_id", shown["loan_id"]))
-    # Each distinct code translated once: a lookup per row reads the language from the session each time.
     for column, prefix in (
         ("classification", "class."),
         ("next_action", "overdue.action."),
         ("last_channel", "overdue.channel."),
         ("last_result", "overdue.result."),
     ):
-        words = {code: t(prefix + code) for code in shown[column].dropna().unique()}
-        shown[column] = [None if pd.isna(code) else words[code] for code in shown[column]]
+        shown[column] = t_codes(prefix, shown[column])
     return shown
 
 

@@ -10,7 +10,7 @@ from dashboard.kpi.weekly import weekly_review
 from dashboard.review_pack import agency_ranking, weekly_pack
 from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
-from dashboard.ui.i18n import t
+from dashboard.ui.i18n import t, t_codes
 from dashboard.ui.links import urls
 from dashboard.ui.widgets import definition, headline_tiles, table
 
@@ -151,10 +151,7 @@ table(
     column_config=LOAN | LINK | {"due_on": col("due_on", "date"), "days_late": col("days_late")},
 )
 st.subheader(t("term.weekly_open_issues"))
-severities = review.open_issues["severity"]
-issues = review.open_issues.assign(
-    severity=severities.map({s: t(f"weekly.severity.{s}") for s in set(severities)})
-)
+issues = review.open_issues.assign(severity=t_codes("weekly.severity.", review.open_issues["severity"]))
 table(
     with_card_links(issues),
     "weekly_open_issues",

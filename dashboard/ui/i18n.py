@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import streamlit as st
 
@@ -51,3 +51,16 @@ def option_names(prefix: str) -> Callable[[str], str]:
 def t(key: str, /, **values: object) -> str:
     """The term in the language chosen in the sidebar."""
     return translate(key, language(), **values)
+
+
+def t_codes(prefix: str, codes: Iterable[object]) -> list[str | None]:
+    """t(prefix + code) for a column of codes, None where there is none. Each distinct code is translated
+    once: a t() per row reads the language from the session each time, which a long table feels."""
+    codes = list(codes)
+    lang = language()
+    words = {code: translate(f"{prefix}{code}", lang) for code in set(codes) if not _missing(code)}
+    return [None if _missing(code) else words[code] for code in codes]
+
+
+def _missing(code: object) -> bool:
+    return code is None or code != code  # NaN is the one value unequal to itself
