@@ -23,7 +23,7 @@ from dashboard.ui.data import choices, config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
-from dashboard.ui.widgets import definition, percent, ratio_tile, table
+from dashboard.ui.widgets import definition, percent, ratio_tile, table, versus
 
 HEATMAP_MONTHS = 6
 
@@ -62,7 +62,7 @@ st.caption(
 )
 
 sample_year, sample_month = end.year, end.month
-# Independent queries, run side by side; the calls below then read them from the cache. The previous
+# Independent queries, run side by side; the calls below are then handed their results. The previous
 # period as it stood at its own end, so late completions do not flatter it.
 prefetch(
     partial(periodic_checks, start, end, f.as_of, f.scope, cfg),
@@ -112,7 +112,7 @@ for tile, key, value, previous, target in (
 tiles[2].metric(
     t("term.inspections_pending"),
     f"{now.pending:,}",
-    delta=f"{now.pending - before.pending:+,} " + t("common.vs_previous", date=previous_end.isoformat()),
+    delta=versus(f"{now.pending - before.pending:+,}", previous_end),
     delta_color="inverse" if now.pending != before.pending else "off",
     help=t("def.inspections_pending"),
     border=True,

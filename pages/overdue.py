@@ -13,7 +13,7 @@ from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t, t_codes
 from dashboard.ui.links import urls
-from dashboard.ui.widgets import table
+from dashboard.ui.widgets import table, versus
 
 LIMIT = 5000
 TILES = ("loans", "big_no_visit", "not_placed", "lost_no_visit")
@@ -30,7 +30,7 @@ rule = {
 st.title(t("overdue.title"))
 
 previous_date = previous_sunday(f.as_of)  # snapshotted, so the comparison is cheap
-# Independent queries, run side by side; the calls below then read them from the cache.
+# Independent queries, run side by side; the calls below are then handed their results.
 prefetch(
     partial(overdue_list, f.as_of, f.scope, cfg, limit=LIMIT),
     partial(overdue_counts, previous_date, f.scope, cfg),
@@ -51,7 +51,7 @@ for tile, key in zip(st.columns(len(TILES)), TILES, strict=True):
         st.metric(
             t(f"term.overdue_{key}"),
             f"{value:,}",
-            delta=f"{value - previous:+,} " + t("common.vs_previous", date=previous_date.isoformat()),
+            delta=versus(f"{value - previous:+,}", previous_date),
             delta_color="inverse" if value != previous else "off",
             help=t(f"def.overdue_{key}", **rule),
             border=True,

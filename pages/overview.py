@@ -23,7 +23,7 @@ cfg = config()
 st.title(t("overview.title"))
 previous_date = previous_month_end(f.as_of)
 recent = f.as_of - timedelta(days=90)
-# Independent queries, run side by side; the calls below then read them from the cache.
+# Independent queries, run side by side; the calls below are then handed their results.
 prefetch(
     partial(portfolio, f.as_of, f.scope, cfg),
     partial(portfolio, previous_date, f.scope, cfg),

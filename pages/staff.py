@@ -42,7 +42,7 @@ st.caption(
 py, pm = add_months(year, month, -1)
 previous_date = month_end(py, pm)
 py_q, pq = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-# Independent queries, run side by side; the calls below then read them from the cache.
+# Independent queries, run side by side; the calls below are then handed their results.
 prefetch(
     partial(officer_scores, last, f.scope, cfg),
     partial(officer_scores, previous_date, f.scope, cfg),

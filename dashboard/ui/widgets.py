@@ -23,6 +23,11 @@ def money(value: Decimal | None) -> str:
     return "—" if value is None else f"¥{value:,.2f}"
 
 
+def versus(change: str, previous_date: date, dated: bool = True) -> str:
+    """A tile's change, naming the date it is against unless the tile is too narrow (`dated` False)."""
+    return f"{change} {t('common.vs_previous', date=previous_date.isoformat())}" if dated else change
+
+
 def ratio_tile(
     label_key: str,
     value: Decimal | None,
@@ -39,9 +44,7 @@ def ratio_tile(
     if value is not None and previous is not None:
         # Rounded first, so that a change too small to show reads +0.00 in grey, not -0.00 with an arrow.
         change = ((value - previous) * 100).quantize(Decimal("0.01")) + 0
-        delta = f"{change:+.2f} pt"
-        if dated:
-            delta += " " + t("common.vs_previous", date=previous_date.isoformat())
+        delta = versus(f"{change:+.2f} pt", previous_date, dated)
     st.metric(
         t(label_key),
         percent(value),
@@ -71,9 +74,7 @@ def headline_tiles(
 ) -> None:
     """Balance, overdue and NPL ratios (against their targets), PAR30 and PAR90, in as many of the
     given columns as there are (in that order), each with its change since previous_date."""
-    change = f"{now.balance - before.balance:+,.2f}"
-    if dated:
-        change += " " + t("common.vs_previous", date=previous_date.isoformat())
+    change = versus(f"{now.balance - before.balance:+,.2f}", previous_date, dated)
     tiles = [
         # A balance that grows or shrinks is neither good nor bad in itself: the change is shown in grey.
         lambda: st.metric(
