@@ -13,6 +13,7 @@ from dashboard.importer.reach import StateReach
 from dashboard.importer.read import Source
 from dashboard.importer.spec import REQUIRED_FILES
 from dashboard.importer.validate import validate_tables
+from dashboard.kpi import groups
 from dashboard.kpi.snapshots import refresh_loans
 from db.data_version import bump_data_version
 
@@ -53,7 +54,8 @@ def import_directory(engine: Engine, directory: Path) -> ImportSummary:
 
 def _keep_snapshots(conn: Connection, reach: StateReach) -> None:
     """Bump the data version; a few changed loans get their snapshot rows rebuilt here, more only make the
-    snapshots from the earliest date they reach stale (until `postloan refresh`)."""
+    snapshots from the earliest date they reach stale (until `postloan refresh`). Loans moved to another
+    branch, product, channel or officer have the snapshot groups rebuilt."""
     if not reach.loans:
         bump_data_version(conn, state=False)
     elif len(reach.loans) <= REBUILD_LOANS_MAX:
@@ -61,3 +63,5 @@ def _keep_snapshots(conn: Connection, reach: StateReach) -> None:
         bump_data_version(conn, logged=False)
     else:
         bump_data_version(conn, affects_from=reach.earliest)
+    if reach.moved:
+        groups.rebuild_all(conn)

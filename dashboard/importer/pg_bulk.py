@@ -13,7 +13,7 @@ import psycopg
 from sqlalchemy import Connection
 
 from dashboard.importer.parse import Row
-from dashboard.importer.reach import STATE_TABLES, StateReach
+from dashboard.importer.reach import DIMENSIONS, STATE_TABLES, StateReach
 from dashboard.importer.spec import FileSpec
 
 
@@ -75,3 +75,9 @@ def _note_changes(connection: Connection, spec: FileSpec, stage: str, reach: Sta
     grouped = f"SELECT loan_id, min(since) FROM ({query}) AS changed (loan_id, since) GROUP BY loan_id"
     for loan_id, since in connection.exec_driver_sql(grouped):
         reach.add(loan_id, since)
+    if spec.table == "loans":
+        stored_at = ", ".join(f"t.{c}" for c in DIMENSIONS)
+        staged_at = ", ".join(f"s.{c}" for c in DIMENSIONS)
+        moved = f"({stored_at}) IS DISTINCT FROM ({staged_at})"
+        query = f"SELECT EXISTS (SELECT 1 FROM {stage} s JOIN loans t ON {joined} WHERE {moved})"
+        reach.moved = reach.moved or bool(connection.exec_driver_sql(query).scalar())

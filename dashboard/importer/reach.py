@@ -35,9 +35,14 @@ STATE_TABLES = {
 }
 
 
+# What dashboard.kpi.groups sums the snapshots by: a loan moving changes no state but the groups.
+DIMENSIONS = ("branch_id", "product_id", "channel_id", "officer_id")
+
+
 @dataclass
 class StateReach:
     loans: dict[str, date] = field(default_factory=dict)  # loan id -> earliest date its state can change
+    moved: bool = False  # a stored loan changed branch, product, channel or officer
 
     def add(self, loan_id: str, since: date) -> None:
         known = self.loans.get(loan_id)
@@ -57,7 +62,8 @@ def note_changes(
     if columns is None or not batch:
         return
     table = Base.metadata.tables[spec.table]
-    wanted = {*spec.key, "loan_id", columns.counts_from, *columns.compared}
+    dimensions = DIMENSIONS if spec.table == "loans" else ()
+    wanted = {*spec.key, "loan_id", columns.counts_from, *columns.compared, *dimensions}
     query = select(*(table.c[name] for name in sorted(wanted)))
     if len(spec.key) == 1:
         (key,) = spec.key
@@ -67,6 +73,8 @@ def note_changes(
     stored = {tuple(row[k] for k in spec.key): row for row in conn.execute(query).mappings()}
     for row in batch:
         old = stored.get(tuple(row[k] for k in spec.key))
+        if old is not None and any(old[name] != row[name] for name in dimensions):
+            reach.moved = True
         if old is not None and all(old[name] == row[name] for name in columns.compared):
             continue
         reach.add(str(row["loan_id"]), _as_date(row[columns.counts_from]))

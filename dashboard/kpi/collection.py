@@ -160,7 +160,7 @@ def _assigned(as_of: date) -> Subquery:
 
 def _overdue_rows(conn: Connection, as_of: date, scope: Scope, config: Config) -> Subquery:
     """Every overdue loan at D with what it needs for the list, the breaches as 0/1 columns."""
-    state = loan_state(as_of, scope, config, conn=conn)
+    state = loan_state(as_of, scope, config, past_due=True, conn=conn)
     overdue = state.c.dpd > 0
     # Restricting the actions to the overdue loans pays only when their state is read from a snapshot:
     # computed live, the state would be computed again inside the IN.

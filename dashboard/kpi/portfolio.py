@@ -10,18 +10,21 @@ import pandas as pd
 from sqlalchemy import Connection, func, or_, select
 
 from dashboard.config import Config
+from dashboard.kpi import groups
 from dashboard.kpi.money import ratio, yuan
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import (
     NPL_RANK,
+    Cutoffs,
     bucket_expr,
     bucket_name,
     class_expr,
     class_name,
+    dates_table,
     has_current_snapshot,
     loan_state,
 )
-from db.models import LoanStateSnapshot, Placement
+from db.models import LoanStateSnapshot, Placement, SnapshotGroup
 from db.models.enums import BUCKETS, CLASSES
 
 
@@ -57,6 +60,9 @@ class Portfolio:
 
 
 def portfolio(conn: Connection, as_of: date, scope: Scope, config: Config) -> Portfolio:
+    grouped = _from_snapshot_groups(conn, [as_of], scope, config)
+    if grouped is not None:
+        return grouped[0]
     state = loan_state(as_of, scope, config, conn=conn)
     rows = conn.execute(
         select(state.c.bucket_ix, state.c.class_ix, func.count(), func.sum(state.c.op_cents)).group_by(
@@ -68,6 +74,9 @@ def portfolio(conn: Connection, as_of: date, scope: Scope, config: Config) -> Po
 
 def portfolio_series(conn: Connection, dates: list[date], scope: Scope, config: Config) -> list[Portfolio]:
     """portfolio() at each date; when every date has a current snapshot, in one grouped query."""
+    grouped = _from_snapshot_groups(conn, dates, scope, config)
+    if grouped is not None:
+        return grouped
     if not dates or not all(has_current_snapshot(conn, d) for d in dates):
         return [portfolio(conn, d, scope, config) for d in dates]
     s = LoanStateSnapshot
@@ -78,10 +87,37 @@ def portfolio_series(conn: Connection, dates: list[date], scope: Scope, config: 
     )
     if not scope.is_everything:
         query = query.where(s.loan_id.in_(scope.loan_ids()))
-    groups: dict[date, list[tuple[int, int, int, int]]] = {d: [] for d in dates}
-    for as_of, *group in conn.execute(query.group_by(s.as_of, bucket_ix, class_ix)).all():
-        groups[as_of].append(tuple(group))  # type: ignore[arg-type]
-    return [_from_groups(d, groups[d]) for d in dates]
+    return _by_date(dates, conn.execute(query.group_by(s.as_of, bucket_ix, class_ix)).all())
+
+
+def _from_snapshot_groups(
+    conn: Connection, dates: list[date], scope: Scope, config: Config
+) -> list[Portfolio] | None:
+    """The portfolios from the snapshot groups (dashboard.kpi.groups), or None when they cannot say."""
+    in_scope = groups.usable(conn, dates, scope)
+    if in_scope is None:
+        return None
+    g = SnapshotGroup
+    periods = dates_table({"as_of": dates}, config, "periods")
+    at = Cutoffs(periods, "as_of")
+    bucket_ix = bucket_expr(g.first_due, at)
+    class_ix = class_expr(g.first_due, g.override_rank, at, config)
+    query = (
+        select(periods.c.as_of, bucket_ix, class_ix, func.sum(g.loans), func.sum(g.op_cents))
+        .select_from(periods)
+        .join(g, g.as_of == periods.c.as_of)
+        .where(in_scope)
+        .group_by(periods.c.as_of, bucket_ix, class_ix)
+    )
+    return _by_date(dates, conn.execute(query).all())
+
+
+def _by_date(dates: list[date], rows) -> list[Portfolio]:  # type: ignore[no-untyped-def]
+    """The portfolio of each date from (as_of, bucket_ix, class_ix, count, op_cents) groups."""
+    by_date: dict[date, list[tuple[int, int, int, int]]] = {d: [] for d in dates}
+    for as_of, *group in rows:
+        by_date[as_of].append(tuple(group))  # type: ignore[arg-type]
+    return [_from_groups(d, by_date[d]) for d in dates]
 
 
 def _from_groups(as_of: date, rows) -> Portfolio:  # type: ignore[no-untyped-def]
@@ -131,7 +167,8 @@ def loans_at(
     limit: int | None = None,
 ) -> pd.DataFrame:
     """The active loans behind a portfolio figure, worst first (the drill-down list)."""
-    state = loan_state(as_of, scope, config, conn=conn)
+    past_due = overdue_only or (bucket is not None and bucket != BUCKETS[0])
+    state = loan_state(as_of, scope, config, past_due=past_due, conn=conn)
     query = select(
         state.c.loan_id,
         state.c.dpd,

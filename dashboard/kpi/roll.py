@@ -13,11 +13,12 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.config import Config
+from dashboard.kpi import groups
 from dashboard.kpi.money import ratio, yuan
 from dashboard.kpi.periods import month_end, previous_month
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import Cutoffs, bucket_expr, dates_table, has_current_snapshot, loan_state
-from db.models import Loan, LoanStateSnapshot
+from db.models import Loan, LoanStateSnapshot, SnapshotGroup
 from db.models.enums import BUCKETS
 
 CURED, SAME, WORSE = 0, 1, 2
@@ -147,14 +148,26 @@ def _snapshot_groups(
         )
         .join(Loan, Loan.loan_id == after.loan_id)
     )
-    base = (
-        select(periods.c.end_on, base_bucket, func.count(), func.sum(before.op_cents))
-        .select_from(periods)
-        .join(before, and_(before.as_of == periods.c.start_on, before.active == 1))
-    )
+    in_scope = groups.usable(conn, [start for start, _ in pairs], scope)
+    if in_scope is None:
+        base = (
+            select(periods.c.end_on, base_bucket, func.count(), func.sum(before.op_cents))
+            .select_from(periods)
+            .join(before, and_(before.as_of == periods.c.start_on, before.active == 1))
+        )
+        if not scope.is_everything:
+            base = base.where(before.loan_id.in_(scope.loan_ids()))
+    else:
+        g = SnapshotGroup
+        base_bucket = bucket_expr(g.first_due, Cutoffs(periods, "start_on"))
+        base = (
+            select(periods.c.end_on, base_bucket, func.sum(g.loans), func.sum(g.op_cents))
+            .select_from(periods)
+            .join(g, g.as_of == periods.c.start_on)
+            .where(in_scope)
+        )
     if not scope.is_everything:
         moved = moved.where(before.loan_id.in_(scope.loan_ids()))
-        base = base.where(before.loan_id.in_(scope.loan_ids()))
     rows = conn.execute(moved.group_by(periods.c.end_on, *columns[:3])).all()
     rest = {
         (end, bucket_ix): [count, op_cents]

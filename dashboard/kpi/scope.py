@@ -8,15 +8,24 @@ restricted on the server, whatever the filters in the URL say.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import ColumnElement, Connection, Select, exists, select, true
+from sqlalchemy import ColumnElement, Connection, Select, and_, exists, select, true
 from sqlalchemy.sql.elements import True_
 
 from db.models import Branch, Channel, Loan, Product, Staff
 
 if TYPE_CHECKING:
     from dashboard.work.actor import Actor
+
+
+class Dimensions(Protocol):
+    """What a scope can be a condition on: the loans table, or a table keyed by the loans' dimensions."""
+
+    branch_id: Any
+    product_id: Any
+    channel_id: Any
+    officer_id: Any
 
 
 class UnknownScopeError(ValueError):
@@ -49,24 +58,34 @@ class Scope:
 
     def condition(self) -> ColumnElement[bool]:
         """A WHERE condition on the loans table."""
-        parts: list[ColumnElement[bool]] = []
         restriction = self._actor_condition()
-        if restriction is not None:
-            parts.append(restriction)
+        return _all([*([restriction] if restriction is not None else []), *self._filters(Loan)])
+
+    def dimension_condition(self, columns: Dimensions) -> ColumnElement[bool] | None:
+        """The same loans as condition(), as a condition on a table keyed by branch, product, channel and
+        officer (db.models.SnapshotGroup); None when the user covers a list of loans (collector, agency)."""
+        parts = self._filters(columns)
+        if self.actor is not None:
+            # Imported here: dashboard.work.access imports branch_subtree from this module.
+            from dashboard.work.access import dimension_condition
+
+            restriction = dimension_condition(self.actor, columns)
+            if restriction is None:
+                return None
+            parts.insert(0, restriction)
+        return _all(parts)
+
+    def _filters(self, columns: Dimensions) -> list[ColumnElement[bool]]:
+        parts: list[ColumnElement[bool]] = []
         if self.branch_id:
-            parts.append(Loan.branch_id.in_(branch_subtree(self.branch_id)))
+            parts.append(columns.branch_id.in_(branch_subtree(self.branch_id)))
         if self.product_id:
-            parts.append(Loan.product_id == self.product_id)
+            parts.append(columns.product_id == self.product_id)
         if self.channel_id:
-            parts.append(Loan.channel_id == self.channel_id)
+            parts.append(columns.channel_id == self.channel_id)
         if self.officer_id:
-            parts.append(Loan.officer_id == self.officer_id)
-        if not parts:
-            return true()
-        condition = parts[0]
-        for part in parts[1:]:
-            condition = condition & part
-        return condition
+            parts.append(columns.officer_id == self.officer_id)
+        return parts
 
     def loan_ids(self) -> Select[tuple[str]]:
         return select(Loan.loan_id).where(self.condition())
@@ -81,6 +100,10 @@ class Scope:
         ):
             if value and not conn.execute(select(exists().where(column == value))).scalar():
                 raise UnknownScopeError(f"unknown {label} {value!r}")
+
+
+def _all(parts: list[ColumnElement[bool]]) -> ColumnElement[bool]:
+    return and_(*parts) if parts else true()
 
 
 def branch_subtree(branch_id: str) -> Select[tuple[str]]:

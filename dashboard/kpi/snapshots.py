@@ -14,11 +14,12 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, and_, delete, exists, func, insert, literal, not_, select
 
+from dashboard.kpi import groups
 from dashboard.kpi.periods import month_ends_until
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import live_base, reaching
 from db.data_version import state_version
-from db.models import LoanStateSnapshot, SnapshotDate, StateChange
+from db.models import LoanStateSnapshot, SnapshotDate, SnapshotGroup, StateChange
 
 SNAPSHOT_COLUMNS = ["as_of", "loan_id", "op_cents", "overdue_cents", "first_due", "override_rank", "active"]
 
@@ -38,6 +39,7 @@ def refresh(conn: Connection, dates: Sequence[date]) -> int:
         conn.execute(delete(LoanStateSnapshot).where(LoanStateSnapshot.as_of == as_of))
         conn.execute(delete(SnapshotDate).where(SnapshotDate.as_of == as_of))
         _insert_state(conn, as_of)
+        groups.build(conn, as_of)
         conn.execute(insert(SnapshotDate).values(as_of=as_of, data_version=version))
     if dates:
         _analyze(conn)
@@ -68,12 +70,14 @@ def refresh_loans(conn: Connection, loans: Sequence[str], affects_from: date | N
     caller's transaction (which must then bump the state version unlogged); returns the dates updated."""
     dates = [d for d in current_dates(conn) if affects_from is None or d >= affects_from]
     for as_of in dates:
+        groups.remove(conn, as_of, loans)
         conn.execute(
             delete(LoanStateSnapshot).where(
                 and_(LoanStateSnapshot.as_of == as_of, LoanStateSnapshot.loan_id.in_(loans))
             )
         )
         _insert_state(conn, as_of, loans)
+        groups.add(conn, as_of, loans)
     return len(dates)
 
 
@@ -87,6 +91,7 @@ def prune(conn: Connection, keep: Sequence[date]) -> list[date]:
     ]
     if dropped:
         conn.execute(delete(LoanStateSnapshot).where(LoanStateSnapshot.as_of.in_(dropped)))
+        conn.execute(delete(SnapshotGroup).where(SnapshotGroup.as_of.in_(dropped)))
         conn.execute(delete(SnapshotDate).where(SnapshotDate.as_of.in_(dropped)))
     # Changes older than every snapshot can no longer make one stale.
     oldest = conn.execute(select(func.min(SnapshotDate.data_version))).scalar()
@@ -119,6 +124,7 @@ def _analyze(conn: Connection) -> None:
     instead of 1.6 s), and SQLite, which has none until told, plans the agency scores and the weekly fold
     with the wrong indexes (20,000 loans: 2.8 s instead of 0.13 s, 3.6 s instead of 0.5 s)."""
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("ANALYZE loan_state_snapshots")  # `postloan seed` analyzes the other tables
+        # `postloan seed` analyzes the other tables
+        conn.exec_driver_sql("ANALYZE loan_state_snapshots, snapshot_groups")
     else:
         conn.exec_driver_sql("ANALYZE")  # the whole file: 0.9 s at 20,000 loans, and imports change it too

@@ -12,13 +12,14 @@ import pandas as pd
 from sqlalchemy import Connection, case, func, select
 
 from dashboard.config import Config
+from dashboard.kpi import groups
 from dashboard.kpi.money import ratio, yuan
 from dashboard.kpi.periods import month_ends_until
 from dashboard.kpi.portfolio import Portfolio, portfolio_series
 from dashboard.kpi.roll import RollRow, roll_rate_series
 from dashboard.kpi.scope import Scope
-from dashboard.kpi.state import NPL_RANK, loan_state
-from db.models import Branch, Channel, Product
+from dashboard.kpi.state import NPL_RANK, bucket_expr, class_expr, loan_state
+from db.models import Branch, Channel, Product, SnapshotGroup
 
 GROUPS = {
     "branch_id": (Branch, Branch.branch_id),
@@ -82,17 +83,26 @@ def portfolio_by(conn: Connection, as_of: date, scope: Scope, config: Config, by
     if by not in GROUPS:
         raise ValueError(f"cannot break down by {by!r}; expected one of {sorted(GROUPS)}")
     table, key = GROUPS[by]
-    state = loan_state(as_of, scope, config, conn=conn)
-    group = state.c[by]
-    overdue = func.sum(case((state.c.bucket_ix > 0, state.c.op_cents), else_=0))
-    npl = func.sum(case((state.c.class_ix >= NPL_RANK, state.c.op_cents), else_=0))
-    balance = func.sum(state.c.op_cents)
-    rows = conn.execute(
-        select(group, table.name, func.count(), balance, overdue, npl)
-        .select_from(state.outerjoin(table, key == group))
-        .group_by(group, table.name)
-        .order_by(balance.desc(), group)
-    ).all()
+    in_scope = groups.usable(conn, [as_of], scope)
+    if in_scope is None:
+        state = loan_state(as_of, scope, config, conn=conn)
+        group, count = state.c[by], func.count()
+        bucket_ix, class_ix, op_cents = state.c.bucket_ix, state.c.class_ix, state.c.op_cents
+        source = state.outerjoin(table, key == group)
+    else:
+        g = SnapshotGroup
+        group, count, op_cents = g.__table__.c[by], func.sum(g.loans), g.op_cents
+        bucket_ix = bucket_expr(g.first_due, as_of)
+        class_ix = class_expr(g.first_due, g.override_rank, as_of, config)
+        source = SnapshotGroup.__table__.outerjoin(table, key == group)
+    overdue = func.sum(case((bucket_ix > 0, op_cents), else_=0))
+    npl = func.sum(case((class_ix >= NPL_RANK, op_cents), else_=0))
+    balance = func.sum(op_cents)
+    query = select(group, table.name, count, balance, overdue, npl).select_from(source)
+    if in_scope is not None:
+        # A change to a few loans can leave a group summing to nothing: no loans, so no row.
+        query = query.where(SnapshotGroup.as_of == as_of, in_scope).having(count > 0)
+    rows = conn.execute(query.group_by(group, table.name).order_by(balance.desc(), group)).all()
     return pd.DataFrame(
         [
             (

@@ -9,6 +9,7 @@ from db.models.loans import (
     Repayment,
     ScheduleItem,
     SnapshotDate,
+    SnapshotGroup,
     StateChange,
 )
 from db.models.reference import Agency, Branch, Channel, Customer, Product, Staff
@@ -44,6 +45,7 @@ __all__ = [
     "ScheduleItem",
     "Setting",
     "SnapshotDate",
+    "SnapshotGroup",
     "Staff",
     "StateChange",
     "User",
