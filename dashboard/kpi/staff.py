@@ -5,15 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
 
 from dashboard.config import Config
+from dashboard.kpi import groups
 from dashboard.kpi.money import ratio, yuan
 from dashboard.kpi.scope import Scope
-from dashboard.kpi.state import NPL_RANK, loan_state
-from db.models import CollectorAssignment, Loan, Repayment, Staff
+from dashboard.kpi.state import NPL_RANK, bucket_expr, class_expr, loan_state
+from db.models import CollectorAssignment, Loan, Repayment, SnapshotGroup, Staff
 from db.sqlfuncs import cents
 
 
@@ -45,23 +47,22 @@ class OfficerScore:
 def officer_scores(
     conn: Connection, as_of: date, scope: Scope, config: Config, cutoff: date | None = None
 ) -> list[OfficerScore]:
-    """Account officers with active loans disbursed after the cut-off date."""
+    """Account officers with active loans disbursed after the cut-off date.
+
+    From the snapshot groups when they can answer: every officer's active loans less those disbursed on or
+    before the cut-off (none at all when the cut-off is older than the book), which an index on the loans'
+    disbursement date finds."""
     cutoff = cutoff or config.staff_cutoff
-    state = loan_state(as_of, scope, config, conn=conn)
-    rows = conn.execute(
-        select(
-            Staff.staff_id,
-            Staff.name,
-            func.count(),
-            func.sum(state.c.op_cents),
-            func.sum(case((state.c.bucket_ix > 0, state.c.op_cents), else_=0)),
-            func.sum(case((state.c.class_ix >= NPL_RANK, state.c.op_cents), else_=0)),
-        )
-        .join(Staff, Staff.staff_id == state.c.officer_id)
-        .where(state.c.disbursed_on > cutoff, Staff.role == "account_officer")
-        .group_by(Staff.staff_id, Staff.name)
-        .order_by(Staff.staff_id)
-    ).all()
+    in_scope = groups.usable(conn, [as_of], scope)
+    if in_scope is None:
+        state = loan_state(as_of, scope, config, conn=conn)
+        sums = _officer_sums(conn, state.c, func.count(), state.c.disbursed_on > cutoff)
+    else:
+        grouped = _grouped_state(as_of, config, in_scope)
+        sums = _officer_sums(conn, grouped, func.sum(grouped.loans))
+        state = loan_state(as_of, scope, config, conn=conn)
+        for key, old in _officer_sums(conn, state.c, func.count(), state.c.disbursed_on <= cutoff).items():
+            sums[key] = [total - part for total, part in zip(sums[key], old, strict=True)]
     return [
         OfficerScore(
             staff_id=staff_id,
@@ -73,8 +74,47 @@ def officer_scores(
             overdue_max=config.officer_overdue_max,
             npl_max=config.officer_npl_max,
         )
-        for staff_id, name, count, balance, overdue, npl in rows
+        for (staff_id, name), (count, balance, overdue, npl) in sorted(sums.items())
+        if count > 0
     ]
+
+
+def _grouped_state(as_of: date, config: Config, in_scope: ColumnElement[bool]) -> Any:
+    """The snapshot groups of as_of in scope, with the column names of loan_state that _officer_sums reads."""
+    g = SnapshotGroup
+    return (
+        select(
+            g.officer_id,
+            g.loans,
+            g.op_cents,
+            bucket_expr(g.first_due, as_of).label("bucket_ix"),
+            class_expr(g.first_due, g.override_rank, as_of, config).label("class_ix"),
+        )
+        .where(g.as_of == as_of, in_scope)
+        .subquery("grouped")
+        .c
+    )
+
+
+def _officer_sums(
+    conn: Connection, state: Any, count: ColumnElement[int], *where: ColumnElement[bool]
+) -> dict[tuple[str, str], list[int]]:
+    """(staff id, name) -> [loans, balance, overdue balance, NPL balance] in cents, over `state`'s rows (a
+    loan_state, or the snapshot groups) that meet `where`; `count` counts the loans of those rows."""
+    rows = conn.execute(
+        select(
+            Staff.staff_id,
+            Staff.name,
+            count,
+            func.sum(state.op_cents),
+            func.sum(case((state.bucket_ix > 0, state.op_cents), else_=0)),
+            func.sum(case((state.class_ix >= NPL_RANK, state.op_cents), else_=0)),
+        )
+        .join(Staff, Staff.staff_id == state.officer_id)
+        .where(Staff.role == "account_officer", *where)
+        .group_by(Staff.staff_id, Staff.name)
+    ).all()
+    return {(staff_id, name): [int(v) for v in values] for staff_id, name, *values in rows}
 
 
 def collector_recoveries(conn: Connection, start: date, end: date, as_of: date, scope: Scope) -> pd.DataFrame:

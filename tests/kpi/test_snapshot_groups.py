@@ -18,6 +18,7 @@ from dashboard.kpi.portfolio import portfolio, portfolio_series
 from dashboard.kpi.roll import roll_rate_series
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.snapshots import default_dates, prune, refresh
+from dashboard.kpi.staff import officer_scores
 from dashboard.kpi.trends import portfolio_by
 from dashboard.work.actor import Actor
 from db.data_version import bump_data_version
@@ -28,6 +29,7 @@ AS_OF = date(2026, 10, 31)
 CONFIG = Config()
 DATES = default_dates(AS_OF)
 MONTHS = [(2026, 8), (2026, 9), (2026, 10)]
+CUTOFF = date(2025, 6, 30)
 
 
 @pytest.fixture
@@ -63,6 +65,9 @@ def _figures_on(conn, scope: Scope) -> dict[str, object]:  # type: ignore[no-unt
         "portfolio": portfolio(conn, AS_OF, scope, CONFIG),
         "series": portfolio_series(conn, month_ends_until(AS_OF, 4), scope, CONFIG),
         "roll": roll_rate_series(conn, MONTHS, scope, CONFIG),
+        "staff": officer_scores(conn, AS_OF, scope, CONFIG),
+        # A cut-off inside the book: the loans disbursed by then are taken out of the groups.
+        "staff_after_cutoff": officer_scores(conn, AS_OF, scope, CONFIG, cutoff=CUTOFF),
         **{
             by: portfolio_by(conn, AS_OF, scope, CONFIG, by).to_dict("records")
             for by in ("branch_id", "product_id", "channel_id")
@@ -91,6 +96,8 @@ def test_figures_from_the_groups_equal_the_figures_computed_live(refreshed: Engi
         assert grouped == _live_figures(refreshed, scope), scope
     everything = _figures(refreshed, Scope())
     assert everything["portfolio"].active_loans > 0  # type: ignore[attr-defined]
+    before, after = everything["staff"], everything["staff_after_cutoff"]
+    assert 0 < sum(o.active_loans for o in after) < sum(o.active_loans for o in before)  # type: ignore[attr-defined]
     assert everything["series"][-1] == everything["portfolio"]  # type: ignore[index]
 
 
