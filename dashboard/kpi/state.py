@@ -226,15 +226,19 @@ def live_base(as_of: date, scope: Scope, loans: Sequence[str] | None = None) -> 
     )
 
 
-def snapshot_base(as_of: date, scope: Scope, *, past_due: bool = False) -> Subquery:
+def snapshot_base(
+    as_of: date, scope: Scope, *, past_due: bool = False, among: Select[tuple[str]] | None = None
+) -> Subquery:
     """The same columns as live_base, read from a snapshot built by dashboard.kpi.snapshots.refresh (only
-    the loans past due, with `past_due`: a partial index holds those)."""
+    the loans past due, with `past_due`: a partial index holds those; only the loans `among` gives)."""
     s = LoanStateSnapshot
     query = select(s.loan_id, s.op_cents, s.overdue_cents, s.first_due, s.override_rank, s.active).where(
         s.as_of == as_of
     )
     if past_due:
         query = query.where(s.first_due.is_not(None))
+    if among is not None:
+        query = query.where(s.loan_id.in_(among))
     if not scope.is_everything:
         query = query.where(s.loan_id.in_(scope.loan_ids()))
     return query.subquery()
@@ -247,6 +251,7 @@ def loan_state(
     *,
     active_only: bool = True,
     past_due: bool = False,
+    among: Select[tuple[str]] | None = None,
     conn: Connection | None = None,
 ) -> Subquery:
     """One row per loan disbursed on or before as_of (only the active ones unless told otherwise).
@@ -255,10 +260,10 @@ def loan_state(
     payment_mode, principal_cents, written_off_on, op_cents, overdue_cents, first_due (oldest unpaid due
     date), dpd, bucket_ix (index into BUCKETS), class_ix (effective class, index into CLASSES), active.
     Given a connection, it reads a snapshot of as_of when one is current, else computes live. With
-    `past_due`, only the loans past due (DPD > 0).
+    `past_due`, only the loans past due (DPD > 0); with `among`, only the loans it selects.
     """
     fresh = conn is not None and has_current_snapshot(conn, as_of)
-    base = snapshot_base(as_of, scope, past_due=past_due) if fresh else live_base(as_of, scope)
+    base = snapshot_base(as_of, scope, past_due=past_due, among=among) if fresh else live_base(as_of, scope)
     first_due = base.c.first_due
     bucket_ix = bucket_expr(first_due, as_of)
     class_ix = class_expr(first_due, base.c.override_rank, as_of, config)
@@ -286,6 +291,8 @@ def loan_state(
         query = query.where(base.c.active == 1)
     if past_due and not fresh:
         query = query.where(first_due.is_not(None))
+    if among is not None and not fresh:
+        query = query.where(Loan.loan_id.in_(among))
     return query.subquery()
 
 

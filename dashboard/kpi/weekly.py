@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Select, Subquery, and_, case, func, literal, or_, select, union_all
+from sqlalchemy import Connection, Select, Subquery, and_, case, func, literal, or_, select, union, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.config import Config
@@ -23,7 +23,8 @@ from dashboard.kpi.money import yuan
 from dashboard.kpi.portfolio import Portfolio, portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import NPL_RANK, bucket_name, class_name, has_current_snapshot, loan_state
-from db.models import Issue, Loan, LoanStateSnapshot
+from db.models import ClassificationOverride, Issue, Loan, LoanStateSnapshot
+from db.models.enums import CLASSES
 
 # The first-check backlog looks back this far, like the overview page.
 BACKLOG_DAYS = 90
@@ -106,7 +107,7 @@ def _fold(conn: Connection, dates: list[date], scope: Scope, config: Config) -> 
     candidates = _candidates(conn, dates)
     stacked = union_all(
         *(
-            _tagged(loan_state(d, scope, config, active_only=i == 0, conn=conn), i, d, candidates)
+            _tagged(loan_state(d, scope, config, active_only=i == 0, among=candidates, conn=conn), i, d)
             for i, d in enumerate(dates)
         )
     ).subquery("stacked")
@@ -219,21 +220,24 @@ def _changes(fold: pd.DataFrame, was: int, now: int, limit: int) -> WeekChanges:
 
 
 def _candidates(conn: Connection, dates: list[date]) -> Select[tuple[str]] | None:
-    """When every date has a current snapshot: the loans past due, or overridden to NPL, at one of them. Only
-    those can enter M1, cure or turn NPL, and folding them alone spares folding the whole book (at a million
-    loans, a few per cent of the rows)."""
+    """When every date has a current snapshot: the loans past due at one of them (a partial index holds
+    those rows), and those with an override to NPL. Only those can enter M1, cure or turn NPL, and folding
+    them alone spares folding the whole book (at a million loans, a few per cent of the rows)."""
     if not all(has_current_snapshot(conn, d) for d in dates):
         return None
     s = LoanStateSnapshot
-    return select(s.loan_id).where(
-        s.as_of.in_(dates), or_(s.first_due.is_not(None), s.override_rank >= NPL_RANK)
+    past_due = select(s.loan_id).where(s.as_of.in_(dates), s.first_due.is_not(None))
+    overridden = select(ClassificationOverride.loan_id).where(
+        ClassificationOverride.classification.in_(CLASSES[NPL_RANK:]),
+        ClassificationOverride.effective_on <= max(dates),
     )
+    return select(union(past_due, overridden).subquery().c.loan_id)
 
 
-def _tagged(state: Subquery, tag: int, as_of: date, candidates: Select[tuple[str]] | None) -> Select[Any]:
+def _tagged(state: Subquery, tag: int, as_of: date) -> Select[Any]:
     c = state.c
     not_written_off = case((or_(c.written_off_on.is_(None), c.written_off_on > as_of), 1), else_=0)
-    query = select(
+    return select(
         literal(tag).label("tag"),
         c.loan_id,
         c.branch_id,
@@ -246,7 +250,6 @@ def _tagged(state: Subquery, tag: int, as_of: date, candidates: Select[tuple[str
         c.overdue_cents,
         not_written_off.label("not_written_off"),
     )
-    return query if candidates is None else query.where(c.loan_id.in_(candidates))
 
 
 def _loans(rows: pd.DataFrame, columns: dict[str, str], limit: int) -> pd.DataFrame:

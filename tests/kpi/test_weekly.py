@@ -20,7 +20,7 @@ from dashboard.kpi.weekly import (
     week_counts,
     weekly_review,
 )
-from tests.kpi.book import D, issue, loan, pay, reference
+from tests.kpi.book import D, issue, loan, override, pay, reference
 
 CONFIG = Config()
 BEFORE, AFTER = D("2025-03-09"), D("2025-03-16")
@@ -175,3 +175,15 @@ def test_from_snapshots_the_fold_takes_only_loans_that_can_change_and_finds_the_
         assert_frame_equal(getattr(stored.changes, name), getattr(live.changes, name), check_dtype=False)
     # A (current all along) is no candidate; the week before still finds E, K, R and N.
     assert (live.counts_before.entered_m1, live.counts_before.cures, live.counts_before.new_npls) == (1, 2, 1)
+
+
+def test_from_snapshots_a_current_loan_overridden_to_npl_is_a_new_npl(engine: Engine) -> None:
+    with engine.begin() as conn:
+        build_week(conn)
+        override(conn, "A", "2025-03-13", "doubtful")  # A is never past due: a candidate by its override
+        live = week_changes(conn, BEFORE, AFTER, Scope(), CONFIG)
+        refresh(conn, [BEFORE, AFTER])
+        stored = week_changes(conn, BEFORE, AFTER, Scope(), CONFIG)
+    assert sorted(live.new_npls["loan_id"]) == ["A", "N"]
+    for name in ("entered_m1", "cures", "new_npls", "movers_by_branch", "movers_by_officer"):
+        assert_frame_equal(getattr(stored, name), getattr(live, name), check_dtype=False)
