@@ -33,6 +33,8 @@ class Loan(Base):
             "written_off_on IS NULL OR written_off_on >= disbursed_on", name="writeoff_after_disbursement"
         ),
         Index("ix_loans_officer_disbursed", "officer_id", "disbursed_on"),
+        # Periodic checks look up each product's loans disbursed in the months n × k before a period.
+        Index("ix_loans_product_disbursed", "product_id", "disbursed_on"),
     )
 
     loan_id: Mapped[str] = mapped_column(Key, primary_key=True)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, select
 
 from dashboard.config import Config
 from dashboard.kpi.inspections import first_checks, pending_first_checks, periodic_checks, sampling
 from dashboard.kpi.issues import issue_figures
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.visits import visit_plan
+from db.models import Loan, Product, Repayment
+from db.sqlfuncs import shift_months
+from seed import generate, write_to_database
 from tests.kpi.book import D, inspect, issue, loan, pay, reference, visit
 
 CONFIG = Config()
@@ -119,3 +124,43 @@ def test_issue_feedback_and_resolution(engine: Engine) -> None:
     assert (figures.raised, figures.serious, figures.reported_on_time, figures.resolved) == (4, 3, 2, 1)
     assert figures.feedback_on_time_rate == Decimal(2) / Decimal(3)
     assert figures.resolution_rate == Decimal("0.25")
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2026-10-01", "2026-10-31"),  # a month
+        ("2026-01-31", "2026-03-02"),  # a range from a 31st, across a February
+        ("2026-04-01", "2026-09-30"),  # six months: some loans have two checks in it
+    ],
+)
+def test_periodic_checks_count_every_task_of_a_generated_book(engine: Engine, start: str, end: str) -> None:
+    """The tasks counted equal a plain enumeration of every loan's n × k-month dates."""
+    first, last = D(start), D(end)
+    write_to_database(engine, generate(n_loans=300, seed=5, as_of=D("2026-10-31")))
+    with engine.connect() as conn:
+        counted = periodic_checks(conn, first, last, last, Scope(), CONFIG).due
+        loans = conn.execute(
+            select(
+                Loan.loan_id,
+                Loan.disbursed_on,
+                Loan.principal,
+                Loan.written_off_on,
+                Product.periodic_check_months,
+            )
+            .join(Product, Product.product_id == Loan.product_id)
+            .where(Product.periodic_check_months.is_not(None), Loan.disbursed_on < last)
+        ).all()
+        paid = conn.execute(select(Repayment.loan_id, Repayment.paid_on, Repayment.principal_paid)).all()
+    repaid: dict[str, list[tuple[date, Decimal]]] = {}
+    for loan_id, paid_on, principal in paid:
+        repaid.setdefault(loan_id, []).append((paid_on, principal))
+    expected = 0
+    for loan_id, disbursed_on, principal, written_off_on, k in loans:
+        n = 1
+        while (due := shift_months(disbursed_on, n * k)) <= last:
+            left = principal - sum(p for d, p in repaid.get(loan_id, []) if d <= due)
+            if due >= first and (written_off_on is None or written_off_on > due) and left >= Decimal("0.005"):
+                expected += 1
+            n += 1
+    assert counted == expected > 0
