@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Key, Money, one_of
@@ -58,6 +58,13 @@ class CollectionAction(Base):
         Index("ix_collection_actions_loan_acted", "loan_id", "acted_at"),
         Index("ix_collection_actions_agency_acted", "agency_id", "acted_at"),
         Index("ix_collection_actions_staff_acted", "staff_id", "acted_at"),
+        # Promises falling due in a period (agency scores): a few per cent of the actions.
+        Index(
+            "ix_collection_actions_ptp",
+            "ptp_on",
+            postgresql_where=text("ptp_on IS NOT NULL"),
+            sqlite_where=text("ptp_on IS NOT NULL"),
+        ),
     )
 
     action_id: Mapped[str] = mapped_column(Key, primary_key=True)

@@ -73,6 +73,25 @@ def test_agency_scorecard(engine: Engine) -> None:
     assert (a2.cases, a2.recovery_rate, a2.coverage, a2.ptp_kept_rate) == (0, None, None, None)
 
 
+def test_agency_actions_count_on_the_first_and_last_day_of_a_placement_whatever_the_hour(
+    engine: Engine,
+) -> None:
+    with engine.begin() as conn:
+        reference(conn)
+        loan(conn, "P", "1000", "2024-12-01", TWO)
+        place(conn, "P", "A1", "2025-03-10", "1000", recalled_on="2025-03-20")
+        act(conn, "P", "2025-03-09T20:00:00", "call", agency="A1")  # the day before the placement
+        act(conn, "P", "2025-03-10T08:00:00", "call", agency="A1")
+        act(conn, "P", "2025-03-20T20:59:00", "call", agency="A1")
+        act(conn, "P", "2025-03-21T08:00:00", "field_visit", agency="A1")  # the day after the recall
+        (a1,) = [
+            s
+            for s in agency_scores(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-31"), Scope())
+            if s.cases
+        ]
+    assert (a1.cases, a1.covered, a1.calls, a1.field_visited) == (1, 1, 2, 0)
+
+
 def test_officer_scores_after_cutoff(engine: Engine) -> None:
     """As of 31 Mar 2025. O1: a current loan of 9,800 and one 49 DPD of 200, plus an old loan before the
     cut-off. O2: one loan overridden to substandard."""

@@ -3,7 +3,8 @@ partial index on the snapshots' past-due rows
 
 At a million loans a portfolio read a date's million snapshot rows (1.1–2.0 s on PostgreSQL); the groups of a
 date are a few tens of thousands. The overdue list, vintage and the weekly review want only the past-due rows
-of a date, a few per cent of it. Periodic checks read a product's loans disbursed in given months.
+of a date, a few per cent of it. Periodic checks read a product's loans disbursed in given months,
+agency scores the promises falling due in a period.
 
 Revision ID: 0007
 Revises: 0006
@@ -60,10 +61,19 @@ def upgrade() -> None:
         sqlite_where=PAST_DUE,
     )
     op.create_index("ix_loans_product_disbursed", "loans", ["product_id", "disbursed_on"])
+    promised = sa.text("ptp_on IS NOT NULL")
+    op.create_index(
+        "ix_collection_actions_ptp",
+        "collection_actions",
+        ["ptp_on"],
+        postgresql_where=promised,
+        sqlite_where=promised,
+    )
     op.execute("ANALYZE")
 
 
 def downgrade() -> None:
+    op.drop_index("ix_collection_actions_ptp", table_name="collection_actions")
     op.drop_index("ix_loans_product_disbursed", table_name="loans")
     op.drop_index("ix_loan_state_snapshots_past_due", table_name="loan_state_snapshots")
     op.drop_index("ix_snapshot_groups_as_of", table_name="snapshot_groups")
