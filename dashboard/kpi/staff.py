@@ -121,29 +121,25 @@ def collector_recoveries(conn: Connection, start: date, end: date, as_of: date, 
     """Repaid in the period on loans while assigned to each collector (assigned when past due)."""
     last = min(end, as_of)
     a = CollectorAssignment
-    rows = conn.execute(
-        select(
-            a.staff_id,
-            Staff.name,
-            Staff.role,
-            func.count(func.distinct(a.loan_id)),
-            func.coalesce(func.sum(cents(Repayment.principal_paid + Repayment.interest_paid)), 0),
-        )
+    # Each assignment's payments summed on the (loan_id, paid_on) index: joining every payment of the
+    # period to the assignments read a month's 700k payments at a million loans (2.5 s).
+    since = case((a.assigned_on > start, a.assigned_on), else_=start)
+    until = case((and_(a.ended_on.is_not(None), a.ended_on < last), a.ended_on), else_=last)
+    recovered = (
+        select(func.coalesce(func.sum(cents(Repayment.principal_paid + Repayment.interest_paid)), 0))
+        .where(Repayment.loan_id == a.loan_id, Repayment.paid_on >= since, Repayment.paid_on <= until)
+        .scalar_subquery()
+    )
+    query = (
+        select(a.staff_id, Staff.name, Staff.role, func.count(func.distinct(a.loan_id)), func.sum(recovered))
         .join(Staff, Staff.staff_id == a.staff_id)
-        .join(Loan, Loan.loan_id == a.loan_id)
-        .outerjoin(
-            Repayment,
-            and_(
-                Repayment.loan_id == a.loan_id,
-                Repayment.paid_on.between(start, last),
-                Repayment.paid_on >= a.assigned_on,
-                or_(a.ended_on.is_(None), Repayment.paid_on <= a.ended_on),
-            ),
-        )
-        .where(a.assigned_on <= last, or_(a.ended_on.is_(None), a.ended_on >= start), scope.condition())
+        .where(a.assigned_on <= last, or_(a.ended_on.is_(None), a.ended_on >= start))
         .group_by(a.staff_id, Staff.name, Staff.role)
         .order_by(a.staff_id)
-    ).all()
+    )
+    if not scope.is_everything:
+        query = query.join(Loan, Loan.loan_id == a.loan_id).where(scope.condition())
+    rows = conn.execute(query).all()
     return pd.DataFrame(
         [(s, n, r, c, yuan(v)) for s, n, r, c, v in rows],
         columns=["staff_id", "name", "role", "loans", "recovered"],
