@@ -24,7 +24,7 @@ from dashboard.kpi.periods import parse_month
 from dashboard.kpi.portfolio import loans_at, portfolio
 from dashboard.kpi.roll import roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
-from dashboard.kpi.snapshots import default_dates, prune, refresh, stale_dates
+from dashboard.kpi.snapshots import default_dates, prune, refresh_side_by_side, stale_dates
 from dashboard.kpi.staff import officer_scores
 from db.data_version import bump_data_version
 from db.engine import make_engine
@@ -190,9 +190,10 @@ def _refresh(args: argparse.Namespace, engine: Engine) -> int:
             print("the database holds no data; nothing to snapshot")
             return 0
         dates = default_dates(latest)
-        # One transaction: readers go on seeing the previous snapshots until it commits.
         built = dates if getattr(args, "all", False) else stale_dates(conn, dates)
-        rows = refresh(conn, built)
+    # Each date is replaced whole at its commit: readers see its previous snapshot until then.
+    rows = refresh_side_by_side(engine, built)
+    with engine.begin() as conn:
         dropped = prune(conn, dates)
     named = f" ({', '.join(map(str, built))})" if 0 < len(built) <= 3 else ""
     print(

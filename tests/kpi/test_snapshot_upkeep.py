@@ -15,7 +15,15 @@ from dashboard.importer import extract
 from dashboard.importer.extract import import_files
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
-from dashboard.kpi.snapshots import current_dates, default_dates, prune, refresh, stale_dates
+from dashboard.kpi.snapshots import (
+    SNAPSHOT_COLUMNS,
+    current_dates,
+    default_dates,
+    prune,
+    refresh,
+    refresh_side_by_side,
+    stale_dates,
+)
 from dashboard.kpi.state import loan_state
 from db.data_version import bump_data_version, state_version
 from db.models import LoanStateSnapshot, ScheduleItem, SnapshotDate, StateChange
@@ -151,3 +159,17 @@ def test_refresh_leaves_planner_statistics_for_the_snapshots(refreshed: Engine) 
                 "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'loan_state_snapshots'"
             ).scalar_one()
     assert analyzed > 0
+
+
+def test_dates_built_side_by_side_equal_dates_built_in_one_transaction(refreshed: Engine) -> None:
+    s = LoanStateSnapshot
+    every_row = select(*(s.__table__.c[name] for name in SNAPSHOT_COLUMNS))
+    with refreshed.connect() as conn:
+        in_one = set(conn.execute(every_row).all())
+    with refreshed.begin() as conn:
+        bump_data_version(conn)  # every date stale
+    assert refresh_side_by_side(refreshed, DATES) == len(in_one)
+    with refreshed.connect() as conn:
+        assert current_dates(conn) == DATES
+        assert set(conn.execute(every_row).all()) == in_one
+    assert _portfolios(refreshed) == _live_portfolios(refreshed)
