@@ -126,5 +126,32 @@ def test_postgresql_sessions_run_without_jit_and_keep_the_url_options(engine: En
         pytest.skip("a PostgreSQL setting")
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+        assert conn.exec_driver_sql("SHOW random_page_cost").scalar() == "1.1"
         # The per-test schema arrives through the URL's options: it must survive the added one.
         assert conn.exec_driver_sql("SHOW search_path").scalar().startswith("t_")
+
+
+def test_migration_0007_builds_the_groups_of_the_snapshots_already_there(engine: Engine) -> None:
+    """Upgrading a database whose snapshots predate the groups gives the groups a refresh would build."""
+    from alembic import command
+
+    from dashboard.kpi.snapshots import refresh
+    from db.migrate import alembic_config
+    from db.models import SnapshotGroup
+    from seed import generate, write_to_database
+
+    write_to_database(engine, generate(n_loans=150, seed=3, as_of=date(2026, 10, 31)))
+    with engine.begin() as conn:
+        refresh(conn, [date(2026, 9, 30), date(2026, 10, 31)])
+    g = SnapshotGroup
+    key = (g.as_of, g.branch_id, g.product_id, g.channel_id, g.officer_id, g.first_due, g.override_rank)
+    every_group = select(*key, g.loans, g.op_cents, g.overdue_cents).order_by(*key)
+    with engine.connect() as conn:
+        built = conn.execute(every_group).all()
+    config = alembic_config(engine)
+    command.downgrade(config, "0006")
+    assert "snapshot_groups" not in inspect(engine).get_table_names()
+    command.upgrade(config, "head")
+    with engine.connect() as conn:
+        assert conn.execute(every_group).all() == built
+    assert len({row[0] for row in built}) == 2
