@@ -22,7 +22,7 @@ from dashboard.kpi.data_dates import latest_data_date
 from dashboard.kpi.inspections import first_checks
 from dashboard.kpi.periods import parse_month
 from dashboard.kpi.portfolio import loans_at, portfolio
-from dashboard.kpi.roll import roll_rates
+from dashboard.kpi.roll import build_roll_groups, roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
 from dashboard.kpi.snapshots import default_dates, prune, refresh_side_by_side, stale_dates
 from dashboard.kpi.staff import officer_scores
@@ -195,10 +195,12 @@ def _refresh(args: argparse.Namespace, engine: Engine) -> int:
     rows = refresh_side_by_side(engine, built)
     with engine.begin() as conn:
         dropped = prune(conn, dates)
+        months = build_roll_groups(conn)
     named = f" ({', '.join(map(str, built))})" if 0 < len(built) <= 3 else ""
     print(
         f"snapshots {dates[0]} to {dates[-1]}: built {len(built)} of {len(dates)} dates{named}, {rows} rows"
         f"{f'; dropped {len(dropped)} old date(s)' if dropped else ''}"
+        f"{f'; roll groups of {len(months)} month(s)' if months else ''}"
     )
     return 0
 

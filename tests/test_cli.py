@@ -6,13 +6,14 @@ import json
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
 from dashboard.cli import main
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import has_current_snapshot
+from db.models import RollMonth
 from tests.conftest import url_of
 from tests.kpi.book import D, act, inspect, loan, pay, place, reference
 
@@ -195,8 +196,10 @@ def test_refresh_builds_snapshots_the_kpis_then_use(
     assert code == 0
     # 13 month-ends and 5 Sundays; both loans exist on the 8 dates from 31 Jan 2025.
     assert "snapshots 2024-03-31 to 2025-03-31: built 18 of 18 dates, 16 rows" in out
+    assert "roll groups of 12 month(s)" in out  # each month between two of the 13 month-ends
     with cli_db.connect() as conn:
         assert has_current_snapshot(conn, D("2025-03-31"))
+        assert conn.execute(select(func.max(RollMonth.end_on))).scalar() == D("2025-03-31")
     _, after, _ = _run(capsys, "kpi", "portfolio", "--as-of", "2025-03-31")
     assert after == before
     # Nothing changed since: a second refresh builds nothing, unless told to rebuild everything.

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Connection, delete, func, insert, literal,
 
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import has_current_snapshot
-from db.models import Loan, LoanStateSnapshot, SnapshotGroup
+from db.models import Loan, LoanStateSnapshot, RollMonth, SnapshotGroup
 
 KEY = ("branch_id", "product_id", "channel_id", "officer_id", "first_due", "override_rank")
 SUMS = ("loans", "op_cents", "overdue_cents")
@@ -28,10 +28,11 @@ def build(conn: Connection, as_of: date) -> None:
 
 
 def rebuild_all(conn: Connection) -> None:
-    """Rebuild the groups of every snapshot date: after loans moved to another branch, product, channel or
-    officer, which the groups are keyed by."""
+    """Rebuild the groups of every snapshot date, and drop the roll groups: after loans moved to another
+    branch, product, channel or officer, which both are keyed by."""
     dates = conn.execute(select(LoanStateSnapshot.as_of).distinct()).scalars().all()
     conn.execute(delete(SnapshotGroup))
+    conn.execute(delete(RollMonth))  # keyed by dimensions too: the next `postloan refresh` builds them again
     for as_of in dates:
         _add(conn, as_of, None, 1)
 

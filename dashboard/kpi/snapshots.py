@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, literal, not_, select
+from sqlalchemy import Connection, Engine, and_, delete, exists, func, insert, literal, not_, or_, select
 
 from dashboard.kpi import groups
 from dashboard.kpi.periods import month_ends_until
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import live_base, reaching
 from db.data_version import state_version
-from db.models import LoanStateSnapshot, SnapshotDate, SnapshotGroup, StateChange
+from db.models import LoanStateSnapshot, RollMonth, SnapshotDate, SnapshotGroup, StateChange
 
 SNAPSHOT_COLUMNS = ["as_of", "loan_id", "op_cents", "overdue_cents", "first_due", "override_rank", "active"]
 
@@ -38,6 +38,7 @@ def refresh(conn: Connection, dates: Sequence[date], *, analyze: bool = True) ->
     """Rebuild the snapshot of each date (idempotent); returns the rows written."""
     version = state_version(conn)
     for as_of in dates:
+        forget_roll_months(conn, [as_of])
         conn.execute(delete(LoanStateSnapshot).where(LoanStateSnapshot.as_of == as_of))
         conn.execute(delete(SnapshotDate).where(SnapshotDate.as_of == as_of))
         _insert_state(conn, as_of)
@@ -91,6 +92,7 @@ def refresh_loans(conn: Connection, loans: Sequence[str], affects_from: date | N
     """Bring the current snapshots of `affects_from` and later up to date for these loans only, in the
     caller's transaction (which must then bump the state version unlogged); returns the dates updated."""
     dates = [d for d in current_dates(conn) if affects_from is None or d >= affects_from]
+    forget_roll_months(conn, dates)
     for as_of in dates:
         groups.remove(conn, as_of, loans)
         conn.execute(
@@ -112,6 +114,7 @@ def prune(conn: Connection, keep: Sequence[date]) -> list[date]:
         if d not in keep and (d + timedelta(days=1)).day != 1
     ]
     if dropped:
+        forget_roll_months(conn, dropped)
         conn.execute(delete(LoanStateSnapshot).where(LoanStateSnapshot.as_of.in_(dropped)))
         conn.execute(delete(SnapshotGroup).where(SnapshotGroup.as_of.in_(dropped)))
         conn.execute(delete(SnapshotDate).where(SnapshotDate.as_of.in_(dropped)))
@@ -120,6 +123,13 @@ def prune(conn: Connection, keep: Sequence[date]) -> list[date]:
     if oldest is not None:
         conn.execute(delete(StateChange).where(StateChange.version <= oldest))
     return dropped
+
+
+def forget_roll_months(conn: Connection, dates: Sequence[date]) -> None:
+    """Drop the roll groups of the months that start or end at one of these dates, whose snapshots are being
+    replaced; `postloan refresh` builds them again (dashboard.kpi.roll.build_roll_groups)."""
+    if dates:
+        conn.execute(delete(RollMonth).where(or_(RollMonth.end_on.in_(dates), RollMonth.start_on.in_(dates))))
 
 
 def _insert_state(conn: Connection, as_of: date, loans: Sequence[str] | None = None) -> None:

@@ -164,6 +164,39 @@ class SnapshotGroup(Base):
     overdue_cents: Mapped[int] = mapped_column(BigInteger)
 
 
+class RollMonth(Base):
+    """A month whose roll-rate groups (RollGroup) were built, from the snapshots of its two month-ends at
+    this state version: they hold until a later state change reaches the month's end (as for a snapshot),
+    or until a write or a refresh replaces either snapshot, which deletes this row."""
+
+    __tablename__ = "roll_months"
+
+    end_on: Mapped[date] = mapped_column(primary_key=True)
+    start_on: Mapped[date]
+    data_version: Mapped[int] = mapped_column(Integer)
+
+
+class RollGroup(Base):
+    """A month's roll-rate outcomes (dashboard.kpi.roll) summed per branch, product, channel and officer: the
+    loans active at the start by bucket at the start, outcome and where they went, with their count and
+    balance at the start. Kept by `postloan refresh` for the months of its month-end snapshots."""
+
+    __tablename__ = "roll_groups"
+    __table_args__ = (Index("ix_roll_groups_end_on", "end_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    end_on: Mapped[date] = mapped_column(ForeignKey("roll_months.end_on", ondelete="CASCADE"))
+    branch_id: Mapped[str] = mapped_column(Key)
+    product_id: Mapped[str] = mapped_column(Key)
+    channel_id: Mapped[str | None] = mapped_column(Key)
+    officer_id: Mapped[str] = mapped_column(Key)
+    start_bucket: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[int] = mapped_column(Integer)
+    destination: Mapped[int] = mapped_column(Integer)
+    loans: Mapped[int] = mapped_column(Integer)
+    op_cents: Mapped[int] = mapped_column(BigInteger)
+
+
 class SnapshotDate(Base):
     """Which dates have a snapshot, and the state version it was built from: it stays current until a later
     state change (StateChange) reaches back to its date."""

@@ -13,9 +13,9 @@ from dashboard.config import Config
 from dashboard.importer.extract import import_files
 from dashboard.importer.spec import SPECS
 from dashboard.kpi import groups
-from dashboard.kpi.periods import month_ends_until
+from dashboard.kpi.periods import month_end, month_ends_until
 from dashboard.kpi.portfolio import portfolio, portfolio_series
-from dashboard.kpi.roll import roll_rate_series
+from dashboard.kpi.roll import build_roll_groups, from_roll_groups, roll_rate_series
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.snapshots import default_dates, prune, refresh
 from dashboard.kpi.staff import officer_scores
@@ -30,6 +30,11 @@ CONFIG = Config()
 DATES = default_dates(AS_OF)
 MONTHS = [(2026, 8), (2026, 9), (2026, 10)]
 CUTOFF = date(2025, 6, 30)
+PAIRS = [
+    (date(2026, 7, 31), date(2026, 8, 31)),
+    (date(2026, 8, 31), date(2026, 9, 30)),
+    (date(2026, 9, 30), AS_OF),
+]
 
 
 @pytest.fixture
@@ -38,6 +43,7 @@ def refreshed(engine: Engine) -> Engine:
     with engine.begin() as conn:
         bump_data_version(conn)
         refresh(conn, DATES)
+        build_roll_groups(conn)
     return engine
 
 
@@ -92,6 +98,7 @@ def test_figures_from_the_groups_equal_the_figures_computed_live(refreshed: Engi
     for scope in _scopes(refreshed):
         with refreshed.connect() as conn:
             assert groups.usable(conn, DATES, scope) is not None, scope
+            assert from_roll_groups(conn, PAIRS, scope) is not None, scope
         grouped = _figures(refreshed, scope)
         assert grouped == _live_figures(refreshed, scope), scope
     everything = _figures(refreshed, Scope())
@@ -106,6 +113,7 @@ def test_collectors_and_agencies_are_not_answered_from_the_groups(refreshed: Eng
         collector = conn.execute(select(Staff.staff_id).where(Staff.role == "collector")).scalar_one_or_none()
         for actor in (Actor("c", "collector", staff_id=collector), Actor("a", "agency", agency_id="AG01")):
             assert groups.usable(conn, DATES, Scope(actor=actor)) is None
+            assert from_roll_groups(conn, PAIRS, Scope(actor=actor)) is None
         # Nor a date without a current snapshot.
         assert groups.usable(conn, [date(2026, 10, 30)], Scope()) is None
 
@@ -169,10 +177,25 @@ def test_a_small_import_keeps_the_groups_equal_to_a_rebuild(refreshed: Engine, t
     import_files(refreshed, _repayment_and_override(refreshed, tmp_path))
     kept = _group_totals(refreshed)
     assert kept != before
+    with refreshed.connect() as conn:
+        # The override reaches back to 15 September: the months ending from then on lost their roll groups.
+        assert from_roll_groups(conn, PAIRS[:1], Scope()) is not None
+        assert from_roll_groups(conn, PAIRS[1:], Scope()) is None
+    assert _figures(refreshed, Scope()) == _live_figures(refreshed, Scope())
     with refreshed.begin() as conn:
         groups.rebuild_all(conn)
+        assert build_roll_groups(conn) == [d for d in DATES if d == month_end(d.year, d.month)][1:]
+        assert from_roll_groups(conn, PAIRS, Scope()) is not None
     assert kept == _group_totals(refreshed)
     assert _figures(refreshed, Scope()) == _live_figures(refreshed, Scope())
+
+
+def test_a_change_reaching_a_month_end_puts_its_roll_groups_out_of_date(refreshed: Engine) -> None:
+    with refreshed.begin() as conn:
+        bump_data_version(conn, affects_from=date(2026, 9, 1))
+        assert from_roll_groups(conn, PAIRS[:1], Scope()) is not None
+        assert from_roll_groups(conn, PAIRS[1:2], Scope()) is None
+        assert build_roll_groups(conn) == []  # its snapshots are out of date too: nothing to build from
 
 
 def _loans_csv(engine: Engine, tmp_path: Path, loan_id: str, **changes: object) -> Path:
