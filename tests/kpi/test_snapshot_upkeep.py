@@ -173,3 +173,15 @@ def test_dates_built_side_by_side_equal_dates_built_in_one_transaction(refreshed
         assert current_dates(conn) == DATES
         assert set(conn.execute(every_row).all()) == in_one
     assert _portfolios(refreshed) == _live_portfolios(refreshed)
+
+
+def test_a_refresh_plans_with_the_default_page_cost_and_leaves_the_sessions_setting(
+    refreshed: Engine,
+) -> None:
+    if refreshed.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with refreshed.begin() as conn:
+        refresh(conn, [AS_OF])
+        assert conn.exec_driver_sql("SHOW random_page_cost").scalar() == "4"
+    with refreshed.connect() as conn:
+        assert conn.exec_driver_sql("SHOW random_page_cost").scalar() == "1.1"
