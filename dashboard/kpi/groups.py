@@ -2,8 +2,8 @@
 due date and override (db.models.SnapshotGroup), built and kept with the snapshot by dashboard.kpi.snapshots.
 
 A figure that only sums loans per bucket, class and dimension (the portfolio, its trend, its breakdowns, the
-base of the roll rates) reads them when its dates have a current snapshot and its scope is a condition on the
-dimensions; `usable` says when.
+base of the roll rates, the officers' scores) reads them when its dates have a current snapshot and its scope
+is a condition on the dimensions; `usable` says when.
 """
 
 from __future__ import annotations

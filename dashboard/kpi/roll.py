@@ -58,7 +58,8 @@ def roll_rates(conn: Connection, year: int, month: int, scope: Scope, config: Co
 def roll_rate_series(
     conn: Connection, months: Sequence[tuple[int, int]], scope: Scope, config: Config
 ) -> dict[tuple[int, int], dict[str, RollRow]]:
-    """roll_rates() of each (year, month). For several months whose month-ends all have a current snapshot,
+    """roll_rates() of each (year, month). From the roll groups `postloan refresh` keeps, when every month's
+    are current (from_roll_groups); else, for several months whose month-ends all have a current snapshot,
     all months in two grouped queries over the snapshots (_snapshot_groups) rather than a join of the whole
     base per month; otherwise (or for a single month) month by month through loan_state."""
     pairs = {(y, m): (month_end(*previous_month(y, m)), month_end(y, m)) for y, m in months}
