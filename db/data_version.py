@@ -8,10 +8,11 @@ a visit, or importing today's repayments, keeps last month-end's snapshot curren
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import Connection, insert, select, update
 
+from dashboard import clock
 from db.models import DataVersion, StateChange
 
 # A value for affects_from: the write can change the state at any date.
@@ -23,7 +24,7 @@ def bump_data_version(
 ) -> None:
     """Bump the data version, and with `state` the state version; `logged=False` means the write has
     already updated the snapshots it reaches, so none goes stale."""
-    values = {"version": DataVersion.version + 1, "changed_at": datetime.now()}
+    values = {"version": DataVersion.version + 1, "changed_at": clock.now()}
     if state:
         values["state_version"] = DataVersion.state_version + 1
     conn.execute(update(DataVersion).where(DataVersion.id == 1).values(**values))

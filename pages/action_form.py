@@ -5,6 +5,7 @@ from datetime import datetime
 import pandas as pd
 import streamlit as st
 
+from dashboard import clock
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine
 from dashboard.ui.i18n import option_names, t
@@ -25,7 +26,7 @@ st.title(t("page.action_form"))
 linked = st.query_params.get("loan_id", "").strip()
 # Defaults set once per session rather than passed as value=: a default that moves with the clock would
 # give the widgets a new identity on every run and lose what the user typed after a refused submit.
-now = datetime.now().replace(second=0, microsecond=0)
+now = clock.now().replace(second=0, microsecond=0)
 st.session_state.setdefault(f"{FORM}_date", now.date())
 st.session_state.setdefault(f"{FORM}_time", now.time())
 

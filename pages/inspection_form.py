@@ -5,6 +5,7 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard import clock
 from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import engine
@@ -30,7 +31,7 @@ if not can(actor, "inspection"):
 def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
     name = f"insp_{loan_id}"
     state = st.session_state
-    state.setdefault(f"{name}_done_on", date.today())  # set once: see pages/visit_form.py
+    state.setdefault(f"{name}_done_on", clock.today())  # set once: see pages/visit_form.py
     forms.notices(name)
     with st.form(name, clear_on_submit=False):
         token = forms.token(name)
@@ -41,7 +42,7 @@ def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
             forms.choice(name, "method", t("insp.method"), INSPECTION_METHODS, "insp.method")
         with right:
             st.date_input(
-                t("insp.done_on"), min_value=date(2000, 1, 1), max_value=date.today(), key=f"{name}_done_on"
+                t("insp.done_on"), min_value=date(2000, 1, 1), max_value=clock.today(), key=f"{name}_done_on"
             )
             forms.field_error(name, "done_on")
         st.caption(t("insp.checklist"))

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard import clock
 from dashboard.ui import forms
 from dashboard.ui.data import engine, query
 from dashboard.ui.i18n import t, t_codes
@@ -42,7 +43,7 @@ if actor is None:
     st.info(t("work.sign_in"))
     st.stop()
 # A work list is about now, not the dashboards' as-of date: what was entered today shows at once.
-today = date.today()
+today = clock.today()
 
 st.title(t("page.issues_work"))
 done = st.session_state.pop(DONE, None)

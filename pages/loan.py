@@ -1,11 +1,10 @@
 """Loan card: terms, state at the as-of date, schedule with what was paid, what the user's role may record on
 the loan, and the loan's history up to today."""
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
+from dashboard import clock
 from dashboard.auth.text import plain
 from dashboard.kpi.loan_card import loan_summary, schedule_with_payments, timeline
 from dashboard.ui.data import config, engine, query
@@ -98,7 +97,7 @@ table(
 st.subheader(t("loan.timeline"))
 # Up to today, not the as-of date: what was just recorded shows at once.
 st.caption(t("loan.timeline_note"))
-history = query(timeline, loan_id, date.today())
+history = query(timeline, loan_id, clock.today())
 history["kind"] = [t(f"timeline.kind.{kind}") for kind in history["kind"]]
 table(
     history,

@@ -6,6 +6,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from dashboard import clock
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine, query
 from dashboard.ui.filters import current
@@ -116,7 +117,7 @@ def override_form(actor: Actor, loan_id: str, worse: list[str], name: str, seen_
 
 def proposals_section(actor: Actor) -> None:
     st.subheader(t("ovr.proposals"))
-    proposals = query(proposed_overrides, actor, date.today()).copy()
+    proposals = query(proposed_overrides, actor, clock.today()).copy()
     if "loan_id" in proposals.columns:
         proposals.insert(0, "open", urls("override", "loan_id", proposals["loan_id"]))
     if "current_class" in proposals.columns:

@@ -4,6 +4,7 @@ from datetime import date
 
 import streamlit as st
 
+from dashboard import clock
 from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import engine
@@ -30,7 +31,7 @@ def visit_form(actor: Actor, loan_id: str) -> None:
     state = st.session_state
     # Defaults set once rather than passed as value=: a default that moved with the clock would give the
     # widget a new identity and lose what was typed.
-    state.setdefault(f"{name}_visited_on", date.today())
+    state.setdefault(f"{name}_visited_on", clock.today())
     # Outside the form: changing the number of issues redraws the form at once, keeping what was typed.
     count = st.number_input(
         t("visit.issue_count"), min_value=0, max_value=MAX_ISSUES, step=1, key=f"{name}_issue_count"
@@ -41,7 +42,7 @@ def visit_form(actor: Actor, loan_id: str) -> None:
         st.date_input(
             t("visit.visited_on"),
             min_value=date(2000, 1, 1),
-            max_value=date.today(),
+            max_value=clock.today(),
             key=f"{name}_visited_on",
         )
         forms.field_error(name, "visited_on")

@@ -7,6 +7,7 @@ server those tests skip with the reason, except under CI=true, where they fail.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -15,6 +16,11 @@ from sqlalchemy import Engine, text
 
 from db.engine import make_engine
 from db.migrate import upgrade
+
+# Business dates must not depend on the server's zone: run every test process in UTC, far from the
+# lender's Asia/Shanghai, so a bare date.today() shows up as a failing test around midnight.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 PG_URL = os.environ.get("POSTLOAN_TEST_PG_URL")
 

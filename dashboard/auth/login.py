@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Row, insert, select, update
 
+from dashboard import clock
 from dashboard.auth.users import check_password, hash_password
 from dashboard.work.actor import Actor
 from dashboard.work.audit import write_audit
@@ -55,7 +56,7 @@ class Attempt:
 
 def attempt_login(engine: Engine, username: str, password: str, now: datetime | None = None) -> Attempt:
     """Check one sign-in; record it; lock the account on the Nth failure in a row."""
-    now = now or datetime.now()
+    now = now or clock.now()
     username = username.strip().lower()[:USERNAME_LENGTH]
     with engine.begin() as conn:
         user = conn.execute(select(User.__table__).where(User.username == username)).first()

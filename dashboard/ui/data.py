@@ -20,6 +20,7 @@ import streamlit as st
 from sqlalchemy import Engine, select
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
+from dashboard import clock
 from dashboard.config import Config, load_config
 from dashboard.kpi.data_dates import latest_data_date
 from db.data_version import data_version
@@ -122,7 +123,7 @@ def _latest(data: int) -> date | None:
 
 
 def latest_date() -> date:
-    return _latest(version()) or date.today()
+    return _latest(version()) or clock.today()
 
 
 @st.cache_data(ttl=3600, show_spinner=False)

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, false, or_, select, true
 
+from dashboard import clock
 from dashboard.kpi.scope import Dimensions, branch_subtree
 from dashboard.work.actor import Actor
 from dashboard.work.errors import NotAllowed
@@ -63,7 +64,7 @@ def loan_condition(actor: Actor, on: date | None = None) -> ColumnElement[bool]:
     by_dimension = dimension_condition(actor, Loan)
     if by_dimension is not None:
         return by_dimension
-    day = on or date.today()
+    day = on or clock.today()
     if actor.role == "collector":
         if not actor.staff_id:
             return false()

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert
 
+from dashboard import clock
 from dashboard.work.actor import Actor
 from db.models import AuditEntry
 
@@ -39,7 +40,7 @@ def write_audit(
 ) -> None:
     conn.execute(
         insert(AuditEntry).values(
-            at=datetime.now(),
+            at=clock.now(),
             username=actor.username,
             action=action,
             table_name=table,

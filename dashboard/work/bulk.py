@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
+from dashboard import clock
 from dashboard.config import Config
 from dashboard.importer.parse import parse_file
 from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
@@ -69,7 +70,7 @@ def upload(
 ) -> UploadSummary:
     """Check the file and write all its records, or raise ExtractInvalid with every problem and write
     nothing. NotAllowed for a user who may not upload."""
-    moment = now or datetime.now()
+    moment = now or clock.now()
 
     def write(conn: Connection) -> list[Change]:
         require(actor, "bulk_upload")

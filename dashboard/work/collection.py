@@ -16,6 +16,7 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, func, insert, select
 
+from dashboard import clock
 from dashboard.config import Config
 from dashboard.work.access import loan_in_scope, require
 from dashboard.work.actor import Actor
@@ -55,7 +56,7 @@ def record_action(
 ) -> Saved:
     """Check the action against the conduct rules and save it with its audit row, or refuse it whole:
     FormInvalid names every field that is wrong, NotAllowed a user who may not record actions."""
-    moment = now or datetime.now()
+    moment = now or clock.now()
 
     def write(conn: Connection) -> list[Change]:
         require(actor, "collection_action")

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, exists, insert, select
 
+from dashboard import clock
 from dashboard.config import Config, parse_setting
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import class_name, loan_state
@@ -99,7 +100,7 @@ def record_inspection(
 ) -> Saved:
     """Save an inspection by the signed-in user. Findings go to `notes`; they are required when a risk
     signal is raised or the checklist finds anything wrong. All field problems are reported at once."""
-    day = today or date.today()
+    day = today or clock.today()
     loan_id = clean(form.loan_id)
 
     def write(conn: Connection) -> list[Change]:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, case, literal, not_, or_, select, update
 
+from dashboard import clock
 from dashboard.kpi.issues import report_deadline
 from dashboard.kpi.scope import branch_subtree
 from dashboard.work.access import loan_condition, require, require_loan
@@ -58,7 +59,7 @@ def assign(
     today: date | None = None,
 ) -> Saved:
     """Give an open issue to a current staff member of the actor's branch subtree."""
-    day = today or date.today()
+    day = today or clock.today()
     staff_id = (staff_id or "").strip()
 
     def change(conn: Connection, row: Mapping[str, Any]) -> dict[str, Any]:
@@ -82,7 +83,7 @@ def mark_reported(
     today: date | None = None,
 ) -> Saved:
     """Record the day an issue was reported to the risk and business departments (rule 8)."""
-    day = today or date.today()
+    day = today or clock.today()
 
     def change(conn: Connection, row: Mapping[str, Any]) -> dict[str, Any]:
         if row["reported_on"] is not None:
@@ -106,7 +107,7 @@ def resolve(
     today: date | None = None,
 ) -> Saved:
     """Close an open issue with the day and a note of how it was resolved."""
-    day = today or date.today()
+    day = today or clock.today()
     note = (resolution or "").strip()
 
     def change(conn: Connection, row: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
+from dashboard import clock
 from dashboard.config import Config
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.snapshots import refresh_loans
@@ -59,7 +60,7 @@ def record_override(
 ) -> Saved:
     """Save an override of a loan's class from effective_on. Refused unless the class is worse than the
     loan's effective class on that day (rule 12: never better than DPD allows, never a move back)."""
-    day = today or date.today()
+    day = today or clock.today()
     loan_id = (loan_id or "").strip()
     note = (reason or "").strip()
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from dashboard import clock
 from dashboard.work.actor import Actor
 from dashboard.work.audit import write_audit
 from db.data_version import bump_data_version
@@ -65,7 +65,7 @@ def save(
                     insert(FormSubmission).values(
                         token=token,
                         username=actor.username,
-                        submitted_at=datetime.now(),
+                        submitted_at=clock.now(),
                         table_name=first.table,
                         record_key=first.record_key,
                     )

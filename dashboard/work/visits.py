@@ -13,6 +13,7 @@ from uuid import uuid4
 
 from sqlalchemy import Connection, Engine, insert, select
 
+from dashboard import clock
 from dashboard.work.access import require, require_loan
 from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
@@ -121,7 +122,7 @@ def record_visit(
 ) -> Saved:
     """Save a visit by the signed-in user and one issue per IssueFound (raised on the visit date, assigned
     to the visitor). All field problems are reported at once; nothing is written unless all pass."""
-    day = today or date.today()
+    day = today or clock.today()
     loan_id = clean(form.loan_id)
     form = replace(form, loan_id=loan_id)
 
