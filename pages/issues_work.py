@@ -13,10 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import clock
+from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import engine, query
 from dashboard.ui.i18n import t, t_codes
 from dashboard.ui.links import url, urls
+from dashboard.ui.params import identifier
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.access import can
@@ -93,8 +95,8 @@ labels = {
     row.issue_id: f"{row.issue_id} · {row.loan_id} · {t(f'issue.severity.{row.severity}')} · {row.raised_on}"
     for row in everything.itertuples()
 }
-if PICK not in st.session_state and st.query_params.get("issue_id"):
-    st.session_state[PICK] = st.query_params["issue_id"]
+if PICK not in st.session_state and (linked := identifier("issue_id")):
+    st.session_state[PICK] = linked
 options: list[str | None] = [None, *labels]
 if st.session_state.get(PICK) and st.session_state[PICK] not in labels:
     options.append(st.session_state[PICK])
@@ -140,7 +142,7 @@ def panel(actor: Actor, issue_id: str) -> None:
     issue: dict[str, Any] | None = st.session_state[seen_key]
     if issue is None:
         st.session_state.pop(seen_key, None)
-        st.warning(t("issue.err.not_found", issue_id=issue_id))
+        st.warning(t("issue.err.not_found", issue_id=plain(issue_id)))
         return
     version = issue["version"]
     st.subheader(t("issue.panel", issue_id=issue_id, loan_id=issue["loan_id"]))

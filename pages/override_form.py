@@ -7,11 +7,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import clock
+from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
+from dashboard.ui.params import identifier
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.access import can, loan_in_scope
@@ -44,7 +46,7 @@ def _seen_key(loan_id: str, on: date) -> str:
 def override_section(actor: Actor, loan_id: str) -> None:
     with engine().connect() as conn:
         if not loan_in_scope(conn, actor, loan_id):
-            st.error(t("work.err.loan_out_of_scope", loan_id=loan_id))
+            st.error(t("work.err.loan_out_of_scope", loan_id=plain(loan_id)))
             return
         # What the form was rendered against (the loan's class, how many overrides it had) stays until this
         # user saves or changes the date: the form and its options must not change under a submit. Someone
@@ -62,7 +64,7 @@ def override_section(actor: Actor, loan_id: str) -> None:
         st.success(t("ovr.duplicate" if duplicate else "ovr.saved", record=record))
     current_class: str | None = seen["class"]
     if current_class is None:
-        st.info(t("ovr.not_active", loan_id=loan_id, date=f.as_of))
+        st.info(t("ovr.not_active", loan_id=plain(loan_id), date=f.as_of))
     else:
         st.metric(t("ovr.current", date=f.as_of), t(f"class.{current_class}"), border=True)
     worse = worse_classes(current_class) if current_class else []
@@ -135,7 +137,8 @@ def proposals_section(actor: Actor) -> None:
     )
 
 
-loan_id = (st.query_params.get("loan_id") or st.text_input(t("ovr.loan"), key="override_loan")).strip()
+# The link's loan id is checked like any URL value; ids are shown as plain text, never as Markdown.
+loan_id = identifier("loan_id") or st.text_input(t("ovr.loan"), key="override_loan").strip()
 if loan_id:
     override_section(actor, loan_id)
 else:

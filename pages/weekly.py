@@ -1,20 +1,32 @@
 """Weekly review: this week against the week before, in the order the meeting goes through it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpi.weekly import weekly_review
+from dashboard.config import Config
+from dashboard.kpi.scope import Scope
+from dashboard.kpi.weekly import WeeklyReview, weekly_review
 from dashboard.review_pack import agency_ranking, weekly_pack
-from dashboard.ui.data import config, query
+from dashboard.ui.data import config, query, version
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t, t_codes
 from dashboard.ui.links import urls
 from dashboard.ui.widgets import definition, headline_tiles, table
 
 WEEKS = 12
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def _pack(
+    data: int, monday: date, as_of: date, scope: Scope, cfg: Config, language: str, _review: WeeklyReview
+) -> bytes:
+    """The review pack's bytes, built once per week, filters and data version (the review is their
+    function), not on every run."""
+    return weekly_pack(_review, language)
+
 
 f = current()
 cfg = config()
@@ -34,7 +46,8 @@ if review.now.active_loans == 0 and review.previous.active_loans == 0:
 st.caption(t("weekly.compared", end=review.end, before=review.before))
 st.download_button(
     t("weekly.download"),
-    lambda: weekly_pack(review, f.language),
+    # Bytes, not a callable: see dashboard.ui.widgets.download_buttons.
+    _pack(version(), monday, f.as_of, f.scope, cfg, f.language, review),
     file_name=f"weekly-review-{monday.isoformat()}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     icon=":material/download:",

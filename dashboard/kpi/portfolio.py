@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, func, or_, select
+from sqlalchemy import Connection, Select, func, or_, select
 
 from dashboard.config import Config
 from dashboard.kpi import groups
@@ -24,7 +26,7 @@ from dashboard.kpi.state import (
     has_current_snapshot,
     loan_state,
 )
-from db.models import LoanStateSnapshot, Placement, SnapshotGroup
+from db.models import Agency, LoanStateSnapshot, Placement, SnapshotGroup
 from db.models.enums import BUCKETS, CLASSES
 
 
@@ -153,7 +155,15 @@ def _from_groups(as_of: date, rows) -> Portfolio:  # type: ignore[no-untyped-def
 LOAN_COLUMNS = ["loan_id", "dpd", "bucket", "classification", "outstanding_principal", "overdue_amount"]
 
 
-def loans_at(
+@dataclass(frozen=True)
+class LoansTotal:
+    """How many loans a drill-down list holds and their balance: the figure it was opened from."""
+
+    loans: int
+    balance: Decimal
+
+
+def _loans_query(
     conn: Connection,
     as_of: date,
     scope: Scope,
@@ -164,9 +174,9 @@ def loans_at(
     classification: str | None = None,
     max_dpd: int | None = None,
     agency_id: str | None = None,
-    limit: int | None = None,
-) -> pd.DataFrame:
-    """The active loans behind a portfolio figure, worst first (the drill-down list)."""
+) -> Select:
+    """The active loans behind a portfolio figure: loan_id, dpd, bucket_ix, class_ix, op_cents,
+    overdue_cents."""
     past_due = overdue_only or (bucket is not None and bucket != BUCKETS[0])
     state = loan_state(as_of, scope, config, past_due=past_due, conn=conn)
     query = select(
@@ -176,7 +186,7 @@ def loans_at(
         state.c.class_ix,
         state.c.op_cents,
         state.c.overdue_cents,
-    ).order_by(state.c.dpd.desc(), state.c.loan_id)
+    )
     if overdue_only:
         query = query.where(state.c.bucket_ix > 0)
     if bucket is not None:
@@ -192,13 +202,86 @@ def loans_at(
             or_(Placement.recalled_on.is_(None), Placement.recalled_on > as_of),
         )
         query = query.where(state.c.loan_id.in_(placed_now))
+    return query
+
+
+def agency_ids(conn: Connection) -> list[str]:
+    """The agencies a loan list can be narrowed to (`?agency=`)."""
+    return list(conn.scalars(select(Agency.agency_id).order_by(Agency.agency_id)))
+
+
+def _loan_row(row: Sequence[Any]) -> tuple[Any, ...]:
+    loan_id, dpd, b, c, op, overdue = row
+    return (loan_id, int(dpd), bucket_name(b), class_name(c), yuan(op), yuan(overdue))
+
+
+def loans_at(
+    conn: Connection,
+    as_of: date,
+    scope: Scope,
+    config: Config,
+    *,
+    overdue_only: bool = False,
+    bucket: str | None = None,
+    classification: str | None = None,
+    max_dpd: int | None = None,
+    agency_id: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """The active loans behind a portfolio figure, worst first (the drill-down list)."""
+    query = _loans_query(
+        conn,
+        as_of,
+        scope,
+        config,
+        overdue_only=overdue_only,
+        bucket=bucket,
+        classification=classification,
+        max_dpd=max_dpd,
+        agency_id=agency_id,
+    )
+    query = query.order_by(query.selected_columns.dpd.desc(), query.selected_columns.loan_id)
     if limit is not None:
         query = query.limit(limit)
-    rows = conn.execute(query).all()
-    return pd.DataFrame(
-        [
-            (loan_id, int(dpd), bucket_name(b), class_name(c), yuan(op), yuan(overdue))
-            for loan_id, dpd, b, c, op, overdue in rows
-        ],
-        columns=LOAN_COLUMNS,
+    return pd.DataFrame([_loan_row(row) for row in conn.execute(query)], columns=LOAN_COLUMNS)
+
+
+def loans_total(
+    conn: Connection,
+    as_of: date,
+    scope: Scope,
+    config: Config,
+    *,
+    bucket: str | None = None,
+    classification: str | None = None,
+    agency_id: str | None = None,
+) -> LoansTotal:
+    """The count and balance of every loan loans_at lists with these arguments (not only the rows a page
+    shows), summed by the database."""
+    rows = _loans_query(
+        conn, as_of, scope, config, bucket=bucket, classification=classification, agency_id=agency_id
+    ).subquery()
+    count, cents = conn.execute(select(func.count(), func.coalesce(func.sum(rows.c.op_cents), 0))).one()
+    return LoansTotal(loans=int(count), balance=yuan(cents))
+
+
+def iter_loans_at(
+    conn: Connection,
+    as_of: date,
+    scope: Scope,
+    config: Config,
+    *,
+    bucket: str | None = None,
+    classification: str | None = None,
+    agency_id: str | None = None,
+    batch: int = 10_000,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Every row of loans_at (LOAN_COLUMNS, worst first), a batch at a time from a server-side cursor: an
+    export of a whole book never holds it as one frame."""
+    query = _loans_query(
+        conn, as_of, scope, config, bucket=bucket, classification=classification, agency_id=agency_id
     )
+    query = query.order_by(query.selected_columns.dpd.desc(), query.selected_columns.loan_id)
+    result = conn.execution_options(yield_per=batch).execute(query)
+    for rows in result.partitions():
+        yield [_loan_row(row) for row in rows]

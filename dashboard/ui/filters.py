@@ -1,5 +1,6 @@
 """The global filters in the sidebar, mirrored in the URL's query string so a pasted link opens the same
-view. Values in the URL are checked: an unknown branch or a malformed date is ignored, not fatal.
+view. Values in the URL are checked: an unknown branch or a malformed date is ignored, not fatal, and the
+page says which parameter was ignored.
 
 The filters offer only what the signed-in user may see (the branches of their subtree; an officer only
 themselves), and the Scope they make carries the user, so the server restricts every query whatever the
@@ -8,7 +9,6 @@ URL says.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,11 +18,13 @@ from sqlalchemy import select
 from dashboard.kpi.scope import Scope
 from dashboard.ui.data import choices, engine, latest_date, version
 from dashboard.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, language, t
+from dashboard.ui.params import parse_date, warn_bad
 from dashboard.ui.session import current_actor
 from dashboard.work.actor import Actor
 from db.models import Branch, Staff
 
 SCOPE_FILTERS = ("branch", "product", "channel", "officer")
+URL_NOTICES = "_url_notices"  # the link's filter values that were ignored, and the filters they left
 
 
 @dataclass(frozen=True)
@@ -38,13 +40,39 @@ def _from_url(options: dict[str, dict[str, str]]) -> None:
         return
     st.session_state["_filters_seeded"] = True
     params = st.query_params
+    bad: list[tuple[str, str]] = []
     if params.get("lang") in LANGUAGES:
         st.session_state["lang"] = params["lang"]
-    with contextlib.suppress(ValueError):
-        st.session_state["as_of"] = date.fromisoformat(params.get("as_of", ""))
+    elif params.get("lang"):
+        bad.append(("lang", params["lang"]))
+    if params.get("as_of"):
+        as_of = parse_date(params["as_of"])
+        if as_of is None:
+            bad.append(("as_of", params["as_of"]))
+        else:
+            st.session_state["as_of"] = as_of
     for name in SCOPE_FILTERS:
         if params.get(name) in options[name]:
             st.session_state[name] = params[name]
+        elif params.get(name):  # unknown, or outside what this user may see
+            bad.append((name, params[name]))
+    if bad:
+        st.session_state[URL_NOTICES] = (bad, None)
+
+
+def _url_notices() -> None:
+    """Say which of the link's filter values were ignored, until the user picks filters of their own."""
+    notices = st.session_state.get(URL_NOTICES)
+    if not notices:
+        return
+    bad, seen = notices
+    now = tuple(st.session_state.get(key) for key in ("lang", "as_of", *SCOPE_FILTERS))
+    if seen is not None and now != seen:
+        del st.session_state[URL_NOTICES]
+        return
+    st.session_state[URL_NOTICES] = (bad, now)
+    for name, value in bad:
+        warn_bad(name, value)
 
 
 def _to_url() -> None:
@@ -127,6 +155,7 @@ def render_sidebar(actor: Actor | None = None, *, filters: bool = True) -> Filte
         st.selectbox("语言 / Language", list(LANGUAGES), format_func=LANGUAGES.__getitem__, key="lang")
         if not filters:
             _to_url()
+            _url_notices()
             return current()
         st.header(t("filter.heading"))
         if "as_of" not in st.session_state:
@@ -141,6 +170,7 @@ def render_sidebar(actor: Actor | None = None, *, filters: bool = True) -> Filte
                 key=name,
             )
     _to_url()
+    _url_notices()
     return current()
 
 

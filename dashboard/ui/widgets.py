@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import io
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.config import Config
+from dashboard.exports import EXCEL_ROWS, csv_bytes, frame_batches, xlsx_bytes
 from dashboard.kpi.periods import add_months
 from dashboard.kpi.portfolio import Portfolio
 from dashboard.ui.i18n import t
@@ -121,10 +124,65 @@ def definition(*keys: str) -> None:
             st.markdown(f"**{t(key.replace('def.', 'term.'))}** — {t(key)}")
 
 
-def _excel(frame: pd.DataFrame) -> bytes:
-    buffer = io.BytesIO()
-    frame.to_excel(buffer, index=False)
-    return buffer.getvalue()
+LIST_ROWS = 5000  # rows a drill-down list shows; its downloads hold every row
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _percent_columns(column_config: dict | None) -> tuple[str, ...]:
+    """The columns the table shows as percentages: their Decimals are ratios, not money."""
+    found = []
+    for name, config in (column_config or {}).items():
+        if isinstance(config, dict) and (config.get("type_config") or {}).get("format") == "percent":
+            found.append(str(name))
+    return tuple(found)
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def _xlsx(csv_digest: str, columns: tuple[str, ...], percent: tuple[str, ...], _frame: pd.DataFrame) -> bytes:
+    """The Excel file of a table, built once per content (the digest of its CSV, which writes every value
+    exactly), not on every run that shows the table again."""
+    return xlsx_bytes(columns, frame_batches(_frame), percent)
+
+
+def files(frame: pd.DataFrame, percent: tuple[str, ...] = ()) -> tuple[bytes, bytes | None]:
+    """The CSV and Excel bytes of a frame (Excel None when the rows do not fit in a sheet)."""
+    columns = tuple(str(c) for c in frame.columns)
+    csv = csv_bytes(columns, frame_batches(frame))
+    if len(frame) >= EXCEL_ROWS:
+        return csv, None
+    return csv, _xlsx(hashlib.sha256(csv).hexdigest(), columns, percent, frame)
+
+
+def download_buttons(key: str, csv: bytes, xlsx: bytes | None, rows: int) -> None:
+    """CSV and Excel buttons over bytes built now, not a callable run on click.
+
+    A download whose data is a callable (Streamlit's deferred download) is registered under a new id on
+    every run, and the id of the previous run is dropped when a run ends without drawing the button again:
+    a run cut short by a rerun (the sign-in cookie reruns the page right after it loads) or an early stop.
+    The browser still shows the previous run's button, and its click asks for an id the server no longer
+    has ("MediaFileStorageError: Deferred file … not found"), which the browser does not report. Bytes are
+    stored under an id derived from their content: the same table gives the same id on every run, and a
+    file no run draws is kept for one more run, so a click on a button from an earlier run still works."""
+    left, right = st.columns([1, 1], width=320)
+    left.download_button(
+        t("common.download_csv"),
+        csv,
+        file_name=f"{key}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+    )
+    if xlsx is None:
+        right.caption(t("export.too_many_for_excel", count=rows, limit=EXCEL_ROWS - 1))
+        return
+    right.download_button(
+        t("common.download_excel"),
+        xlsx,
+        file_name=f"{key}.xlsx",
+        mime=XLSX,
+        key=f"{key}_xlsx",
+        on_click="ignore",
+    )
 
 
 def _as_floats(frame: pd.DataFrame) -> pd.DataFrame:
@@ -143,8 +201,10 @@ def table(
     *,
     column_config: dict | None = None,
     total: int | None = None,
+    downloads: bool = True,
 ) -> None:
-    """A table with CSV and Excel downloads of exactly what it shows (built only when clicked)."""
+    """A table with CSV and Excel downloads of exactly what it shows, amounts exact (downloads=False: the
+    page offers its own, e.g. of every row when it shows only the first)."""
     if frame.empty:
         st.info(t("empty.no_rows"))
         return
@@ -153,18 +213,29 @@ def table(
     shown = _as_floats(frame)
     # placeholder: an empty cell for a missing value (no last action, no agency), not Streamlit's "None".
     st.dataframe(shown, hide_index=True, column_config=column_config, key=f"{key}_table", placeholder="")
-    left, right = st.columns([1, 1], width=320)
-    left.download_button(
-        t("common.download_csv"),
-        lambda: frame.to_csv(index=False).encode("utf-8-sig"),
-        file_name=f"{key}.csv",
-        mime="text/csv",
-        key=f"{key}_csv",
-    )
-    right.download_button(
-        t("common.download_excel"),
-        lambda: _excel(shown),
-        file_name=f"{key}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}_xlsx",
-    )
+    if downloads:
+        download_buttons(key, *files(frame, _percent_columns(column_config)), len(frame))
+
+
+def complete_downloads(
+    key: str,
+    rows: int,
+    identity: tuple[Any, ...],
+    columns: Sequence[str],
+    batches: Callable[[], Iterable[Iterable[Sequence[Any]]]],
+) -> None:
+    """Downloads of every row of a list the page shows only the first of, built from the query when asked
+    (a whole book is too big to build on every run) and kept in the session for the rerun that offers
+    them; `identity` names the list (its query and the data version), so a changed list asks again."""
+    state_key = f"_complete_{key}"
+    ready = st.session_state.get(state_key)
+    if ready is None or ready[0] != identity:
+        if not st.button(t("export.prepare", count=rows), key=f"{key}_prepare", icon=":material/download:"):
+            return
+        with st.spinner(t("export.preparing")):
+            # One pass over the query for each file: the rows are never held as one frame.
+            csv = csv_bytes(columns, batches())
+            xlsx = xlsx_bytes(columns, batches()) if rows < EXCEL_ROWS else None
+        ready = (identity, csv, xlsx)
+        st.session_state[state_key] = ready
+    download_buttons(key, ready[1], ready[2], rows)
