@@ -6,10 +6,16 @@ import os
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.pool import QueuePool
 
 from db.sqlfuncs import register_sqlite_functions
 
 DEFAULT_SQLITE_PATH = Path("data") / "postloan.db"
+DEFAULT_POOL_SIZE = 15  # SQLAlchemy's default: 5 kept open and 10 more when busy
+PERSISTENT_CONNECTIONS = 5
+# Connections a side-by-side job (a refresh, a page's prefetch) leaves to the rest of the process: the
+# caller's own connection and another session's read, which would otherwise wait behind the job's workers.
+POOL_MARGIN = 2
 
 
 def database_url() -> str:
@@ -24,13 +30,51 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def pool_size() -> int:
+    """POSTLOAN_POOL_SIZE: the most connections one process opens to the database at once."""
+    raw = os.environ.get("POSTLOAN_POOL_SIZE", "").strip()
+    if not raw:
+        return DEFAULT_POOL_SIZE
+    if not raw.isdigit() or int(raw) < 1:
+        raise SystemExit(f"POSTLOAN_POOL_SIZE: {raw!r} is not a whole number of connections of 1 or more")
+    return int(raw)
+
+
+def _pool_arguments() -> dict[str, int]:
+    size = pool_size()
+    kept = min(PERSISTENT_CONNECTIONS, size)
+    return {"pool_size": kept, "max_overflow": size - kept}
+
+
+def connection_limit(engine: Engine) -> int | None:
+    """The most connections the engine's pool hands out at once; None when it sets no limit."""
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):
+        return None
+    overflow = getattr(pool, "_max_overflow", 0)  # SQLAlchemy offers no public reader for it
+    return None if overflow < 0 else pool.size() + overflow
+
+
+def parallel_workers(engine: Engine, tasks: int) -> int:
+    """How many threads to run `tasks` on, each holding one of the engine's connections: no more than the
+    cores, nor than the pool's connections less POOL_MARGIN, so that no thread waits on the pool (its
+    30 s timeout raises "QueuePool limit reached" when the other threads' statements take longer)."""
+    bound = min(tasks, os.cpu_count() or 1)
+    limit = connection_limit(engine)
+    if limit is not None:
+        bound = min(bound, limit - POOL_MARGIN)
+    return max(1, bound)
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = normalise_url(url or database_url())
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
+        pooled: dict[str, int] = {}
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+            pooled = _pool_arguments()  # an in-memory database has one connection per thread, no pool size
+        engine = create_engine(url, connect_args={"timeout": 30}, **pooled)
         event.listen(engine, "connect", _configure_sqlite)
         return engine
     # JIT compilation costs 1-3 s per statement on the dashboard's large aggregates (measured at a million
@@ -40,7 +84,7 @@ def make_engine(url: str | None = None) -> Engine:
     given = make_url(url).query.get("options", "")
     ours = "-c jit=off -c random_page_cost=1.1"
     options = " ".join([*(given if isinstance(given, tuple) else [given]), ours]).strip()
-    return create_engine(url, pool_pre_ping=True, connect_args={"options": options})
+    return create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **_pool_arguments())
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -3,7 +3,15 @@ and a form to set or reset one. A save bumps the data version, so every page use
 
 import streamlit as st
 
-from dashboard.auth.settings import NAMES, clear_setting, meaning, set_setting, setting_rows
+from dashboard.auth.settings import (
+    FLOORS,
+    NAMES,
+    clear_setting,
+    meaning,
+    set_dpd_floors,
+    set_setting,
+    setting_rows,
+)
 from dashboard.ui import forms
 from dashboard.ui.data import engine
 from dashboard.ui.i18n import t
@@ -12,6 +20,7 @@ from dashboard.ui.widgets import table
 from dashboard.work.access import can
 
 FORM = "setting"
+FLOORS_FORM = "floors"
 
 actor = current_actor()
 if actor is None:
@@ -59,3 +68,19 @@ if saved:
     forms.outcome(FORM, lambda: set_setting(engine(), actor, name, value, token))
 if reset:
     forms.outcome(FORM, lambda: clear_setting(engine(), actor, name, token))
+
+# The three floors in one save: one at a time, a rising triple could be refused on the way (DOMAIN rule 12).
+st.subheader(t("admin.floors"))
+st.caption(t("admin.floors_intro"))
+forms.notices(FLOORS_FORM)
+floors_token = forms.token(FLOORS_FORM)
+effective = rows.set_index("name")["effective"]
+with st.form(FLOORS_FORM, clear_on_submit=False):
+    for column, floor in zip(st.columns(len(FLOORS)), FLOORS, strict=True):
+        with column:
+            st.text_input(meaning(floor), value=effective[floor], key=f"{FLOORS_FORM}_{floor}")
+            forms.field_error(FLOORS_FORM, floor)
+    saved_floors = st.form_submit_button(t("admin.save_floors"), type="primary")
+if saved_floors:
+    typed = {floor: st.session_state[f"{FLOORS_FORM}_{floor}"] for floor in FLOORS}
+    forms.outcome(FLOORS_FORM, lambda: set_dpd_floors(engine(), actor, typed, floors_token))

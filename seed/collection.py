@@ -25,7 +25,7 @@ MAX_PLACEMENTS = 3
 class _Placement:
     agency: AgencySpec
     placed_on: date
-    until: date  # last day the agency works the case
+    until: date  # last day the agency works the case: the day before the recall (DOMAIN 5, "End dates")
 
 
 @dataclass
@@ -84,12 +84,16 @@ class _Episode:
         self._promises_kept()
 
     def _assign(self) -> None:
+        """End dates are exclusive (DOMAIN section 5, "End dates"): the collector's assignment ends on the
+        hand-over day, the preserver's starts on it; whoever has the case keeps it through the day it is
+        cleared (its payment is theirs, and they record it), so that assignment ends the day after."""
         loan_id, episode = self.case.loan_id, self.episode
-        ended = self.handover or episode.end
+        cleared = episode.end + DAY if episode.end and episode.end + DAY <= self.ledger.as_of else None
+        ended = self.handover or cleared
         self.sink.add("collector_assignments", _assignment(loan_id, self.collector, episode.start, ended))
         if self.handover:
             self.sink.add(
-                "collector_assignments", _assignment(loan_id, self.preserver, self.handover, episode.end)
+                "collector_assignments", _assignment(loan_id, self.preserver, self.handover, cleared)
             )
 
     def _place(self, agencies: tuple[AgencySpec, ...]) -> list[_Placement]:
@@ -130,7 +134,8 @@ class _Episode:
                     "placed_amount": yuan(amount),
                 },
             )
-            placements.append(_Placement(agency, placed_on, min(recalled_on or self.last, self.last)))
+            until = recalled_on - DAY if recalled_on else self.last
+            placements.append(_Placement(agency, placed_on, min(until, self.last)))
             previous = agency
         return placements
 

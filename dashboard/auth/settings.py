@@ -7,6 +7,7 @@ key/value text, so these checks cannot be row CHECKs; they run here inside the s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import fields, replace
 from datetime import date
 from decimal import Decimal
@@ -47,6 +48,10 @@ BOUNDS: dict[str, tuple[int, int | None]] = {
     "ptp_max_days": (1, None),
 }
 COLUMNS = ["name", "default", "value", "effective"]
+# Rule 12's DPD floors, in rising order. They are saved together (set_dpd_floors): one at a time, a rising
+# triple such as the credit-card 90/120/180 could be refused on the way from another (90/270/360: loss 180
+# first is under doubtful's 270).
+FLOORS = ("substandard_after_dpd", "doubtful_after_dpd", "loss_after_dpd")
 
 
 def _text(value: Any) -> str:
@@ -90,9 +95,18 @@ def _range_problem(name: str, value: Any) -> Message | None:
     return None
 
 
+def _floors_problem(config: Config) -> tuple[str, Message] | None:
+    """The floor that does not rise above the one before it, and why; None when they strictly rise."""
+    if config.substandard_after_dpd >= config.doubtful_after_dpd:
+        return "doubtful_after_dpd", message("admin.err.dpd_order")
+    if config.doubtful_after_dpd >= config.loss_after_dpd:
+        return "loss_after_dpd", message("admin.err.dpd_order")
+    return None
+
+
 def _consistency_problem(config: Config) -> Message | None:
-    if not config.substandard_after_dpd < config.doubtful_after_dpd < config.loss_after_dpd:
-        return message("admin.err.dpd_order")
+    if _floors_problem(config):
+        return message("admin.err.dpd_order_one")
     if not config.contact_from_hour < config.contact_to_hour:
         return message("admin.err.hours_order")
     return None
@@ -132,6 +146,48 @@ def set_setting(engine: Engine, actor: Actor, name: str, raw: str, token: str | 
             return [Change("insert", "settings", name, None, {"value": raw})]
         conn.execute(update(Setting).where(Setting.key == name).values(value=raw))
         return [Change("update", "settings", name, {"value": before}, {"value": raw})]
+
+    return save(engine, actor, token, write)
+
+
+def set_dpd_floors(
+    engine: Engine, actor: Actor, floors: Mapping[str, str], token: str | None = None
+) -> Saved:
+    """The three DPD floors of FLOORS at once, checked together: each a whole number of days, and
+    substandard < doubtful < loss. A refusal names the field at fault; nothing is written then."""
+    raws = {name: str(floors.get(name, "")).strip() for name in FLOORS}
+
+    def write(conn: Connection) -> list[Change]:
+        require(actor, "admin")
+        errors: dict[str, Message] = {}
+        parsed: dict[str, Any] = {}
+        for name, raw in raws.items():
+            if not raw:
+                errors[name] = message("work.err.required")
+                continue
+            try:
+                parsed[name] = parse_setting(name, raw)
+            except ValueError:
+                errors[name] = message("admin.err.value_type", value=raw)
+                continue
+            problem = _range_problem(name, parsed[name])
+            if problem:
+                errors[name] = problem
+        if errors:
+            raise FormInvalid(errors)
+        wrong = _floors_problem(replace(Config(), **parsed))
+        if wrong:
+            raise FormInvalid(dict([wrong]))
+        before = stored(conn)
+        changes = []
+        for name, raw in raws.items():
+            if name not in before:
+                conn.execute(insert(Setting).values(key=name, value=raw))
+                changes.append(Change("insert", "settings", name, None, {"value": raw}))
+            else:
+                conn.execute(update(Setting).where(Setting.key == name).values(value=raw))
+                changes.append(Change("update", "settings", name, {"value": before[name]}, {"value": raw}))
+        return changes
 
     return save(engine, actor, token, write)
 

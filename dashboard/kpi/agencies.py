@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Connection, and_, case, exists, func, or_, select, true
@@ -11,7 +11,7 @@ from sqlalchemy import Connection, and_, case, exists, func, or_, select, true
 from dashboard.kpi.money import ratio, round_yuan, yuan
 from dashboard.kpi.scope import Scope
 from db.models import Agency, CollectionAction, Loan, Placement, Repayment
-from db.sqlfuncs import add_days, as_date, cents
+from db.sqlfuncs import as_date, cents
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,16 @@ class AgencyScore:
 
 
 def agency_scores(conn: Connection, start: date, end: date, as_of: date, scope: Scope) -> list[AgencyScore]:
-    """Every agency, with its placements active in the period; windows end at min(P2, D)."""
+    """Every agency, with its placements active in the period; windows end at min(P2, D).
+
+    A placement holds the loan on [placed_on, recalled_on): on the recall day the loan, its payments and
+    its actions are no longer the agency's (DOMAIN section 5, "End dates"). `we` is the window's first day
+    after its end."""
     last = min(end, as_of)
     window_start = case((Placement.placed_on > start, Placement.placed_on), else_=start)
     window_end = case(
-        (and_(Placement.recalled_on.is_not(None), Placement.recalled_on < last), Placement.recalled_on),
-        else_=last,
+        (and_(Placement.recalled_on.is_not(None), Placement.recalled_on <= last), Placement.recalled_on),
+        else_=last + timedelta(days=1),
     )
     placements = select(
         Placement.placement_id,
@@ -68,24 +72,30 @@ def agency_scores(conn: Connection, start: date, end: date, as_of: date, scope: 
         cents(Placement.placed_amount).label("placed_cents"),
         window_start.label("ws"),
         window_end.label("we"),
-    ).where(Placement.placed_on <= last, or_(Placement.recalled_on.is_(None), Placement.recalled_on >= start))
+    ).where(
+        Placement.placed_on <= last,
+        or_(
+            Placement.recalled_on.is_(None),
+            and_(Placement.recalled_on > start, Placement.recalled_on > Placement.placed_on),
+        ),
+    )
     if not scope.is_everything:  # joining a million loans for no condition cost a quarter of a second
         placements = placements.join(Loan, Loan.loan_id == Placement.loan_id).where(scope.condition())
     placements = placements.subquery("active_placements")
     p = placements.c
     recovered = (
         select(func.coalesce(func.sum(cents(Repayment.principal_paid + Repayment.interest_paid)), 0))
-        .where(Repayment.loan_id == p.loan_id, Repayment.paid_on.between(p.ws, p.we))
+        .where(Repayment.loan_id == p.loan_id, Repayment.paid_on >= p.ws, Repayment.paid_on < p.we)
         .scalar_subquery()
     )
 
     def agency_actions(*conditions):  # type: ignore[no-untyped-def]
-        # On the days ws..we, as a range of acted_at the (loan_id, acted_at) index reads; the day of each
-        # action (as_date) would have it read every action of the loan.
+        # On the days from ws to before we, as a range of acted_at the (loan_id, acted_at) index reads; the
+        # day of each action (as_date) would have it read every action of the loan.
         return and_(
             CollectionAction.loan_id == p.loan_id,
             CollectionAction.acted_at >= p.ws,
-            CollectionAction.acted_at < add_days(p.we, 1),
+            CollectionAction.acted_at < p.we,
             CollectionAction.agency_id == p.agency_id,
             *conditions,
         )

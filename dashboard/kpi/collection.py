@@ -152,7 +152,7 @@ def _assigned(as_of: date) -> Subquery:
     a = CollectorAssignment
     return (
         select(a.loan_id, func.min(a.staff_id).label("collector_id"))
-        .where(a.assigned_on <= as_of, or_(a.ended_on.is_(None), a.ended_on >= as_of))
+        .where(a.assigned_on <= as_of, or_(a.ended_on.is_(None), a.ended_on > as_of))  # exclusive: DOMAIN 5
         .group_by(a.loan_id)
         .subquery("assigned")
     )
@@ -335,7 +335,7 @@ def collectors(conn: Connection, as_of: date, scope: Scope) -> pd.DataFrame:
         .where(
             Staff.role.in_(COLLECTOR_ROLES),
             a.assigned_on <= as_of,
-            or_(a.ended_on.is_(None), a.ended_on >= as_of),
+            or_(a.ended_on.is_(None), a.ended_on > as_of),
             a.loan_id.in_(scope.loan_ids()),
         )
         .group_by(a.staff_id, Staff.name, Staff.role)

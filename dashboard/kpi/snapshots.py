@@ -9,7 +9,6 @@ and the KPI engine computes them live until the next refresh, so a figure is nev
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -21,6 +20,7 @@ from dashboard.kpi.periods import month_ends_until
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import live_base, reaching
 from db.data_version import state_version
+from db.engine import parallel_workers
 from db.models import LoanStateSnapshot, RollMonth, SnapshotDate, SnapshotGroup, StateChange
 
 SNAPSHOT_COLUMNS = ["as_of", "loan_id", "op_cents", "overdue_cents", "first_due", "override_rank", "active"]
@@ -59,8 +59,10 @@ def refresh(conn: Connection, dates: Sequence[date], *, analyze: bool = True) ->
 def refresh_side_by_side(engine: Engine, dates: Sequence[date]) -> int:
     """refresh() of each date in its own transaction, a date per core at a time, then ANALYZE; returns the
     rows written. PostgreSQL builds an INSERT … SELECT on one core, so a refresh of many dates (a seed, a
-    `refresh --all`) takes half the time on two. Each date is replaced at its commit, whole: a reader sees
-    its old snapshot or its new one. SQLite, with one writer at a time, builds them in one transaction."""
+    `refresh --all`) takes half the time on two. The dates at once are bounded by the connection pool too
+    (POSTLOAN_POOL_SIZE less a margin): a worker per core on a many-core host waited on the pool. Each date
+    is replaced at its commit, whole: a reader sees its old snapshot or its new one. SQLite, with one writer
+    at a time, builds them in one transaction."""
     if engine.dialect.name != "postgresql" or len(dates) < 2:
         with engine.begin() as conn:
             return refresh(conn, dates)
@@ -75,7 +77,8 @@ def refresh_side_by_side(engine: Engine, dates: Sequence[date]) -> int:
     with engine.begin() as conn:
         forget_roll_months(conn, dates)
 
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    # A date per core, but never more dates at once than the pool has connections for (db.engine).
+    with ThreadPoolExecutor(max_workers=parallel_workers(engine, len(dates))) as pool:
         rows = sum(pool.map(one, dates))
     with engine.begin() as conn:
         _analyze(conn)

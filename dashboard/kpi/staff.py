@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -118,22 +118,30 @@ def _officer_sums(
 
 
 def collector_recoveries(conn: Connection, start: date, end: date, as_of: date, scope: Scope) -> pd.DataFrame:
-    """Repaid in the period on loans while assigned to each collector (assigned when past due)."""
+    """Repaid in the period on loans while assigned to each collector (assigned when past due).
+
+    An assignment covers [assigned_on, ended_on): on the hand-over day the loan and its payments are the
+    new collector's only (DOMAIN section 5, "End dates")."""
     last = min(end, as_of)
     a = CollectorAssignment
     # Each assignment's payments summed on the (loan_id, paid_on) index: joining every payment of the
     # period to the assignments read a month's 700k payments at a million loans (2.5 s).
     since = case((a.assigned_on > start, a.assigned_on), else_=start)
-    until = case((and_(a.ended_on.is_not(None), a.ended_on < last), a.ended_on), else_=last)
+    until = case(
+        (and_(a.ended_on.is_not(None), a.ended_on <= last), a.ended_on), else_=last + timedelta(days=1)
+    )
     recovered = (
         select(func.coalesce(func.sum(cents(Repayment.principal_paid + Repayment.interest_paid)), 0))
-        .where(Repayment.loan_id == a.loan_id, Repayment.paid_on >= since, Repayment.paid_on <= until)
+        .where(Repayment.loan_id == a.loan_id, Repayment.paid_on >= since, Repayment.paid_on < until)
         .scalar_subquery()
     )
     query = (
         select(a.staff_id, Staff.name, Staff.role, func.count(func.distinct(a.loan_id)), func.sum(recovered))
         .join(Staff, Staff.staff_id == a.staff_id)
-        .where(a.assigned_on <= last, or_(a.ended_on.is_(None), a.ended_on >= start))
+        .where(
+            a.assigned_on <= last,
+            or_(a.ended_on.is_(None), and_(a.ended_on > start, a.ended_on > a.assigned_on)),
+        )
         .group_by(a.staff_id, Staff.name, Staff.role)
         .order_by(a.staff_id)
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
 import threading
 from collections import deque
 from collections.abc import Callable
@@ -24,7 +23,7 @@ from dashboard import clock
 from dashboard.config import Config, load_config
 from dashboard.kpi.data_dates import latest_data_date
 from db.data_version import data_version
-from db.engine import make_engine
+from db.engine import make_engine, parallel_workers
 from db.migrate import ensure_schema
 from db.models import Branch, Channel, Product, Staff
 
@@ -97,7 +96,8 @@ def prefetch(*calls: partial[Any]) -> None:
 
     ctx = get_script_run_ctx()
     # As many threads as cores: more only contend for the GIL while each compiles and reads its results.
-    workers = min(len(calls), os.cpu_count() or 2)
+    # Nor more than the pool has connections for: a thread per core on a many-core host waited on the pool.
+    workers = parallel_workers(engine(), len(calls))
     threads = [threading.Thread(target=work, daemon=True) for _ in range(workers)]
     for thread in threads:
         add_script_run_ctx(thread, ctx)  # st.cache_data belongs to the session's script run

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, select
 
-from dashboard.auth.settings import clear_setting, set_setting, setting_rows
+from dashboard.auth.settings import clear_setting, set_dpd_floors, set_setting, setting_rows
 from dashboard.auth.users import check_password
 from dashboard.config import load_config
 from dashboard.work.errors import FormInvalid, NotAllowed
@@ -45,7 +45,12 @@ def test_set_and_clear_a_setting(people: Engine) -> None:
         ("officer_overdue_max", "NaN", "NaN is not a valid value for this setting"),
         ("contact_from_hour", "7", "Between 8 and 20"),
         ("contact_to_hour", "22", "Between 9 and 21"),
-        ("doubtful_after_dpd", "400", "The DPD floors must rise: substandard < doubtful < loss"),
+        (
+            "doubtful_after_dpd",
+            "400",
+            "The DPD floors must rise: substandard < doubtful < loss. To change more than one, save them "
+            "together under Classification DPD floors",
+        ),
         ("staff_cutoff", "2017-02-30", "2017-02-30 is not a valid value for this setting"),
         ("field_visit_amount", "-1", "Between 0 and ∞"),
     ],
@@ -65,6 +70,71 @@ def test_a_reset_that_would_break_the_order_is_refused(people: Engine) -> None:
     with pytest.raises(FormInvalid, match="DPD floors must rise"):
         clear_setting(people, ADMIN, "doubtful_after_dpd")  # back to 270 > 180
     assert _settings(people) == {"doubtful_after_dpd": "150", "loss_after_dpd": "180"}
+
+
+CARD_FLOORS = {"substandard_after_dpd": "90", "doubtful_after_dpd": "120", "loss_after_dpd": "180"}
+
+
+def test_the_credit_card_floors_are_saved_together_from_the_defaults(people: Engine) -> None:
+    """Rule 12: 91-120 DPD substandard, 121-180 doubtful, over 180 loss. From 90/270/360 a single save of
+    loss 180 is refused (under doubtful's 270); the three saved together are not."""
+    set_dpd_floors(people, ADMIN, CARD_FLOORS)
+    assert _settings(people) == CARD_FLOORS
+    config = load_config(people)
+    assert (config.substandard_after_dpd, config.doubtful_after_dpd, config.loss_after_dpd) == (90, 120, 180)
+    # Back to the defaults, in one save again (one at a time, doubtful 270 first is over loss's 180).
+    set_dpd_floors(
+        people, ADMIN, {"substandard_after_dpd": "90", "doubtful_after_dpd": "270", "loss_after_dpd": "360"}
+    )
+    assert load_config(people).loss_after_dpd == 360
+    with people.connect() as conn:
+        audit = conn.execute(
+            select(AuditEntry.action, AuditEntry.record_key, AuditEntry.after).order_by(AuditEntry.entry_id)
+        ).all()
+    assert [(a, k) for a, k, _ in audit[:3]] == [("insert", f) for f in CARD_FLOORS]
+    assert audit[-1] == ("update", "loss_after_dpd", '{"value": "360"}')
+
+
+def test_the_credit_card_floors_are_accepted_one_at_a_time_in_a_rising_order(people: Engine) -> None:
+    set_setting(people, ADMIN, "doubtful_after_dpd", "120")
+    set_setting(people, ADMIN, "loss_after_dpd", "180")
+    set_setting(people, ADMIN, "substandard_after_dpd", "90")
+    assert _settings(people) == CARD_FLOORS
+
+
+@pytest.mark.parametrize(
+    ("floors", "field", "text"),
+    [
+        (
+            ("90", "90", "180"),
+            "doubtful_after_dpd",
+            "The DPD floors must rise: substandard < doubtful < loss",
+        ),
+        (
+            ("120", "90", "180"),
+            "doubtful_after_dpd",
+            "The DPD floors must rise: substandard < doubtful < loss",
+        ),
+        (("120", "180", "180"), "loss_after_dpd", "The DPD floors must rise: substandard < doubtful < loss"),
+        (("90", "200", "180"), "loss_after_dpd", "The DPD floors must rise: substandard < doubtful < loss"),
+        (("90", "", "180"), "doubtful_after_dpd", "Required"),
+        (("90", "120", "1.5"), "loss_after_dpd", "1.5 is not a valid value for this setting"),
+        (("-1", "120", "180"), "substandard_after_dpd", "Between 0 and ∞"),
+    ],
+)
+def test_floors_that_do_not_rise_are_refused_next_to_the_field(
+    people: Engine, floors: tuple[str, str, str], field: str, text: str
+) -> None:
+    with pytest.raises(FormInvalid) as refused:
+        set_dpd_floors(people, ADMIN, dict(zip(CARD_FLOORS, floors, strict=True)))
+    assert refused.value.field_texts("en") == {field: text}
+    assert _settings(people) == {}
+
+
+def test_only_an_admin_sets_the_floors(people: Engine) -> None:
+    with pytest.raises(NotAllowed):
+        set_dpd_floors(people, MANAGER_B2, CARD_FLOORS)
+    assert _settings(people) == {}
 
 
 def test_contact_hours_must_start_before_they_end(people: Engine) -> None:
@@ -103,6 +173,31 @@ def test_settings_page_saves_and_refuses_with_the_message_next_to_the_field(app_
     assert at.success[0].value == "Saved as ptp_max_days"
     shown = at.dataframe[0].value.set_index("name")
     assert shown.loc["ptp_max_days", "effective"] == "10"
+
+
+def test_settings_page_saves_the_credit_card_floors_together_and_refuses_a_non_rising_triple(
+    app_db: Engine,
+) -> None:
+    at = _page("settings")
+    assert not at.exception
+    fields = {name: at.text_input(key=f"floors_{name}") for name in CARD_FLOORS}
+    assert [f.value for f in fields.values()] == ["90", "270", "360"]  # the floors in effect
+    fields["doubtful_after_dpd"].input("180")
+    fields["loss_after_dpd"].input("180")
+    next(b for b in at.button if b.label == "Save the floors").click().run()
+    assert [e.value for e in at.error] == [
+        "1 field(s) need correcting; nothing was saved",
+        "The DPD floors must rise: substandard < doubtful < loss",
+    ]
+    assert at.text_input(key="floors_loss_after_dpd").value == "180"  # what was typed stays
+    assert _settings(app_db) == {}
+    at.text_input(key="floors_doubtful_after_dpd").input("120")
+    next(b for b in at.button if b.label == "Save the floors").click().run()
+    assert not at.exception
+    assert _settings(app_db) == CARD_FLOORS
+    assert at.success[0].value == "Saved as substandard_after_dpd"
+    shown = at.dataframe[0].value.set_index("name")
+    assert shown.loc[list(CARD_FLOORS), "effective"].tolist() == ["90", "120", "180"]
 
 
 def test_users_page_adds_a_user_with_a_generated_password_shown_once(app_db: Engine) -> None:

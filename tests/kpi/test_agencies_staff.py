@@ -82,8 +82,8 @@ def test_agency_actions_count_on_the_first_and_last_day_of_a_placement_whatever_
         place(conn, "P", "A1", "2025-03-10", "1000", recalled_on="2025-03-20")
         act(conn, "P", "2025-03-09T20:00:00", "call", agency="A1")  # the day before the placement
         act(conn, "P", "2025-03-10T08:00:00", "call", agency="A1")
-        act(conn, "P", "2025-03-20T20:59:00", "call", agency="A1")
-        act(conn, "P", "2025-03-21T08:00:00", "field_visit", agency="A1")  # the day after the recall
+        act(conn, "P", "2025-03-19T20:59:00", "call", agency="A1")  # the last day: the day before the recall
+        act(conn, "P", "2025-03-20T08:00:00", "field_visit", agency="A1")  # the recall day: no longer A1's
         (a1,) = [
             s
             for s in agency_scores(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-31"), Scope())

@@ -107,13 +107,23 @@ def test_bucket_and_class_boundaries(one_loan: Engine, dpd: int, bucket: str, cl
     assert (state["dpd"], state["bucket"], state["classification"]) == (dpd, bucket, classification)
 
 
-def test_credit_card_floors_come_from_configuration(one_loan: Engine) -> None:
-    card = Config(substandard_after_dpd=120, doubtful_after_dpd=180, loss_after_dpd=180)
+@pytest.mark.parametrize(
+    ("dpd", "classification"),
+    [
+        (90, "special_mention"),
+        (91, "substandard"),
+        (120, "substandard"),
+        (121, "doubtful"),
+        (180, "doubtful"),
+        (181, "loss"),
+    ],
+)
+def test_credit_card_floors_come_from_configuration(one_loan: Engine, dpd: int, classification: str) -> None:
+    """Rule 12 for credit cards: 91-120 DPD substandard, 121-180 doubtful, over 180 loss: 90/120/180."""
+    card = Config(substandard_after_dpd=90, doubtful_after_dpd=120, loss_after_dpd=180)
     with one_loan.connect() as conn:
-        at_100 = loans_at(conn, D("2025-02-10") + timedelta(days=100), Scope(), card).iloc[0]
-        at_181 = loans_at(conn, D("2025-02-10") + timedelta(days=181), Scope(), card).iloc[0]
-    assert at_100["classification"] == "special_mention"
-    assert at_181["classification"] == "loss"
+        row = loans_at(conn, D("2025-02-10") + timedelta(days=dpd), Scope(), card).iloc[0]
+    assert (row["dpd"], row["classification"]) == (dpd, classification)
 
 
 def test_early_settlement_leaves_the_book(one_loan: Engine) -> None:

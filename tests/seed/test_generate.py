@@ -7,8 +7,9 @@ import re
 import subprocess
 import sys
 from collections import Counter, defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 from db.models.enums import CLASSES, REPAYMENT_METHODS, SEVERITIES, STAFF_ROLES
@@ -20,6 +21,7 @@ from tests.seed.figures import Book, system_class
 
 # Dates that are due in the future by nature, not records of something that happened.
 FUTURE_DATES = {"due_on", "maturity_on", "ptp_on"}
+DAY = timedelta(days=1)
 
 
 def test_same_seed_same_portfolio_and_another_seed_another() -> None:
@@ -214,15 +216,24 @@ def test_placements_start_past_30_dpd_with_agency_actions_while_placed(book: Tab
         assert figures.dpd(p["loan_id"], p["placed_on"]) > 30
         assert p["placed_amount"] > 0
         assert p["recalled_on"] is None or p["recalled_on"] >= p["placed_on"]
+    # A placement holds the loan on [placed_on, recalled_on) (DOMAIN section 5, "End dates"): on the recall
+    # day the agency has no access to it, so it records nothing.
     windows = defaultdict(list)
     for p in placements:
-        windows[(p["loan_id"], p["agency_id"])].append((p["placed_on"], p["recalled_on"] or AS_OF))
+        windows[(p["loan_id"], p["agency_id"])].append((p["placed_on"], p["recalled_on"] or AS_OF + DAY))
     agency_actions = [a for a in book["collection_actions"] if a["agency_id"]]
     assert agency_actions
     for a in agency_actions:
         assert a["staff_id"] is None
         on = a["acted_at"].date()
-        assert any(start <= on <= end for start, end in windows[(a["loan_id"], a["agency_id"])])
+        assert any(start <= on < end for start, end in windows[(a["loan_id"], a["agency_id"])]), a
+    by_loan = defaultdict(list)
+    for p in placements:
+        by_loan[p["loan_id"]].append(p)
+    for rows in by_loan.values():
+        rows.sort(key=lambda p: p["placed_on"])
+        for before, after in pairwise(rows):
+            assert before["recalled_on"] is not None and before["recalled_on"] <= after["placed_on"]
 
 
 def test_collection_actions_and_promises(book: Tables) -> None:
@@ -256,9 +267,41 @@ def test_collectors_are_assigned_to_overdue_loans(book: Tables) -> None:
     assert {roles[a["staff_id"]] for a in assignments} == {"phone_collector", "asset_preservation"}
     for a in assignments:
         assert figures.dpd(a["loan_id"], a["assigned_on"]) > 0
-        assert a["ended_on"] is None or a["ended_on"] >= a["assigned_on"]
+        assert a["ended_on"] is None or a["ended_on"] > a["assigned_on"]
         if roles[a["staff_id"]] == "asset_preservation":
             assert figures.dpd(a["loan_id"], a["assigned_on"]) > 90
+
+
+def test_assignments_follow_the_end_date_convention(book: Tables) -> None:
+    """An assignment covers [assigned_on, ended_on) (DOMAIN section 5, "End dates"): a loan's assignments
+    never overlap, the hand-over day included, and a collector acts on a loan only on the days it is
+    theirs, the day the case is cleared included (the collector holds it through that day)."""
+    roles = {s["staff_id"]: s["role"] for s in book["staff"]}
+    by_loan = defaultdict(list)
+    for a in book["collector_assignments"]:
+        by_loan[a["loan_id"]].append(a)
+    handed_over = 0
+    for rows in by_loan.values():
+        rows.sort(key=lambda a: a["assigned_on"])
+        for before, after in pairwise(rows):
+            assert before["ended_on"] is not None and before["ended_on"] <= after["assigned_on"], (
+                before,
+                after,
+            )
+            handed_over += before["ended_on"] == after["assigned_on"]
+    assert handed_over
+    windows = defaultdict(list)
+    for a in book["collector_assignments"]:
+        windows[(a["loan_id"], a["staff_id"])].append((a["assigned_on"], a["ended_on"] or AS_OF + DAY))
+    collector_actions = [
+        a
+        for a in book["collection_actions"]
+        if a["staff_id"] and roles[a["staff_id"]] in ("phone_collector", "asset_preservation")
+    ]
+    assert any(a["result"] == "paid" for a in collector_actions)
+    for a in collector_actions:
+        on = a["acted_at"].date()
+        assert any(start <= on < end for start, end in windows[(a["loan_id"], a["staff_id"])]), a
 
 
 def test_overrides_are_worse_than_the_dpd_class(book: Tables) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine
 
 from dashboard.ui.data import prefetch, query
 from db.data_version import bump_data_version
+from db.engine import POOL_MARGIN
 
 CALLS: list[tuple[int, str]] = []
 
@@ -35,6 +36,18 @@ def test_prefetch_fills_the_cache_on_a_thread_per_core(app_db: Engine) -> None:
     assert CALLS == []
     with pytest.raises(ValueError, match="three"):
         query(record, 3)
+
+
+def test_on_32_cores_prefetch_runs_no_more_threads_than_the_pool_allows(
+    app_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread per core on a many-core host waited on the connection pool (POSTLOAN_POOL_SIZE)."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 32)
+    monkeypatch.setenv("POSTLOAN_POOL_SIZE", "5")
+    CALLS.clear()
+    prefetch(*(partial(record, n) for n in range(8)))
+    assert sorted(n for n, _ in CALLS) == list(range(8))
+    assert len({thread for _, thread in CALLS}) <= 5 - POOL_MARGIN
 
 
 def test_a_write_after_the_prefetch_is_seen_by_the_page(app_db: Engine) -> None:

@@ -38,14 +38,17 @@ TERMS: dict[str, tuple[str, str]] = {
     "term.agencies_commission_rate": ("Commission rate", "佣金比例"),
     "term.agencies_commission": ("Commission", "佣金"),
     "def.agencies_cases": (
-        "Placements active in the month: placed by its last day and not recalled before its first day.",
-        "当月有效委案：月末前已委案且未在月初前收回。",
+        "Placements active in the month: placed by its last day and not recalled on or before its first day "
+        "(on the recall day the case is no longer the agency's).",
+        "当月有效委案：月末前已委案且未在月初当日或之前收回（收回当日案件已不属于该机构）。",
     ),
     "def.agencies_placed": ("Σ placed amount of the active placements.", "有效委案的委案金额合计。"),
     "def.agencies_recovered": (
-        "Σ principal and interest repaid on the placed loan inside each placement's window "
-        "[max(placed, month start), min(recalled, month end, as-of date)].",
-        "委案窗口期 [max(委案日, 月初), min(收回日, 月末, 统计日)] 内该贷款实还本息合计。",
+        "Σ principal and interest repaid on the placed loan inside each placement's window: from "
+        "max(placed, month start) to the day before the recall, the month end or the as-of date, whichever "
+        "comes first.",
+        "委案窗口期内该贷款实还本息合计；窗口期自 max(委案日, 月初) 起，"
+        "至收回日前一日、月末、统计日三者中最早者止。",
     ),
     "def.agencies_recovery_rate": ("Recovered / placed amount.", "回收金额 / 委案金额。"),
     "def.agencies_coverage": (

@@ -113,6 +113,15 @@ TERMS = {
     "admin.value": ("New value", "新值"),
     "admin.save_setting": ("Save", "保存"),
     "admin.reset_setting": ("Reset to default", "恢复默认"),
+    "admin.floors": ("Classification DPD floors", "五级分类逾期天数阈值"),
+    "admin.floors_intro": (
+        "A loan is at least substandard, doubtful or loss when its DPD exceeds the floor (rule 12). The "
+        "three are saved together and must rise. Credit-card portfolios: 90 / 120 / 180 (91–120 DPD "
+        "substandard, 121–180 doubtful, over 180 loss).",
+        "逾期天数超过阈值即至少为次级、可疑、损失（规则12）。三项一并保存，且须递增。"
+        "信用卡业务：90 / 120 / 180（逾期91–120天次级，121–180天可疑，180天以上损失）。",
+    ),
+    "admin.save_floors": ("Save the floors", "保存阈值"),
     "admin.col.name_setting": ("Setting", "参数"),
     "admin.col.meaning": ("Meaning", "含义"),
     "admin.col.default": ("Default", "默认值"),
@@ -199,6 +208,11 @@ TERMS = {
     "admin.err.dpd_order": (
         "The DPD floors must rise: substandard < doubtful < loss",
         "逾期天数阈值须递增：次级 < 可疑 < 损失",
+    ),
+    "admin.err.dpd_order_one": (
+        "The DPD floors must rise: substandard < doubtful < loss. To change more than one, save them "
+        "together under Classification DPD floors",
+        "逾期天数阈值须递增：次级 < 可疑 < 损失。如需同时修改多项，请在“五级分类逾期天数阈值”中一并保存",
     ),
     "admin.err.hours_order": (
         "Contact hours must start before they end",

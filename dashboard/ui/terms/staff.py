@@ -75,7 +75,8 @@ TERMS: dict[str, tuple[str, str]] = {
         "当月发现且在统计日前整改完毕的问题 / 当月发现的问题。",
     ),
     "def.staff_recovered": (
-        "Repaid in the month on the loans assigned to the collector, while assigned.",
-        "当月分配给该催收人员期间，所分配贷款的实还金额。",
+        "Repaid in the month on the loans assigned to the collector, while assigned; a payment on a "
+        "hand-over day counts for the new collector only.",
+        "当月分配给该催收人员期间，所分配贷款的实还金额；交接当日的还款只计入接手的催收人员。",
     ),
 }
