@@ -100,7 +100,9 @@ def test_the_data_date_given_to_postloan_import_is_the_default_as_of(
     assert main(["import", str(extract), "--data-date", "2024-03-18"]) == 0
     capsys.readouterr()
     assert _kpi_as_of(capsys)[0] == "2024-03-18"
-    assert [row[0] for row in _loads(engine)] == [D("2024-03-31"), D("2024-03-31"), D("2024-03-18")]
+    # The same date again records nothing: importing an extract twice changes nothing.
+    assert main(["import", str(extract), "--data-date", "2024-03-18"]) == 0
+    assert [row[0] for row in _loads(engine)] == [D("2024-03-31"), D("2024-03-18")]
 
 
 def test_a_data_date_after_today_is_refused_and_nothing_is_written(

@@ -15,7 +15,7 @@ from dashboard.importer.read import Source
 from dashboard.importer.spec import REQUIRED_FILES
 from dashboard.importer.validate import validate_tables
 from dashboard.kpi import groups
-from dashboard.kpi.data_dates import IMPORT_ACTOR, default_import_date, record_data_date
+from dashboard.kpi.data_dates import IMPORT_ACTOR, default_import_date, record_data_date, recorded_data_date
 from dashboard.kpi.snapshots import refresh_loans
 from db.data_version import bump_data_version
 
@@ -48,7 +48,8 @@ def import_files(
         summary = load_tables(conn, checked.rows)
         if extract is not None:
             summary.data_date = data_date or default_import_date(conn)
-            if summary.data_date is not None:
+            # The same date again is no news: importing the same extract twice still changes nothing.
+            if summary.data_date is not None and summary.data_date != recorded_data_date(conn):
                 record_data_date(
                     conn,
                     summary.data_date,
