@@ -147,7 +147,9 @@ def step_import(engine: Engine, loans: int) -> list[str]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         extract = folder / "extract"
-        generate = timed(lambda: run_cli(["seed", "--loans", str(loans), "--out", str(extract)]))
+        generate = timed(
+            lambda: run_cli(["seed", "--loans", str(loans), "--as-of", "2026-10-31", "--out", str(extract)])
+        )
         in_files = sum(
             sum(1 for _ in csv.reader(f.open(encoding="utf-8"))) - 1 for f in extract.glob("*.csv")
         )

@@ -8,17 +8,17 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
-from dashboard import jsonout
+from dashboard import clock, jsonout
 from dashboard.config import load_config
 from dashboard.kpi.agencies import agency_scores
-from dashboard.kpi.data_dates import latest_data_date
+from dashboard.kpi.data_dates import latest_data_date, record_data_date
 from dashboard.kpi.inspections import first_checks
 from dashboard.kpi.periods import parse_month
 from dashboard.kpi.portfolio import loans_at, portfolio
@@ -76,12 +76,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", help="load a core-banking extract (DOMAIN.md section 5)")
     imp.add_argument("directory", type=Path)
+    imp.add_argument(
+        "--data-date",
+        type=_date,
+        help="the date through which the extract's repayments are complete, the default as-of date "
+        "(default: its latest repayment or disbursement)",
+    )
 
     seed = commands.add_parser("seed", help="write a reproducible demo portfolio")
     seed.add_argument("--loans", type=_positive, default=20000)
     seed.add_argument("--seed", type=int, default=1)
     seed.add_argument(
-        "--as-of", type=_date, help="the demo's today (default 2026-10-31, so a seed is reproducible)"
+        "--as-of",
+        type=_date,
+        help="the demo's data date: its repayments run to the end of this day (default: yesterday in the "
+        "lender's time zone; give it for a reproducible book)",
     )
     seed.add_argument("--out", type=Path, help="write the CSV extract to this directory instead")
     seed.add_argument("--replace", action="store_true", help="delete the data already in the database first")
@@ -92,9 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     refresh = commands.add_parser(
         "refresh", help="build the loan-state snapshots the dashboard reads that are missing or out of date"
     )
-    refresh.add_argument(
-        "--as-of", type=_date, help="the latest date to snapshot (default: the latest in the data)"
-    )
+    refresh.add_argument("--as-of", type=_date, help="the latest date to snapshot (default: the data date)")
     refresh.add_argument("--all", action="store_true", help="rebuild every date, even those still current")
 
     kpi = commands.add_parser("kpi", help="KPIs as JSON on stdout")
@@ -137,9 +144,16 @@ def _scope(args: argparse.Namespace, conn: Connection) -> Scope:
 
 
 def _as_of(args: argparse.Namespace, conn: Connection) -> date:
-    if args.as_of:
-        return args.as_of
     latest = latest_data_date(conn)
+    if args.as_of:
+        if latest is not None and args.as_of > latest:
+            # On stderr: stdout stays the JSON a script reads.
+            print(
+                f"warning: --as-of {args.as_of} is after the data date {latest}: "
+                "repayments after the data date are missing",
+                file=sys.stderr,
+            )
+        return args.as_of
     if latest is None:
         raise UsageError("the database holds no data: give --as-of")
     return latest
@@ -170,8 +184,10 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
 
     if not args.directory.is_dir():
         raise UsageError(f"{args.directory} is not a directory")
+    if args.data_date is not None and args.data_date > clock.today():
+        raise UsageError(f"--data-date {args.data_date} is after today ({clock.today()})")
     try:
-        summary = import_directory(engine, args.directory)
+        summary = import_directory(engine, args.directory, data_date=args.data_date)
     except ExtractInvalid as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -179,6 +195,8 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
         return 1
     for table, count in summary.rows.items():
         print(f"{table}: {count} row(s)")
+    if summary.data_date is not None:
+        print(f"data date: {summary.data_date}")
     args.as_of = None
     return _refresh(args, engine)
 
@@ -207,10 +225,12 @@ def _refresh(args: argparse.Namespace, engine: Engine) -> int:
 
 def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     from db.reset import database_has_data, delete_all_data
-    from seed import DEFAULT_AS_OF, iter_chunks, stream_extract, stream_to_database
+    from seed import iter_chunks, stream_extract, stream_to_database
     from seed.portfolio import SEED_CHUNK_LOANS
+    from seed.users import SEED_ACTOR
 
-    as_of = args.as_of or DEFAULT_AS_OF
+    # The demo opens on current data: a visit recorded today falls the day after the data date.
+    as_of = args.as_of or clock.today() - timedelta(days=1)
     if engine is not None and args.if_empty and database_has_data(engine):
         print("the database already holds data; not seeding")
         _demo_users(engine)
@@ -220,6 +240,7 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     if args.out:
         stream_extract(chunks, args.out)
         print(f"wrote the extract of {args.loans} loans as of {as_of} to {args.out}")
+        print(f"import it with: postloan import {args.out} --data-date {as_of}")
         return 0
     assert engine is not None
     if database_has_data(engine):
@@ -228,6 +249,8 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
         delete_all_data(engine)
     counts = stream_to_database(engine, chunks)
     with engine.begin() as conn:
+        detail = f"--loans {args.loans} --seed {args.seed} --as-of {as_of}"
+        record_data_date(conn, as_of, source="seed", detail=detail, actor=SEED_ACTOR, rows=counts)
         bump_data_version(conn)
     print(f"seeded {counts.get('loans', 0)} loans as of {as_of} (seed {args.seed})")
     args.as_of = None

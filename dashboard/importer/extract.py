@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine
@@ -14,6 +15,7 @@ from dashboard.importer.read import Source
 from dashboard.importer.spec import REQUIRED_FILES
 from dashboard.importer.validate import validate_tables
 from dashboard.kpi import groups
+from dashboard.kpi.data_dates import IMPORT_ACTOR, default_import_date, record_data_date, recorded_data_date
 from dashboard.kpi.snapshots import refresh_loans
 from db.data_version import bump_data_version
 
@@ -23,25 +25,48 @@ REBUILD_LOANS_MAX = 2000
 
 
 def import_files(
-    engine: Engine, files: Mapping[str, Source], *, required: Iterable[str] = ()
+    engine: Engine,
+    files: Mapping[str, Source],
+    *,
+    required: Iterable[str] = (),
+    extract: str | None = None,
+    data_date: date | None = None,
 ) -> ImportSummary:
     """Check every file, then write them all or nothing; ExtractInvalid carries every problem found.
 
     The checks and the writes share one transaction; should a referenced row be deleted by someone else in
     between, the database refuses the write and still nothing is written.
+
+    `extract` names a whole extract (its directory): its data date is recorded in the same transaction,
+    `data_date` or by default the latest ledger date (dashboard.kpi.data_dates). A few files uploaded on
+    their own (visits, actions) record none and so never move the default as-of date.
     """
     with engine.begin() as conn:
         checked = validate_tables(conn, files, required=required)
         if checked.problems:
             raise ExtractInvalid(checked.problems)
         summary = load_tables(conn, checked.rows)
+        if extract is not None:
+            summary.data_date = data_date or default_import_date(conn)
+            # The same date again is no news: importing the same extract twice still changes nothing.
+            if summary.data_date is not None and summary.data_date != recorded_data_date(conn):
+                record_data_date(
+                    conn,
+                    summary.data_date,
+                    source="import",
+                    detail=extract,
+                    actor=IMPORT_ACTOR,
+                    rows=summary.rows,
+                )
         _keep_snapshots(conn, summary.state)
         return summary
 
 
-def import_directory(engine: Engine, directory: Path) -> ImportSummary:
+def import_directory(engine: Engine, directory: Path, *, data_date: date | None = None) -> ImportSummary:
     """Import every .csv file of the directory; a .csv with an unknown name is a problem, so that nothing is
-    silently left out. Other files and hidden ones (editors' and macOS's ._ companions) are ignored."""
+    silently left out. Other files and hidden ones (editors' and macOS's ._ companions) are ignored.
+    `data_date`: the date through which the extract's repayments are complete (default: its latest
+    repayment or disbursement, see import_files)."""
     if not directory.is_dir():
         raise ExtractInvalid([Problem(str(directory), 1, FILE_LEVEL, "not a directory")])
     files = {
@@ -49,7 +74,9 @@ def import_directory(engine: Engine, directory: Path) -> ImportSummary:
         for path in sorted(directory.iterdir())
         if path.is_file() and path.suffix.lower() == ".csv" and not path.name.startswith(".")
     }
-    return import_files(engine, files, required=REQUIRED_FILES)
+    return import_files(
+        engine, files, required=REQUIRED_FILES, extract=str(directory.resolve()), data_date=data_date
+    )
 
 
 def _keep_snapshots(conn: Connection, reach: StateReach) -> None:

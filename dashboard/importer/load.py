@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import Connection, Insert
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,6 +29,8 @@ class ImportSummary:
     rows: dict[str, int] = field(default_factory=dict)  # table name -> rows written (new or replaced)
     # The loans whose state the rows change, and from which date.
     state: StateReach = field(default_factory=StateReach)
+    # A whole extract's data date as recorded (dashboard.importer.extract.import_files); None for other loads.
+    data_date: date | None = None
 
 
 def load_tables(connection: Connection, rows: Mapping[str, Sequence[Row]]) -> ImportSummary:

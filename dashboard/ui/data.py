@@ -122,8 +122,14 @@ def _latest(data: int) -> date | None:
         return latest_data_date(conn)
 
 
+def data_date() -> date | None:
+    """The data date (dashboard.kpi.data_dates): through it the repayments are loaded; None without data."""
+    return _latest(version())
+
+
 def latest_date() -> date:
-    return _latest(version()) or clock.today()
+    """The default as-of date: the data date, or today in an empty database."""
+    return data_date() or clock.today()
 
 
 @st.cache_data(ttl=3600, show_spinner=False)

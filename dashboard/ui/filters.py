@@ -16,7 +16,7 @@ import streamlit as st
 from sqlalchemy import select
 
 from dashboard.kpi.scope import Scope
-from dashboard.ui.data import choices, engine, latest_date, version
+from dashboard.ui.data import choices, data_date, engine, latest_date, version
 from dashboard.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, language, t
 from dashboard.ui.params import parse_date, warn_bad
 from dashboard.ui.session import current_actor
@@ -156,11 +156,13 @@ def render_sidebar(actor: Actor | None = None, *, filters: bool = True) -> Filte
         if not filters:
             _to_url()
             _url_notices()
-            return current()
+            return _selected()
         st.header(t("filter.heading"))
         if "as_of" not in st.session_state:
             st.session_state["as_of"] = latest_date()
         st.date_input(t("filter.as_of"), key="as_of")
+        if (loaded := data_date()) is not None:
+            st.caption(t("filter.data_date", data_date=loaded))
         for name in SCOPE_FILTERS:
             names = options[name]
             st.selectbox(
@@ -171,10 +173,22 @@ def render_sidebar(actor: Actor | None = None, *, filters: bool = True) -> Filte
             )
     _to_url()
     _url_notices()
-    return current()
+    return _selected()
 
 
 def current() -> Filters:
+    """The filters a page reads, with a warning on the page when its as-of date is after the data date:
+    figures for a day whose repayments are not loaded yet would show paid loans as overdue."""
+    selected = _selected()
+    loaded = data_date()
+    if loaded is not None and selected.as_of > loaded:
+        st.warning(
+            t("filter.after_data_date", as_of=selected.as_of, data_date=loaded), icon=":material/warning:"
+        )
+    return selected
+
+
+def _selected() -> Filters:
     state = st.session_state
     return Filters(
         as_of=state.get("as_of") or latest_date(),

@@ -1,6 +1,6 @@
 """All models, imported here so that Base.metadata knows every table."""
 
-from db.models.app import AuditEntry, DataVersion, FormSubmission, LoginAttempt, Setting, User
+from db.models.app import AuditEntry, DataVersion, ExtractLoad, FormSubmission, LoginAttempt, Setting, User
 from db.models.base import Base
 from db.models.loans import (
     ClassificationOverride,
@@ -35,6 +35,7 @@ __all__ = [
     "CollectorAssignment",
     "Customer",
     "DataVersion",
+    "ExtractLoad",
     "FormSubmission",
     "Inspection",
     "Issue",

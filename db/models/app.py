@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -60,6 +60,21 @@ class DataVersion(Base):
     changed_at: Mapped[datetime | None]
     # Goes up only with writes that change loan state (imports, overrides): what snapshots depend on.
     state_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class ExtractLoad(Base):
+    """One row per core-banking extract imported (`postloan import`) or demo book seeded: its data date, the
+    date through which its repayments are complete. The latest row's is the default as-of date; saving a
+    visit, an inspection or an action writes no row here, so it never moves that date."""
+
+    __tablename__ = "extract_loads"
+    __table_args__ = (one_of("source", ("import", "seed")),)
+
+    load_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    data_date: Mapped[date]
+    loaded_at: Mapped[datetime]
+    source: Mapped[str] = mapped_column(String(10))
+    detail: Mapped[str] = mapped_column(Text)  # the extract's directory, or the seed's arguments
 
 
 class FormSubmission(Base):

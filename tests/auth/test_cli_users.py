@@ -173,7 +173,7 @@ def test_demo_password_from_the_environment(
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", url_of(sqlite_engine))
     monkeypatch.setenv("POSTLOAN_DEMO_PASSWORD", "demo pass 123")
-    assert main(["seed", "--loans", "40"]) == 0
+    assert main(["seed", "--loans", "40", "--as-of", "2026-10-31"]) == 0
     out = capsys.readouterr().out
     assert "$POSTLOAN_DEMO_PASSWORD" in out and "demo pass 123" not in out
     users = _users(sqlite_engine)

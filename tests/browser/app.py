@@ -27,6 +27,7 @@ ARGS = ["--no-sandbox", "--disable-gpu"]
 DEMO_PASSWORD = "browser-demo-pass-1"
 COOKIE_KEY = "browser-test-cookie-key-0123456789abcdef"
 MAIN = "[data-testid='stMainBlockContainer']"
+SEED_AS_OF = "2026-10-31"
 
 
 def need_chromium() -> None:
@@ -49,7 +50,8 @@ def seed(database: Path, loans: int = 300) -> str:
     url = f"sqlite:///{database}"
     env = os.environ | {"DATABASE_URL": url, "POSTLOAN_DEMO_PASSWORD": DEMO_PASSWORD}
     done = subprocess.run(
-        [sys.executable, "-m", "dashboard.cli", "seed", "--loans", str(loans)],
+        # Pinned, so every run sees the same book (seed's own default is yesterday).
+        [sys.executable, "-m", "dashboard.cli", "seed", "--loans", str(loans), "--as-of", SEED_AS_OF],
         cwd=ROOT,
         env=env,
         capture_output=True,

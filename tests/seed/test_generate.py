@@ -12,6 +12,8 @@ from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
+import pytest
+
 from db.models.enums import CLASSES, REPAYMENT_METHODS, SEVERITIES, STAFF_ROLES
 from seed import EXTRACT_COLUMNS, TABLES, generate, iter_chunks
 from seed.dates import add_months
@@ -58,6 +60,22 @@ def test_nothing_is_dated_after_as_of(book: Tables) -> None:
                     assert value.date() <= AS_OF, (name, row)
                 elif isinstance(value, date) and column not in FUTURE_DATES:
                     assert value <= AS_OF, (name, column, row)
+
+
+@pytest.mark.parametrize("as_of", [date(2026, 12, 6), date(2026, 12, 1), date(2024, 2, 29), date(2027, 1, 1)])
+def test_any_as_of_gives_a_book_that_ends_on_it(as_of: date) -> None:
+    """`postloan seed` defaults to yesterday, any day of a month: the book still ends that day, with
+    repayments up to it and nothing recorded after it."""
+    book = generate(n_loans=300, seed=2, as_of=as_of)
+    for name, rows in book.items():
+        for row in rows:
+            for column, value in row.items():
+                day = value.date() if isinstance(value, datetime) else value
+                if isinstance(day, date) and column not in FUTURE_DATES:
+                    assert day <= as_of, (name, column, row)
+    assert max(r["paid_on"] for r in book["repayments"]) >= as_of - timedelta(days=3)
+    overdue, npl = Book(book).ratios(as_of)
+    assert Decimal("0.01") < overdue < Decimal("0.10") and npl < overdue
 
 
 def test_loans_are_disbursed_over_three_years_more_of_them_lately(book: Tables) -> None:

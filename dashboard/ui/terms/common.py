@@ -23,6 +23,13 @@ TERMS: dict[str, tuple[str, str]] = {
     "page.settings": ("Targets and thresholds", "指标与阈值"),
     "filter.heading": ("Filters", "筛选"),
     "filter.as_of": ("As of", "统计日"),
+    "filter.data_date": ("Data through {data_date}", "数据截至 {data_date}"),
+    "filter.after_data_date": (
+        "As of {as_of} is after the data date {data_date}: repayments after {data_date} are missing, "
+        "so loans that have been repaid may show as overdue.",
+        "统计日 {as_of} 晚于数据日期 {data_date}：{data_date} 之后的还款尚未导入，"
+        "已还款的贷款可能显示为逾期。",
+    ),
     "filter.branch": ("Branch", "机构"),
     "filter.product": ("Product", "产品"),
     "filter.channel": ("Channel", "渠道"),
