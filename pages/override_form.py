@@ -108,8 +108,6 @@ def override_form(actor: Actor, loan_id: str, worse: list[str], name: str, seen_
                 )
                 st.session_state.pop(seen_key, None)  # the class has changed: read it again
                 st.session_state[DONE] = (saved.record_key, saved.duplicate)
-                if f"t_{name}" in st.query_params:  # this form is done; the next one gets its own token
-                    del st.query_params[f"t_{name}"]
                 return saved
 
             forms.outcome(name, run)

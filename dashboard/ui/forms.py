@@ -1,8 +1,10 @@
 """What every data-entry form shares: its idempotency token, its field errors and its save notice.
 
-The token lives in the URL (`?t_<form>=...`) as well as the session, so a resubmit after a browser reload
-carries the same token and `saving.save` writes nothing twice. After a save the token stays until the
-user asks to record another, which is when a new one is issued.
+The token lives in the session only, under the signed-in user and the form's name, never in the URL: a
+link that is shared, bookmarked or opened in a second tab must not carry one user's submission to another
+(issue 14 item 5), and the server matches the token with the user too (`saving.save`). A double click or a
+rerun submits the same token and writes once. After a save the token stays until the user asks to record
+another, which is when a new one is issued.
 """
 
 from __future__ import annotations
@@ -14,27 +16,29 @@ import streamlit as st
 
 from dashboard.ui.i18n import language, option_names, t
 from dashboard.ui.pages import PAGES_DIR
+from dashboard.ui.session import current_actor
 from dashboard.work.errors import FormInvalid, WorkError
 from dashboard.work.saving import Saved
 
 
 def _token_key(form: str) -> str:
-    return f"t_{form}"
+    actor = current_actor()
+    return f"_token_{actor.username if actor else ''}_{form}"
 
 
 def token(form: str) -> str:
+    """The token of this form as rendered for the signed-in user in this session."""
     key = _token_key(form)
-    value = st.session_state.get(key) or st.query_params.get(key) or uuid4().hex
+    value = st.session_state.get(key) or uuid4().hex
     st.session_state[key] = value
-    st.query_params[key] = value
+    if f"t_{form}" in st.query_params:  # a link from before tokens left the URL: drop the stale one
+        del st.query_params[f"t_{form}"]
     return value
 
 
 def rotate(form: str) -> None:
     """A fresh token, and the form's errors and notice cleared: the next submit is a new record."""
-    value = uuid4().hex
-    st.session_state[_token_key(form)] = value
-    st.query_params[_token_key(form)] = value
+    st.session_state[_token_key(form)] = uuid4().hex
     st.session_state.pop(f"_errors_{form}", None)
     st.session_state.pop(f"_saved_{form}", None)
     st.session_state.pop(f"_refused_{form}", None)

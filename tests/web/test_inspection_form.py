@@ -4,11 +4,10 @@ both languages."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard import clock
 from dashboard.work.actor import Actor
 from dashboard.work.inspections import proposed_overrides
 from db.models import Inspection
@@ -47,7 +46,7 @@ def test_a_risk_signal_is_saved_shown_on_the_card_and_proposed(app_db: Engine) -
     assert count(app_db) == before + 1
     with app_db.connect() as conn:
         row = conn.execute(select(Inspection).where(Inspection.staff_id == "R1")).mappings().one()
-        proposals = proposed_overrides(conn, RISK, date.today())
+        proposals = proposed_overrides(conn, RISK, clock.today())
     assert (row["loan_id"], row["kind"], row["method"], row["risk_signal"]) == ("B", "special", "phone", True)
     assert (row["income_changed"], row["job_changed"], row["funds_use_ok"], row["business_ok"]) == (
         True,

@@ -3,13 +3,13 @@ each role gets, both languages."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, insert, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard import clock
 from dashboard.testing import app_test
 from dashboard.work.actor import Actor
 from dashboard.work.issues import resolve
@@ -103,7 +103,7 @@ def test_resolve_from_the_page(issues_db: Engine) -> None:
     assert not at.exception
     stored = _issue(issues_db, "W-LATE")
     assert (stored["resolved_on"], stored["resolution"], stored["version"]) == (
-        date.today(),
+        clock.today(),
         "客户已补交材料",
         2,
     )

@@ -3,11 +3,12 @@ today with who recorded each entry, and a loan outside the scope treated as unkn
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import Engine, update
 from streamlit.testing.v1 import AppTest
 
+from dashboard import clock
 from dashboard.work.actor import Actor
 from db.models import Issue
 from tests.kpi.book import act, visit
@@ -64,7 +65,7 @@ def test_customer_identifiers_are_masked_until_unmasked(app_db: Engine) -> None:
 
 
 def test_the_timeline_shows_everything_up_to_today_newest_first_with_who(app_db: Engine) -> None:
-    later = date.today() - timedelta(days=1)  # after the as-of date of 2025-03-20
+    later = clock.today() - timedelta(days=1)  # after the as-of date of 2025-03-20
     with app_db.begin() as conn:
         visit(conn, "B", later.isoformat())
         act(conn, "B", "2025-03-16T09:30:00", "field_visit", agency="A1")

@@ -166,3 +166,33 @@ def test_without_a_loan_it_says_how_to_choose_one(app_db: Engine) -> None:
     assert [x.proto.page for x in at.get("page_link")] == ["find"]
     at.text_input(key="visit_loan").input("B").run()
     assert at.get("form")
+
+
+def fill(at: AppTest, content: str) -> AppTest:
+    at.selectbox(key=f"{FORM}_method").set_value("phone")
+    at.selectbox(key=f"{FORM}_stage").set_value("repayment")
+    at.text_area(key=f"{FORM}_content").input(content)
+    return at
+
+
+def test_a_shared_form_link_saves_for_the_colleague_who_opens_it(app_db: Engine) -> None:
+    """Issue 14 item 5: the token is not in the URL, so a link (even one from before, still carrying a
+    token) opened by a colleague saves the colleague's visit; a second click still writes once."""
+    colleague = Actor("risk2", "risk_manager", name="R2", staff_id="R1", branch_id="B1")
+    before = rows(app_db)
+    first = page(lang="en", loan_id="B", t_visit_B="shared")
+    assert not [key for key in first.query_params if key.startswith("t_")]
+    fill(first, "第一位").button(key=f"{FORM}_submit").click().run()
+    assert first.success[0].value.startswith("Saved as V")
+    assert not [key for key in first.query_params if key.startswith("t_")]
+    second = page(colleague, lang="en", loan_id="B", t_visit_B="shared")
+    fill(second, "第二位").button(key=f"{FORM}_submit").click().run()
+    assert not second.exception
+    assert second.success[0].value.startswith("Saved as V")
+    assert second.success[0].value != first.success[0].value
+    second.button(key=f"{FORM}_submit").click().run()
+    assert "already submitted" in second.success[0].value
+    assert rows(app_db)[0] == before[0] + 2
+    with app_db.connect() as conn:
+        contents = conn.execute(select(Visit.content).where(Visit.staff_id == "R1")).scalars().all()
+    assert sorted(contents) == ["第一位", "第二位"]
