@@ -46,7 +46,7 @@ with st.form(FORM, clear_on_submit=False):
     )
     forms.field_error(FORM, "channel")
     day_column, time_column = st.columns(2)
-    day_column.date_input(t("action.date"), key=f"{FORM}_date")
+    day_column.date_input(t("action.date"), key=f"{FORM}_date", **forms.ANY_DAY)
     time_column.time_input(t("action.time"), key=f"{FORM}_time", step=60)
     forms.field_error(FORM, "acted_at")
     st.selectbox(
@@ -60,7 +60,9 @@ with st.form(FORM, clear_on_submit=False):
     amount_column.text_input(t("action.ptp_amount"), key=f"{FORM}_ptp_amount", help=t("action.ptp_help"))
     with amount_column:
         forms.field_error(FORM, "ptp_amount")
-    date_column.date_input(t("action.ptp_on"), value=None, key=f"{FORM}_ptp_on", help=t("action.ptp_help"))
+    date_column.date_input(
+        t("action.ptp_on"), value=None, key=f"{FORM}_ptp_on", help=t("action.ptp_help"), **forms.ANY_DAY
+    )
     with date_column:
         forms.field_error(FORM, "ptp_on")
     st.checkbox(t("action.info_repaired"), key=f"{FORM}_info_repaired")

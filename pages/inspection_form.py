@@ -1,8 +1,6 @@
 """Record an inspection (贷后检查, DOMAIN rule 6): kind, method, the checklist, findings and a risk signal.
 The inspector is the signed-in user; a risk signal proposes a classification override to a risk manager."""
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard import clock
@@ -41,9 +39,7 @@ def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
         with middle:
             forms.choice(name, "method", t("insp.method"), INSPECTION_METHODS, "insp.method")
         with right:
-            st.date_input(
-                t("insp.done_on"), min_value=date(2000, 1, 1), max_value=clock.today(), key=f"{name}_done_on"
-            )
+            st.date_input(t("insp.done_on"), key=f"{name}_done_on", **forms.ANY_DAY)
             forms.field_error(name, "done_on")
         st.caption(t("insp.checklist"))
         st.checkbox(t("insp.funds_use_ok"), value=True, key=f"{name}_funds_use_ok")

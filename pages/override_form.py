@@ -88,7 +88,7 @@ def override_form(actor: Actor, loan_id: str, worse: list[str], name: str, seen_
     with st.form(name, clear_on_submit=False):
         token = forms.token(name)
         effective_on = st.date_input(
-            t("ovr.effective_on"), value=f.as_of, min_value=date(2000, 1, 1), key=f"{name}_effective_on"
+            t("ovr.effective_on"), value=f.as_of, key=f"{name}_effective_on", **forms.ANY_DAY
         )
         forms.field_error(name, "effective_on")
         classification = st.selectbox(
@@ -118,6 +118,8 @@ def proposals_section(actor: Actor) -> None:
     proposals = query(proposed_overrides, actor, clock.today()).copy()
     if "loan_id" in proposals.columns:
         proposals.insert(0, "open", urls("override", "loan_id", proposals["loan_id"]))
+    if "done_on" in proposals.columns:  # as text: a date under TextColumn was drawn as epoch milliseconds
+        proposals["done_on"] = [None if pd.isna(day) else day.isoformat() for day in proposals["done_on"]]
     if "current_class" in proposals.columns:
         proposals["current_class"] = [
             None if pd.isna(c) else t(f"class.{c}") for c in proposals["current_class"]

@@ -1,7 +1,5 @@
 """Record a visit (回访记录, DOMAIN rule 7) and the issues found on it. The visitor is the signed-in user."""
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard import clock
@@ -39,12 +37,7 @@ def visit_form(actor: Actor, loan_id: str) -> None:
     forms.notices(name)
     with st.form(name, clear_on_submit=False):
         token = forms.token(name)
-        st.date_input(
-            t("visit.visited_on"),
-            min_value=date(2000, 1, 1),
-            max_value=clock.today(),
-            key=f"{name}_visited_on",
-        )
+        st.date_input(t("visit.visited_on"), key=f"{name}_visited_on", **forms.ANY_DAY)
         forms.field_error(name, "visited_on")
         left, right = st.columns(2)
         with left:
@@ -66,9 +59,7 @@ def visit_form(actor: Actor, loan_id: str) -> None:
             )
             forms.field_error(name, "satisfaction")
         with right:
-            st.date_input(
-                t("visit.next_follow_up_on"), value=None, min_value=date(2000, 1, 1), key=f"{name}_follow_up"
-            )
+            st.date_input(t("visit.next_follow_up_on"), value=None, key=f"{name}_follow_up", **forms.ANY_DAY)
             forms.field_error(name, "next_follow_up_on")
         for n in range(1, int(count) + 1):
             st.caption(t("visit.issue", n=n))

@@ -10,6 +10,7 @@ another, which is when a new one is issued.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from uuid import uuid4
 
 import streamlit as st
@@ -19,6 +20,12 @@ from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.work.errors import FormInvalid, WorkError
 from dashboard.work.saving import Saved
+
+# The bounds of every date a form takes: wide enough that Streamlit never refuses a date itself, the save
+# does, with the field's message (issue 14 item 2). Outside a widget's bounds the browser keeps the previous
+# value (the field turns red but the old date is submitted) and the server side resets the value to the
+# widget's default, so a visit dated 2027-01-15 was saved as today.
+ANY_DAY: dict[str, date] = {"min_value": date.min, "max_value": date.max}
 
 
 def _token_key(form: str) -> str:
