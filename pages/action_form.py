@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import clock
+from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine
 from dashboard.ui.i18n import option_names, t
@@ -24,6 +25,8 @@ if actor is None:
 
 st.title(t("page.action_form"))
 linked = st.query_params.get("loan_id", "").strip()
+if linked:  # from a link (the loan card's): checked, and the form is for that loan
+    forms.loan_id_or_stop(actor, linked)
 # Defaults set once per session rather than passed as value=: a default that moves with the clock would
 # give the widgets a new identity on every run and lose what the user typed after a refused submit.
 now = clock.now().replace(second=0, microsecond=0)
@@ -34,7 +37,7 @@ forms.notices(FORM)
 with st.form(FORM, clear_on_submit=False):
     token = forms.token(FORM)
     if linked:
-        st.caption(t("action.loan", loan_id=linked))
+        st.caption(t("action.loan", loan_id=plain(linked)))
     else:
         st.text_input(t("action.loan_id"), key=f"{FORM}_loan_id", max_chars=40)
     forms.field_error(FORM, "loan_id")

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import clock
+from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine, query
 from dashboard.ui.filters import current
@@ -14,7 +15,7 @@ from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
-from dashboard.work.access import can, loan_in_scope
+from dashboard.work.access import can
 from dashboard.work.actor import Actor
 from dashboard.work.inspections import proposed_overrides
 from dashboard.work.overrides import MAX_REASON, loan_class, loan_overrides, record_override, worse_classes
@@ -42,10 +43,11 @@ def _seen_key(loan_id: str, on: date) -> str:
 
 
 def override_section(actor: Actor, loan_id: str) -> None:
+    problem = forms.loan_problem(actor, loan_id)
+    if problem:
+        st.error(problem, icon=":material/block:")
+        return
     with engine().connect() as conn:
-        if not loan_in_scope(conn, actor, loan_id):
-            st.error(t("work.err.loan_out_of_scope", loan_id=loan_id))
-            return
         # What the form was rendered against (the loan's class, how many overrides it had) stays until this
         # user saves or changes the date: the form and its options must not change under a submit. Someone
         # else's override in between is caught by the save, which checks the class again.
@@ -62,7 +64,7 @@ def override_section(actor: Actor, loan_id: str) -> None:
         st.success(t("ovr.duplicate" if duplicate else "ovr.saved", record=record))
     current_class: str | None = seen["class"]
     if current_class is None:
-        st.info(t("ovr.not_active", loan_id=loan_id, date=f.as_of))
+        st.info(t("ovr.not_active", loan_id=plain(loan_id), date=f.as_of))
     else:
         st.metric(t("ovr.current", date=f.as_of), t(f"class.{current_class}"), border=True)
     worse = worse_classes(current_class) if current_class else []

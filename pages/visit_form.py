@@ -9,7 +9,7 @@ from dashboard.ui.data import engine
 from dashboard.ui.i18n import option_names, t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
-from dashboard.work.access import can, loan_in_scope
+from dashboard.work.access import can
 from dashboard.work.actor import Actor
 from dashboard.work.visits import MAX_ISSUES, MAX_TEXT, IssueFound, VisitForm, record_visit
 from db.models.enums import SEVERITIES, VISIT_METHODS, VISIT_STAGES
@@ -98,11 +98,7 @@ loan_id = (st.query_params.get("loan_id") or st.text_input(t("visit.loan"), key=
 if not loan_id:
     forms.no_loan_yet()
     st.stop()
-with engine().connect() as conn:
-    in_scope = loan_in_scope(conn, actor, loan_id)
-if not in_scope:
-    st.error(t("work.err.loan_out_of_scope", loan_id=plain(loan_id)))
-    st.stop()
+forms.loan_id_or_stop(actor, loan_id)
 st.page_link(
     PAGES_DIR / "loan.py",
     label=t("loan.title", loan_id=plain(loan_id)),

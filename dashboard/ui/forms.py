@@ -15,11 +15,18 @@ from uuid import uuid4
 
 import streamlit as st
 
+from dashboard.auth.text import plain
+from dashboard.ui.data import engine
 from dashboard.ui.i18n import language, option_names, t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
+from dashboard.work.access import loan_in_scope
+from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, WorkError
 from dashboard.work.saving import Saved
+from db.models.base import Key
+
+LOAN_ID_MAX: int = Key.length or 40  # the loans table's key
 
 # The bounds of every date a form takes: wide enough that Streamlit never refuses a date itself, the save
 # does, with the field's message (issue 14 item 2). Outside a widget's bounds the browser keeps the previous
@@ -91,6 +98,30 @@ def notices(form: str) -> Saved | None:
             rotate(form)
             st.rerun()
     return saved
+
+
+def loan_problem(actor: Actor, loan_id: str) -> str | None:
+    """What is wrong with a loan id from the URL (or typed) for this user, as Markdown-safe text, if anything.
+
+    The id is checked before it reaches the database (an overlong or control-character id is a message,
+    not a driver error) and shown escaped, never as Markdown. A loan outside the scope is said the same way
+    as one that does not exist, so probing ids tells nothing.
+    """
+    if len(loan_id) > LOAN_ID_MAX or not loan_id.isprintable():
+        shown = loan_id[:LOAN_ID_MAX] + ("…" if len(loan_id) > LOAN_ID_MAX else "")
+        shown = "".join(c if c.isprintable() else "?" for c in shown)
+        return t("work.err.bad_loan_id", loan_id=plain(shown), max=LOAN_ID_MAX)
+    with engine().connect() as conn:
+        in_scope = loan_in_scope(conn, actor, loan_id)
+    return None if in_scope else t("work.err.loan_out_of_scope", loan_id=plain(loan_id))
+
+
+def loan_id_or_stop(actor: Actor, loan_id: str) -> None:
+    """Stop the page with loan_problem's message, if there is one."""
+    problem = loan_problem(actor, loan_id)
+    if problem:
+        st.error(problem, icon=":material/block:")
+        st.stop()
 
 
 def no_loan_yet() -> None:
