@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import clock
+from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine
 from dashboard.ui.i18n import option_names, t
@@ -24,6 +25,8 @@ if actor is None:
 
 st.title(t("page.action_form"))
 linked = st.query_params.get("loan_id", "").strip()
+if linked:  # from a link (the loan card's): checked, and the form is for that loan
+    forms.loan_id_or_stop(actor, linked)
 # Defaults set once per session rather than passed as value=: a default that moves with the clock would
 # give the widgets a new identity on every run and lose what the user typed after a refused submit.
 now = clock.now().replace(second=0, microsecond=0)
@@ -34,7 +37,7 @@ forms.notices(FORM)
 with st.form(FORM, clear_on_submit=False):
     token = forms.token(FORM)
     if linked:
-        st.caption(t("action.loan", loan_id=linked))
+        st.caption(t("action.loan", loan_id=plain(linked)))
     else:
         st.text_input(t("action.loan_id"), key=f"{FORM}_loan_id", max_chars=40)
     forms.field_error(FORM, "loan_id")
@@ -46,7 +49,7 @@ with st.form(FORM, clear_on_submit=False):
     )
     forms.field_error(FORM, "channel")
     day_column, time_column = st.columns(2)
-    day_column.date_input(t("action.date"), key=f"{FORM}_date")
+    day_column.date_input(t("action.date"), key=f"{FORM}_date", **forms.ANY_DAY)
     time_column.time_input(t("action.time"), key=f"{FORM}_time", step=60)
     forms.field_error(FORM, "acted_at")
     st.selectbox(
@@ -60,7 +63,9 @@ with st.form(FORM, clear_on_submit=False):
     amount_column.text_input(t("action.ptp_amount"), key=f"{FORM}_ptp_amount", help=t("action.ptp_help"))
     with amount_column:
         forms.field_error(FORM, "ptp_amount")
-    date_column.date_input(t("action.ptp_on"), value=None, key=f"{FORM}_ptp_on", help=t("action.ptp_help"))
+    date_column.date_input(
+        t("action.ptp_on"), value=None, key=f"{FORM}_ptp_on", help=t("action.ptp_help"), **forms.ANY_DAY
+    )
     with date_column:
         forms.field_error(FORM, "ptp_on")
     st.checkbox(t("action.info_repaired"), key=f"{FORM}_info_repaired")

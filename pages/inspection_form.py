@@ -1,8 +1,6 @@
 """Record an inspection (贷后检查, DOMAIN rule 6): kind, method, the checklist, findings and a risk signal.
 The inspector is the signed-in user; a risk signal proposes a classification override to a risk manager."""
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard import clock
@@ -12,7 +10,7 @@ from dashboard.ui.data import engine
 from dashboard.ui.i18n import t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
-from dashboard.work.access import can, loan_in_scope
+from dashboard.work.access import can
 from dashboard.work.actor import Actor
 from dashboard.work.inspections import BAD_WHEN_TICKED, InspectionForm, is_business_loan, record_inspection
 from dashboard.work.visits import MAX_TEXT
@@ -41,9 +39,7 @@ def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
         with middle:
             forms.choice(name, "method", t("insp.method"), INSPECTION_METHODS, "insp.method")
         with right:
-            st.date_input(
-                t("insp.done_on"), min_value=date(2000, 1, 1), max_value=clock.today(), key=f"{name}_done_on"
-            )
+            st.date_input(t("insp.done_on"), key=f"{name}_done_on", **forms.ANY_DAY)
             forms.field_error(name, "done_on")
         st.caption(t("insp.checklist"))
         st.checkbox(t("insp.funds_use_ok"), value=True, key=f"{name}_funds_use_ok")
@@ -81,12 +77,9 @@ loan_id = (st.query_params.get("loan_id") or st.text_input(t("insp.loan"), key="
 if not loan_id:
     forms.no_loan_yet()
     st.stop()
+forms.loan_id_or_stop(actor, loan_id)
 with engine().connect() as conn:
-    in_scope = loan_in_scope(conn, actor, loan_id)
-    business = in_scope and is_business_loan(conn, loan_id)
-if not in_scope:
-    st.error(t("work.err.loan_out_of_scope", loan_id=plain(loan_id)))
-    st.stop()
+    business = is_business_loan(conn, loan_id)
 st.page_link(
     PAGES_DIR / "loan.py",
     label=t("loan.title", loan_id=plain(loan_id)),

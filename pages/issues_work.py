@@ -6,7 +6,6 @@ names the version the user saw; if someone else saved in between, the save is re
 """
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -227,7 +226,7 @@ def report_form(actor: Actor, issue: dict[str, Any], name: str) -> None:
         st.markdown(f"**{t('issue.report')}**")
         token = forms.token(name)
         reported_on = st.date_input(
-            t("issue.report.reported_on"), value=today, min_value=date(2000, 1, 1), key=f"{name}_reported_on"
+            t("issue.report.reported_on"), value=today, key=f"{name}_reported_on", **forms.ANY_DAY
         )
         forms.field_error(name, "reported_on")
         if st.form_submit_button(t("issue.report"), key=f"{name}_submit"):
@@ -249,7 +248,7 @@ def resolve_form(actor: Actor, issue: dict[str, Any], name: str) -> None:
         st.markdown(f"**{t('issue.resolve')}**")
         token = forms.token(name)
         resolved_on = st.date_input(
-            t("issue.resolve.resolved_on"), value=today, min_value=date(2000, 1, 1), key=f"{name}_resolved_on"
+            t("issue.resolve.resolved_on"), value=today, key=f"{name}_resolved_on", **forms.ANY_DAY
         )
         forms.field_error(name, "resolved_on")
         note = st.text_area(t("issue.resolve.resolution"), key=f"{name}_resolution")

@@ -9,7 +9,7 @@ from dashboard.auth.text import plain
 from dashboard.kpi.loan_card import loan_summary, schedule_with_payments, timeline
 from dashboard.ui.data import config, engine, query
 from dashboard.ui.filters import current
-from dashboard.ui.i18n import t
+from dashboard.ui.i18n import language, t
 from dashboard.ui.pages import PAGES, PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.ui.unmask import show_customer_contact
@@ -97,8 +97,10 @@ table(
 st.subheader(t("loan.timeline"))
 # Up to today, not the as-of date: what was just recorded shows at once.
 st.caption(t("loan.timeline_note"))
-history = query(timeline, loan_id, clock.today())
+history = query(timeline, loan_id, clock.today(), language()).copy()
 history["kind"] = [t(f"timeline.kind.{kind}") for kind in history["kind"]]
+# As text: a date column under TextColumn was drawn as epoch milliseconds (1796601600000).
+history["date"] = [day.isoformat() for day in history["date"]]
 table(
     history,
     f"timeline_{loan_id}",

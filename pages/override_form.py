@@ -16,7 +16,7 @@ from dashboard.ui.links import urls
 from dashboard.ui.params import identifier
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
-from dashboard.work.access import can, loan_in_scope
+from dashboard.work.access import can
 from dashboard.work.actor import Actor
 from dashboard.work.inspections import proposed_overrides
 from dashboard.work.overrides import MAX_REASON, loan_class, loan_overrides, record_override, worse_classes
@@ -44,10 +44,11 @@ def _seen_key(loan_id: str, on: date) -> str:
 
 
 def override_section(actor: Actor, loan_id: str) -> None:
+    problem = forms.loan_problem(actor, loan_id)
+    if problem:
+        st.error(problem, icon=":material/block:")
+        return
     with engine().connect() as conn:
-        if not loan_in_scope(conn, actor, loan_id):
-            st.error(t("work.err.loan_out_of_scope", loan_id=plain(loan_id)))
-            return
         # What the form was rendered against (the loan's class, how many overrides it had) stays until this
         # user saves or changes the date: the form and its options must not change under a submit. Someone
         # else's override in between is caught by the save, which checks the class again.
@@ -90,7 +91,7 @@ def override_form(actor: Actor, loan_id: str, worse: list[str], name: str, seen_
     with st.form(name, clear_on_submit=False):
         token = forms.token(name)
         effective_on = st.date_input(
-            t("ovr.effective_on"), value=f.as_of, min_value=date(2000, 1, 1), key=f"{name}_effective_on"
+            t("ovr.effective_on"), value=f.as_of, key=f"{name}_effective_on", **forms.ANY_DAY
         )
         forms.field_error(name, "effective_on")
         classification = st.selectbox(
@@ -110,8 +111,6 @@ def override_form(actor: Actor, loan_id: str, worse: list[str], name: str, seen_
                 )
                 st.session_state.pop(seen_key, None)  # the class has changed: read it again
                 st.session_state[DONE] = (saved.record_key, saved.duplicate)
-                if f"t_{name}" in st.query_params:  # this form is done; the next one gets its own token
-                    del st.query_params[f"t_{name}"]
                 return saved
 
             forms.outcome(name, run)
@@ -122,6 +121,8 @@ def proposals_section(actor: Actor) -> None:
     proposals = query(proposed_overrides, actor, clock.today()).copy()
     if "loan_id" in proposals.columns:
         proposals.insert(0, "open", urls("override", "loan_id", proposals["loan_id"]))
+    if "done_on" in proposals.columns:  # as text: a date under TextColumn was drawn as epoch milliseconds
+        proposals["done_on"] = [None if pd.isna(day) else day.isoformat() for day in proposals["done_on"]]
     if "current_class" in proposals.columns:
         proposals["current_class"] = [
             None if pd.isna(c) else t(f"class.{c}") for c in proposals["current_class"]

@@ -1,7 +1,5 @@
 """Record a visit (回访记录, DOMAIN rule 7) and the issues found on it. The visitor is the signed-in user."""
 
-from datetime import date
-
 import streamlit as st
 
 from dashboard import clock
@@ -11,7 +9,7 @@ from dashboard.ui.data import engine
 from dashboard.ui.i18n import option_names, t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
-from dashboard.work.access import can, loan_in_scope
+from dashboard.work.access import can
 from dashboard.work.actor import Actor
 from dashboard.work.visits import MAX_ISSUES, MAX_TEXT, IssueFound, VisitForm, record_visit
 from db.models.enums import SEVERITIES, VISIT_METHODS, VISIT_STAGES
@@ -39,12 +37,7 @@ def visit_form(actor: Actor, loan_id: str) -> None:
     forms.notices(name)
     with st.form(name, clear_on_submit=False):
         token = forms.token(name)
-        st.date_input(
-            t("visit.visited_on"),
-            min_value=date(2000, 1, 1),
-            max_value=clock.today(),
-            key=f"{name}_visited_on",
-        )
+        st.date_input(t("visit.visited_on"), key=f"{name}_visited_on", **forms.ANY_DAY)
         forms.field_error(name, "visited_on")
         left, right = st.columns(2)
         with left:
@@ -66,9 +59,7 @@ def visit_form(actor: Actor, loan_id: str) -> None:
             )
             forms.field_error(name, "satisfaction")
         with right:
-            st.date_input(
-                t("visit.next_follow_up_on"), value=None, min_value=date(2000, 1, 1), key=f"{name}_follow_up"
-            )
+            st.date_input(t("visit.next_follow_up_on"), value=None, key=f"{name}_follow_up", **forms.ANY_DAY)
             forms.field_error(name, "next_follow_up_on")
         for n in range(1, int(count) + 1):
             st.caption(t("visit.issue", n=n))
@@ -107,11 +98,7 @@ loan_id = (st.query_params.get("loan_id") or st.text_input(t("visit.loan"), key=
 if not loan_id:
     forms.no_loan_yet()
     st.stop()
-with engine().connect() as conn:
-    in_scope = loan_in_scope(conn, actor, loan_id)
-if not in_scope:
-    st.error(t("work.err.loan_out_of_scope", loan_id=plain(loan_id)))
-    st.stop()
+forms.loan_id_or_stop(actor, loan_id)
 st.page_link(
     PAGES_DIR / "loan.py",
     label=t("loan.title", loan_id=plain(loan_id)),

@@ -13,6 +13,7 @@ from dashboard.config import Config
 from dashboard.kpi.money import yuan
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import bucket_name, class_name, loan_state
+from dashboard.ui.i18n import translate
 from db.models import (
     Agency,
     Branch,
@@ -131,10 +132,15 @@ def schedule_with_payments(conn: Connection, loan_id: str, as_of: date) -> pd.Da
     )
 
 
-def timeline(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
+def timeline(conn: Connection, loan_id: str, as_of: date, language: str = "en") -> pd.DataFrame:
     """Actions, inspections, visits, issues and overrides dated on or before as_of, newest first, with who
     recorded each: the staff member (or agency) of the record; for an issue, the visitor of the visit that
-    found it, else its assignee. Columns: date, kind, what, by."""
+    found it, else its assignee. Columns: date, kind, what, by; `what` in the language's terms (a channel,
+    result, method or class by its name, never its code), with what people typed as typed."""
+
+    def name(prefix: str, code: str) -> str:
+        return translate(f"{prefix}.{code}", language)
+
     agency = aliased(Agency)
     events: list[tuple[Any, str, str, str | None]] = []
     for acted_at, channel, result, ptp_amount, ptp_on, staff, agency_name in conn.execute(
@@ -152,8 +158,13 @@ def timeline(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
         .where(CollectionAction.loan_id == loan_id, as_date(CollectionAction.acted_at) <= as_of)
         .order_by(CollectionAction.acted_at)
     ).all():
-        promise = f" · PTP ¥{ptp_amount:,.2f} by {ptp_on}" if ptp_amount is not None else ""
-        events.append((acted_at.date(), "action", f"{channel}: {result}{promise}", staff or agency_name))
+        promise = (
+            " · " + translate("timeline.ptp", language, amount=f"{ptp_amount:,.2f}", on=ptp_on)
+            if ptp_amount is not None
+            else ""
+        )
+        what = f"{name('overdue.channel', channel)}: {name('overdue.result', result)}{promise}"
+        events.append((acted_at.date(), "action", what, staff or agency_name))
     for done_on, kind, method, risk, notes, staff in conn.execute(
         select(
             Inspection.done_on,
@@ -171,7 +182,8 @@ def timeline(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
             (
                 done_on,
                 "inspection",
-                f"{kind} ({method}){' · risk signal' if risk else ''} {notes or ''}",
+                f"{name('insp.kind', kind)} ({name('insp.method', method)})"
+                f"{' · ' + translate('insp.risk_signal', language) if risk else ''} {notes or ''}",
                 staff,
             )
         )
@@ -181,7 +193,7 @@ def timeline(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
         .where(Visit.loan_id == loan_id, Visit.visited_on <= as_of)
         .order_by(Visit.visited_on)
     ).all():
-        events.append((visited_on, "visit", f"{method}: {content}", staff))
+        events.append((visited_on, "visit", f"{name('visit.method', method)}: {content}", staff))
     visitor, assignee = aliased(Staff), aliased(Staff)
     for raised_on, severity, description, resolved_on, found_by, assigned in conn.execute(
         select(
@@ -193,8 +205,13 @@ def timeline(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
         .where(Issue.loan_id == loan_id, Issue.raised_on <= as_of)
         .order_by(Issue.raised_on)
     ).all():
-        state = f" · resolved {resolved_on}" if resolved_on and resolved_on <= as_of else " · open"
-        events.append((raised_on, "issue", f"{severity}: {description}{state}", found_by or assigned))
+        state = (
+            translate("timeline.resolved", language, on=resolved_on)
+            if resolved_on and resolved_on <= as_of
+            else translate("timeline.open", language)
+        )
+        what = f"{name('visit.severity', severity)}: {description} · {state}"
+        events.append((raised_on, "issue", what, found_by or assigned))
     for effective_on, classification, reason, staff in conn.execute(
         select(
             ClassificationOverride.effective_on,
@@ -206,7 +223,7 @@ def timeline(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
         .where(and_(ClassificationOverride.loan_id == loan_id, ClassificationOverride.effective_on <= as_of))
         .order_by(ClassificationOverride.effective_on)
     ).all():
-        events.append((effective_on, "override", f"→ {classification}: {reason}", staff))
+        events.append((effective_on, "override", f"→ {name('class', classification)}: {reason}", staff))
     # Stable: records of one day keep the order above (actions by time, then inspections, visits, ...).
     events.sort(key=lambda e: e[0], reverse=True)
     return pd.DataFrame(events, columns=["date", "kind", "what", "by"])

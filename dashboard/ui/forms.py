@@ -1,40 +1,58 @@
 """What every data-entry form shares: its idempotency token, its field errors and its save notice.
 
-The token lives in the URL (`?t_<form>=...`) as well as the session, so a resubmit after a browser reload
-carries the same token and `saving.save` writes nothing twice. After a save the token stays until the
-user asks to record another, which is when a new one is issued.
+The token lives in the session only, under the signed-in user and the form's name, never in the URL: a
+link that is shared, bookmarked or opened in a second tab must not carry one user's submission to another
+(issue 14 item 5), and the server matches the token with the user too (`saving.save`). A double click or a
+rerun submits the same token and writes once. After a save the token stays until the user asks to record
+another, which is when a new one is issued.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from uuid import uuid4
 
 import streamlit as st
 
+from dashboard.auth.text import plain
+from dashboard.ui.data import engine
 from dashboard.ui.i18n import language, option_names, t
 from dashboard.ui.pages import PAGES_DIR
+from dashboard.ui.session import current_actor
+from dashboard.work.access import loan_in_scope
+from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, WorkError
 from dashboard.work.saving import Saved
+from db.models.base import Key
+
+LOAN_ID_MAX: int = Key.length or 40  # the loans table's key
+
+# The bounds of every date a form takes: wide enough that Streamlit never refuses a date itself, the save
+# does, with the field's message (issue 14 item 2). Outside a widget's bounds the browser keeps the previous
+# value (the field turns red but the old date is submitted) and the server side resets the value to the
+# widget's default, so a visit dated 2027-01-15 was saved as today.
+ANY_DAY: dict[str, date] = {"min_value": date.min, "max_value": date.max}
 
 
 def _token_key(form: str) -> str:
-    return f"t_{form}"
+    actor = current_actor()
+    return f"_token_{actor.username if actor else ''}_{form}"
 
 
 def token(form: str) -> str:
+    """The token of this form as rendered for the signed-in user in this session."""
     key = _token_key(form)
-    value = st.session_state.get(key) or st.query_params.get(key) or uuid4().hex
+    value = st.session_state.get(key) or uuid4().hex
     st.session_state[key] = value
-    st.query_params[key] = value
+    if f"t_{form}" in st.query_params:  # a link from before tokens left the URL: drop the stale one
+        del st.query_params[f"t_{form}"]
     return value
 
 
 def rotate(form: str) -> None:
     """A fresh token, and the form's errors and notice cleared: the next submit is a new record."""
-    value = uuid4().hex
-    st.session_state[_token_key(form)] = value
-    st.query_params[_token_key(form)] = value
+    st.session_state[_token_key(form)] = uuid4().hex
     st.session_state.pop(f"_errors_{form}", None)
     st.session_state.pop(f"_saved_{form}", None)
     st.session_state.pop(f"_refused_{form}", None)
@@ -80,6 +98,30 @@ def notices(form: str) -> Saved | None:
             rotate(form)
             st.rerun()
     return saved
+
+
+def loan_problem(actor: Actor, loan_id: str) -> str | None:
+    """What is wrong with a loan id from the URL (or typed) for this user, as Markdown-safe text, if anything.
+
+    The id is checked before it reaches the database (an overlong or control-character id is a message,
+    not a driver error) and shown escaped, never as Markdown. A loan outside the scope is said the same way
+    as one that does not exist, so probing ids tells nothing.
+    """
+    if len(loan_id) > LOAN_ID_MAX or not loan_id.isprintable():
+        shown = loan_id[:LOAN_ID_MAX] + ("…" if len(loan_id) > LOAN_ID_MAX else "")
+        shown = "".join(c if c.isprintable() else "?" for c in shown)
+        return t("work.err.bad_loan_id", loan_id=plain(shown), max=LOAN_ID_MAX)
+    with engine().connect() as conn:
+        in_scope = loan_in_scope(conn, actor, loan_id)
+    return None if in_scope else t("work.err.loan_out_of_scope", loan_id=plain(loan_id))
+
+
+def loan_id_or_stop(actor: Actor, loan_id: str) -> None:
+    """Stop the page with loan_problem's message, if there is one."""
+    problem = loan_problem(actor, loan_id)
+    if problem:
+        st.error(problem, icon=":material/block:")
+        st.stop()
 
 
 def no_loan_yet() -> None:

@@ -1,11 +1,14 @@
 """One transaction per user action: the write, its audit rows, the form token and the data version.
 
 A form is rendered with a token; saving records the token in the same transaction as the record. A second
-submit with the same token (a double click, a resubmit after a reload) finds it and writes nothing.
+submit by the same user with the same token (a double click, a resubmit) finds it and writes nothing. The
+token is matched together with the user: another user's submit with the same token (a shared link, once
+tokens were in the URL) is their own record, never "already submitted" with a colleague's record id.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,18 +55,19 @@ def save(
     `state` says the write changes a loan's state (an override); such a write brings the loan-state
     snapshots it reaches up to date itself (dashboard.kpi.snapshots.refresh_loans), so none goes stale.
     """
-    if token:
-        earlier = _earlier(engine, token)
+    key = submission_key(actor.username, token) if token else None
+    if key:
+        earlier = _earlier(engine, key)
         if earlier:
             return earlier
     try:
         with engine.begin() as conn:
             changes = write(conn)
             first = changes[0]
-            if token:
+            if key:
                 conn.execute(
                     insert(FormSubmission).values(
-                        token=token,
+                        token=key,
                         username=actor.username,
                         submitted_at=clock.now(),
                         table_name=first.table,
@@ -77,11 +81,23 @@ def save(
             bump_data_version(conn, state=state, logged=False)
     except IntegrityError:
         # Two submits with one token raced; the loser finds the winner's record. Anything else is a bug.
-        earlier = _earlier(engine, token) if token else None
+        earlier = _earlier(engine, key) if key else None
         if earlier:
             return earlier
         raise
     return Saved(first.table, first.record_key, changes=changes)
+
+
+def submission_key(username: str, token: str) -> str:
+    """What form_submissions.token holds: the form's token bound to the user who submitted it.
+
+    A digest rather than the two joined, so it fits the column (64) whatever the username's length and
+    needs no schema change; the username column beside it still says who submitted.
+    """
+    digest = hashlib.sha256()
+    for part in (username, token):
+        digest.update(hashlib.sha256(part.encode()).digest())
+    return digest.hexdigest()
 
 
 def _earlier(engine: Engine, token: str) -> Saved | None:

@@ -124,9 +124,10 @@ def test_a_refused_call_shows_each_message_by_its_field_and_keeps_the_values(app
 
 
 def test_a_loan_outside_the_officers_scope(app_db: Engine) -> None:
-    at = _page(loan_id="C")  # C belongs to O2
-    _submit(_fill(at, at_time=time(10, 0), amount="5", notes=""))
-    assert "Loan C is not one of yours (or does not exist)" in [e.value for e in at.error]
+    at = _page(loan_id="C")  # C belongs to O2: the link's loan is checked before the form is offered
+    assert not at.exception
+    assert [e.value for e in at.error] == ["Loan C is not one of yours (or does not exist)"]
+    assert not at.get("form")
     assert _actions(app_db) == []
     assert not at.dataframe  # nobody else's history is listed
 

@@ -4,11 +4,12 @@ both languages."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard import clock
 from dashboard.work.actor import Actor
 from dashboard.work.inspections import proposed_overrides
 from db.models import Inspection
@@ -47,7 +48,7 @@ def test_a_risk_signal_is_saved_shown_on_the_card_and_proposed(app_db: Engine) -
     assert count(app_db) == before + 1
     with app_db.connect() as conn:
         row = conn.execute(select(Inspection).where(Inspection.staff_id == "R1")).mappings().one()
-        proposals = proposed_overrides(conn, RISK, date.today())
+        proposals = proposed_overrides(conn, RISK, clock.today())
     assert (row["loan_id"], row["kind"], row["method"], row["risk_signal"]) == ("B", "special", "phone", True)
     assert (row["income_changed"], row["job_changed"], row["funds_use_ok"], row["business_ok"]) == (
         True,
@@ -62,7 +63,7 @@ def test_a_risk_signal_is_saved_shown_on_the_card_and_proposed(app_db: Engine) -
     history = at.dataframe[-1].value
     mine = history[history["by"] == "R1"]
     assert mine["kind"].tolist() == ["Inspection"]
-    assert mine["what"].iloc[0] == "special (phone) · risk signal 收入减半，逾期 38 天"
+    assert mine["what"].iloc[0] == "Special check (Phone) · Risk signal 收入减半，逾期 38 天"
 
 
 def test_a_bad_submit_says_what_is_wrong_under_each_field_and_keeps_the_input(app_db: Engine) -> None:
@@ -105,3 +106,18 @@ def test_chinese(app_db: Engine) -> None:
     assert at.title[0].value == "贷后检查记录"
     assert at.selectbox(key=f"{FORM}_kind").options == ["首次检查", "定期检查", "抽查", "专项检查"]
     assert at.checkbox(key=f"{FORM}_risk_signal").label == "风险信号"
+
+
+def test_an_inspection_date_after_today_refuses_the_save(app_db: Engine) -> None:
+    """Issue 14 item 2, as on the visit form: the future date is refused, not replaced by today."""
+    before = count(app_db)
+    later = clock.today() + timedelta(days=38)
+    at = page(lang="en", loan_id="B")
+    at.selectbox(key=f"{FORM}_kind").set_value("periodic")
+    at.selectbox(key=f"{FORM}_method").set_value("phone")
+    at.text_area(key=f"{FORM}_findings").input("正常")
+    at.date_input(key=f"{FORM}_done_on").set_value(later)
+    at.button(key=f"{FORM}_submit").click().run()
+    assert not at.exception and not at.success
+    assert count(app_db) == before
+    assert after(at, f"{FORM}_done_on").value == f"{later} is after today"

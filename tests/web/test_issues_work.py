@@ -3,13 +3,13 @@ each role gets, both languages."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, insert, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard import clock
 from dashboard.testing import app_test
 from dashboard.work.actor import Actor
 from dashboard.work.issues import resolve
@@ -103,7 +103,7 @@ def test_resolve_from_the_page(issues_db: Engine) -> None:
     assert not at.exception
     stored = _issue(issues_db, "W-LATE")
     assert (stored["resolved_on"], stored["resolution"], stored["version"]) == (
-        date.today(),
+        clock.today(),
         "客户已补交材料",
         2,
     )
@@ -179,3 +179,19 @@ def test_chinese_and_signed_out(issues_db: Engine) -> None:
     assert at.dataframe[1].value["severity"].tolist()[0] == "重要"
     at = app_test(str(PAGES / "issues_work.py"), 60).run()
     assert at.info[0].value == "请登录后录入"
+
+
+def test_a_resolution_date_below_the_old_minimum_is_refused_not_replaced(issues_db: Engine) -> None:
+    """Issue 14 item 2: a date before the widget's old min_value (2000-01-01) was replaced by today and the
+    issue resolved today; now the save is refused with the date's message and nothing is written."""
+    at = _page(RM, lang="en")
+    at.selectbox(key="issues_pick").set_value("W-LATE").run()
+    form = "issue_resolve_W-LATE_v1"
+    at.date_input(key=f"{form}_resolved_on").set_value(D("1999-12-31"))
+    at.text_area(key=f"{form}_resolution").input("客户已补交材料")
+    at.button(key=f"{form}_submit").click().run()
+    assert not at.exception
+    assert error_next_to(at, f"{form}_resolved_on") == "1999-12-31 is before 2025-03-10"
+    stored = _issue(issues_db, "W-LATE")
+    assert (stored["resolved_on"], stored["version"]) == (None, 1)
+    assert _audit_rows(issues_db) == 0

@@ -3,14 +3,16 @@ today with who recorded each entry, and a loan outside the scope treated as unkn
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import timedelta
 
 from sqlalchemy import Engine, update
 from streamlit.testing.v1 import AppTest
 
+from dashboard import clock
 from dashboard.work.actor import Actor
-from db.models import Issue
-from tests.kpi.book import act, visit
+from db.models import Inspection, Issue
+from tests.kpi.book import act, inspect, override, visit
 from tests.web.conftest import PAGES, app
 
 RISK = Actor("risk", "risk_manager", name="R1", staff_id="R1", branch_id="B1")
@@ -64,7 +66,7 @@ def test_customer_identifiers_are_masked_until_unmasked(app_db: Engine) -> None:
 
 
 def test_the_timeline_shows_everything_up_to_today_newest_first_with_who(app_db: Engine) -> None:
-    later = date.today() - timedelta(days=1)  # after the as-of date of 2025-03-20
+    later = clock.today() - timedelta(days=1)  # after the as-of date of 2025-03-20
     with app_db.begin() as conn:
         visit(conn, "B", later.isoformat())
         act(conn, "B", "2025-03-16T09:30:00", "field_visit", agency="A1")
@@ -74,9 +76,58 @@ def test_the_timeline_shows_everything_up_to_today_newest_first_with_who(app_db:
     history = at.dataframe[-1].value
     assert history.columns.tolist() == ["date", "kind", "what", "by"]
     assert history["kind"].tolist() == ["Visit", "Collection action", "Collection action", "Visit", "Issue"]
-    assert history["date"].tolist()[0] == later
+    assert history["date"].tolist() == [
+        later.isoformat(),
+        "2025-03-16",
+        "2025-03-15",
+        "2025-03-01",
+        "2025-03-01",
+    ]
     assert history["by"].tolist() == ["O1", "甲催收", "C1", "O1", "R1"]
-    assert history["what"].tolist()[2] == "call: ptp · PTP ¥1,010.00 by 2025-03-25"
+    assert history["what"].tolist()[1:3] == [
+        "Field visit: Connected",
+        "Call: Promise to pay · promise to pay ¥1,010.00 by 2025-03-25",
+    ]
+
+
+def test_the_timeline_reads_as_dates_and_words_not_epochs_and_codes(app_db: Engine) -> None:
+    """Issue 14 item 9: dates were drawn as epoch milliseconds and the content as codes (`call: ptp`,
+    `major: 问题 · open`); now dates are dates and every code is its name, in both languages."""
+    with app_db.begin() as conn:
+        inspect(conn, "B", "special", "2025-03-05", method="phone")
+        conn.execute(
+            update(Inspection).where(Inspection.loan_id == "B").values(risk_signal=True, notes="收入减半")
+        )
+        override(conn, "B", "2025-03-06", "doubtful")
+    expected = {
+        "en": [
+            "Call: Promise to pay · promise to pay ¥1,010.00 by 2025-03-25",
+            "→ Doubtful: 担保人失联",
+            "Special check (Phone) · Risk signal 收入减半",
+            "Phone: 回访",
+            "Major: 问题 · open",
+        ],
+        "zh": [
+            "电话: 承诺还款 · 承诺 2025-03-25 前还款 ¥1,010.00",
+            "→ 可疑: 担保人失联",
+            "专项检查 (电话) · 风险信号 收入减半",
+            "电话: 回访",
+            "重大: 问题 · 未解决",
+        ],
+    }
+    for language, whats in expected.items():
+        at = card(RISK, lang=language, loan_id="B")
+        assert not at.exception
+        history = at.dataframe[-1].value
+        assert history["date"].tolist() == [
+            "2025-03-15",
+            "2025-03-06",
+            "2025-03-05",
+            "2025-03-01",
+            "2025-03-01",
+        ]
+        assert not [cell for cell in history.to_numpy().ravel() if re.search(r"\d{10,}", str(cell))]
+        assert history["what"].tolist() == whats
 
 
 def test_a_loan_outside_the_scope_is_not_shown(app_db: Engine) -> None:

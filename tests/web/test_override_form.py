@@ -137,4 +137,20 @@ def test_proposals_from_risk_signal_inspections(app_db: Engine) -> None:
     proposals = at.dataframe[0].value
     assert proposals["loan_id"].tolist() == ["B"]
     assert proposals["findings"].tolist() == ["**资金挪用** <i>x</i>"]
+    # A date as a date, not as epoch milliseconds under a text column (issue 14 item 9).
+    assert proposals["done_on"].tolist() == ["2025-03-15"]
     assert proposals["open"].tolist()[0].startswith("override?") and "loan_id=B" in proposals["open"][0]
+
+
+def test_an_effective_date_below_the_old_minimum_is_refused_not_replaced(app_db: Engine) -> None:
+    """Issue 14 item 2: 1999-12-31 (before the widget's old min_value) was replaced by the as-of date and
+    saved; now it is refused under the field and nothing is written."""
+    before = _overrides(app_db)
+    at = _page(lang="en", loan_id="B")
+    at.date_input(key=f"{FORM}_effective_on").set_value(D("1999-12-31"))
+    at.selectbox(key=f"{FORM}_classification").set_value("doubtful")
+    at.text_area(key=f"{FORM}_reason").input("担保人失联")
+    at.button(key=f"{FORM}_submit").click().run()
+    assert not at.exception and not at.success
+    assert error_next_to(at, f"{FORM}_effective_on") == "1999-12-31 is before 2025-01-10"
+    assert _overrides(app_db) == before

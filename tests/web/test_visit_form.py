@@ -4,11 +4,13 @@ submit shows each message under its field, keeps what was typed and writes nothi
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard import clock
 from dashboard.work.actor import Actor
 from db.models import AuditEntry, Issue, Visit
 from tests.web.conftest import PAGES, app
@@ -90,8 +92,8 @@ def test_a_risk_officer_records_a_visit_with_two_issues(app_db: Engine) -> None:
     history = at.dataframe[-1].value
     mine = history[history["by"] == "R1"]
     assert mine["kind"].tolist() == ["Visit", "Issue", "Issue"]
-    assert mine["what"].iloc[0] == "in_person: 上门核实还款意愿 **not bold** <b>x</b>"
-    assert set(mine["what"].iloc[1:]) == {"major: 担保人失联 · open", "general: 电话号码变更 · open"}
+    assert mine["what"].iloc[0] == "In person: 上门核实还款意愿 **not bold** <b>x</b>"
+    assert set(mine["what"].iloc[1:]) == {"Major: 担保人失联 · open", "General: 电话号码变更 · open"}
 
 
 def test_a_bad_submit_says_what_is_wrong_under_each_field_and_keeps_the_input(app_db: Engine) -> None:
@@ -166,3 +168,48 @@ def test_without_a_loan_it_says_how_to_choose_one(app_db: Engine) -> None:
     assert [x.proto.page for x in at.get("page_link")] == ["find"]
     at.text_input(key="visit_loan").input("B").run()
     assert at.get("form")
+
+
+def fill(at: AppTest, content: str) -> AppTest:
+    at.selectbox(key=f"{FORM}_method").set_value("phone")
+    at.selectbox(key=f"{FORM}_stage").set_value("repayment")
+    at.text_area(key=f"{FORM}_content").input(content)
+    return at
+
+
+def test_a_shared_form_link_saves_for_the_colleague_who_opens_it(app_db: Engine) -> None:
+    """Issue 14 item 5: the token is not in the URL, so a link (even one from before, still carrying a
+    token) opened by a colleague saves the colleague's visit; a second click still writes once."""
+    colleague = Actor("risk2", "risk_manager", name="R2", staff_id="R1", branch_id="B1")
+    before = rows(app_db)
+    first = page(lang="en", loan_id="B", t_visit_B="shared")
+    assert not [key for key in first.query_params if key.startswith("t_")]
+    fill(first, "第一位").button(key=f"{FORM}_submit").click().run()
+    assert first.success[0].value.startswith("Saved as V")
+    assert not [key for key in first.query_params if key.startswith("t_")]
+    second = page(colleague, lang="en", loan_id="B", t_visit_B="shared")
+    fill(second, "第二位").button(key=f"{FORM}_submit").click().run()
+    assert not second.exception
+    assert second.success[0].value.startswith("Saved as V")
+    assert second.success[0].value != first.success[0].value
+    second.button(key=f"{FORM}_submit").click().run()
+    assert "already submitted" in second.success[0].value
+    assert rows(app_db)[0] == before[0] + 2
+    with app_db.connect() as conn:
+        contents = conn.execute(select(Visit.content).where(Visit.staff_id == "R1")).scalars().all()
+    assert sorted(contents) == ["第一位", "第二位"]
+
+
+def test_a_visit_date_after_today_refuses_the_save(app_db: Engine) -> None:
+    """Issue 14 item 2: a date past the widget's old max_value was replaced by today and saved; now the save
+    is refused with the date's message under the field and nothing is written."""
+    before = rows(app_db)
+    later = clock.today() + timedelta(days=38)
+    at = fill(page(lang="en", loan_id="B"), "上门回访")
+    at.date_input(key=f"{FORM}_visited_on").set_value(later)
+    at.button(key=f"{FORM}_submit").click().run()
+    assert not at.exception and not at.success
+    assert rows(app_db) == before
+    assert at.error[0].value == "1 field(s) need correcting; nothing was saved"
+    assert after(at, f"{FORM}_visited_on").value == f"{later} is after today"
+    assert at.date_input(key=f"{FORM}_visited_on").value == later  # kept, for the user to correct

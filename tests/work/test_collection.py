@@ -13,6 +13,7 @@ from dashboard.config import Config
 from dashboard.work.actor import Actor
 from dashboard.work.collection import ActionForm, parse_amount, recent_actions, record_action
 from dashboard.work.errors import FormInvalid, NotAllowed
+from dashboard.work.saving import submission_key
 from db.data_version import data_version
 from db.models import AuditEntry, CollectionAction, CollectorAssignment, FormSubmission
 from tests.kpi.book import D, act, loan, place, reference
@@ -100,7 +101,7 @@ def test_call_with_promise_is_saved_with_its_audit_row(book: Engine) -> None:
         saved.record_key,
     )
     assert audit.before is None and '"ptp_amount": "1010.00"' in audit.after
-    assert (token.token, token.record_key) == ("tok-1", saved.record_key)
+    assert (token.token, token.record_key) == (submission_key(COLLECTOR.username, "tok-1"), saved.record_key)
 
 
 def test_an_agency_acts_as_the_agency(book: Engine) -> None:

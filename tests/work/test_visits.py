@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select
 
+from dashboard import clock
 from dashboard.ui.i18n import translate
 from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, NotAllowed
+from dashboard.work.saving import submission_key
 from dashboard.work.visits import IssueFound, VisitForm, record_visit
 from db.data_version import data_version
 from db.models import AuditEntry, FormSubmission, Issue, Visit
@@ -110,8 +111,9 @@ def test_a_risk_officer_records_a_visit_with_two_issues(book: Engine) -> None:
     after = json.loads(audit[0]["after"])
     assert after["staff_id"] == "R1" and after["visited_on"] == "2025-03-18" and audit[0]["before"] is None
     assert json.loads(audit[1]["after"])["visit_id"] == visit["visit_id"]
-    assert (token["token"], token["table_name"], token["record_key"]) == (
-        "tok-1",
+    assert (token["token"], token["username"], token["table_name"], token["record_key"]) == (
+        submission_key("r1", "tok-1"),
+        "r1",
         "visits",
         visit["visit_id"],
     )
@@ -204,6 +206,21 @@ def test_the_same_token_twice_writes_once(book: Engine) -> None:
     }
 
 
+def test_the_same_token_from_another_user_is_their_own_record(book: Engine) -> None:
+    """A form link passed to a colleague (issue 14 item 5): the token is matched with the user, so the
+    colleague's submit writes their visit instead of answering "already submitted" with the first one's id."""
+    first = record_visit(book, RISK, GOOD, "tok-shared", today=TODAY)
+    second = record_visit(book, OFFICER, GOOD, "tok-shared", today=TODAY)
+    assert not second.duplicate and second.record_key != first.record_key
+    again = record_visit(book, OFFICER, GOOD, "tok-shared", today=TODAY)
+    assert again.duplicate and again.record_key == second.record_key
+    with book.connect() as conn:
+        visits = conn.execute(select(Visit.visit_id, Visit.staff_id).order_by(Visit.staff_id)).all()
+        submitted = conn.execute(select(FormSubmission.username).order_by(FormSubmission.username)).scalars()
+        assert sorted(submitted) == ["o1", "r1"]
+    assert sorted(visits) == sorted([(second.record_key, "O1"), (first.record_key, "R1")])
+
+
 def test_a_loan_outside_the_scope_is_refused(book: Engine) -> None:
     before = counts(book)
     with pytest.raises(NotAllowed) as caught:
@@ -242,5 +259,5 @@ def test_typed_text_is_stored_literally(book: Engine) -> None:
 
 
 def test_today_defaults_to_the_clock(book: Engine) -> None:
-    record_visit(book, RISK, replace(GOOD, visited_on=date.today(), next_follow_up_on=None), None)
+    record_visit(book, RISK, replace(GOOD, visited_on=clock.today(), next_follow_up_on=None), None)
     assert counts(book)["visits"] == 1

@@ -103,6 +103,9 @@ TERMS: dict[str, tuple[str, str]] = {
     "timeline.kind.visit": ("Visit", "回访"),
     "timeline.kind.issue": ("Issue", "问题"),
     "timeline.kind.override": ("Classification override", "分类调整"),
+    "timeline.ptp": ("promise to pay ¥{amount} by {on}", "承诺 {on} 前还款 ¥{amount}"),
+    "timeline.open": ("open", "未解决"),
+    "timeline.resolved": ("resolved {on}", "已于 {on} 解决"),
     "def.par30": ("Outstanding principal with DPD > 30 / balance.", "逾期30天以上贷款余额 / 贷款余额。"),
     "def.par90": ("Outstanding principal with DPD > 90 / balance.", "逾期90天以上贷款余额 / 贷款余额。"),
 }

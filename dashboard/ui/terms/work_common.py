@@ -10,6 +10,10 @@ TERMS = {
         "Loan {loan_id} is not one of yours (or does not exist)",
         "借据 {loan_id} 不在您的管辖范围内（或不存在）",
     ),
+    "work.err.bad_loan_id": (
+        "“{loan_id}” is not a contract number: at most {max} characters, without control characters",
+        "“{loan_id}” 不是借据号：最多 {max} 个字符，且不含控制字符",
+    ),
     "work.err.stale": (
         "Someone else saved this record after you opened it; reload to see their change, then try again",
         "您打开后已有他人保存了此记录；请刷新查看其修改后再试",
