@@ -42,12 +42,12 @@ import baseline
 import server_memory
 
 import pages as page_bench
+from dashboard.actor import Actor
 from dashboard.cli import main as postloan
 from dashboard.config import load_config
 from dashboard.importer import import_directory
 from dashboard.kpi.data_dates import latest_data_date
 from dashboard.kpi.snapshots import default_dates, refresh
-from dashboard.work.actor import Actor
 from dashboard.work.visits import IssueFound, VisitForm, record_visit
 from db.data_version import bump_data_version
 from db.engine import make_engine

@@ -26,13 +26,10 @@ from dashboard.kpi.roll import build_roll_groups, roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
 from dashboard.kpi.snapshots import default_dates, prune, refresh_side_by_side, stale_dates
 from dashboard.kpi.staff import officer_scores
+from dashboard.usage import UsageError
 from db.data_version import bump_data_version
 from db.engine import make_engine
 from db.migrate import ensure_schema, upgrade
-
-
-class UsageError(Exception):
-    """Bad arguments: reported on one line, exit code 2."""
 
 
 class _Parser(argparse.ArgumentParser):

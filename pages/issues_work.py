@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.ui import forms
 from dashboard.ui.data import engine, query
 from dashboard.ui.i18n import t, t_codes
@@ -20,7 +21,6 @@ from dashboard.ui.links import url, urls
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.access import can
-from dashboard.work.actor import Actor
 from dashboard.work.issues import (
     STATES,
     assign,

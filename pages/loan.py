@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.kpi.loan_card import loan_summary, schedule_with_payments, timeline
 from dashboard.ui.data import config, engine, query
@@ -15,7 +16,6 @@ from dashboard.ui.session import current_actor
 from dashboard.ui.unmask import show_customer_contact
 from dashboard.ui.widgets import money, table
 from dashboard.work.access import can, loan_in_scope
-from dashboard.work.actor import Actor
 
 SCHEDULE_COLUMNS = ("instalment_no", "due_on", "last_paid_on")
 AMOUNTS = ("principal_due", "interest_due", "principal_paid", "interest_paid", "remaining")

@@ -12,12 +12,12 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.snapshots import refresh_loans
 from dashboard.kpi.state import CLASS_RANK, class_name, loan_state
 from dashboard.work.access import require, require_loan
-from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.saving import Change, Saved, save
 from db.models import ClassificationOverride, Loan, Staff

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import Engine, insert
 from streamlit.testing.v1 import AppTest
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.ui.pages import PAGES_DIR
-from dashboard.work.actor import Actor
 from db.models import CollectorAssignment
 from tests.auth.conftest import (
     ADMIN,

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, insert
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.agencies import agency_scores
 from dashboard.kpi.collection import collectors, overdue_counts, overdue_list
@@ -30,7 +31,6 @@ from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_of
 from dashboard.kpi.trends import portfolio_by
 from dashboard.kpi.vintage import vintage
 from dashboard.kpi.weekly import open_serious_issues, weekly_review
-from dashboard.work.actor import Actor
 from db.models import CollectorAssignment
 from tests.auth.conftest import (
     ADMIN,

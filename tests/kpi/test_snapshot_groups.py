@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.importer.extract import import_files
 from dashboard.importer.spec import SPECS
@@ -20,7 +21,6 @@ from dashboard.kpi.scope import Scope
 from dashboard.kpi.snapshots import default_dates, prune, refresh
 from dashboard.kpi.staff import officer_scores
 from dashboard.kpi.trends import portfolio_by
-from dashboard.work.actor import Actor
 from db.data_version import bump_data_version
 from db.models import Loan, LoanStateSnapshot, SnapshotDate, SnapshotGroup, Staff
 from seed import generate, write_to_database

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 from dashboard.work.inspections import proposed_overrides
 from db.models import Inspection
 from tests.kpi.book import loan

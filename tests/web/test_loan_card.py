@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import Engine, update
 from streamlit.testing.v1 import AppTest
 
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 from db.models import Issue
 from tests.kpi.book import act, visit
 from tests.web.conftest import PAGES, app

@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import Engine, insert, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.testing import app_test
-from dashboard.work.actor import Actor
 from db.models import AuditEntry, ClassificationOverride, Inspection
 from tests.kpi.book import D, override
 from tests.web.conftest import PAGES, app, sign_in

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.snapshots import refresh
 from dashboard.kpi.state import has_current_snapshot
-from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, NotAllowed
 from dashboard.work.overrides import loan_class, loan_overrides, record_override, worse_classes
 from db.data_version import bump_data_version

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
+from dashboard.actor import Actor
 from dashboard.config import load_config
 from dashboard.kpi.collection import overdue_list
 from dashboard.kpi.inspections import first_checks
 from dashboard.kpi.issues import issue_figures
 from dashboard.kpi.loan_card import timeline
 from dashboard.kpi.scope import Scope
-from dashboard.work.actor import Actor
 from dashboard.work.audit_query import audit_entries
 from dashboard.work.collection import ActionForm, record_action
 from dashboard.work.inspections import InspectionForm, proposed_overrides, record_inspection

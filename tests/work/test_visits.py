@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from dashboard.ui.i18n import translate
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
+from dashboard.i18n import translate
 from dashboard.work.errors import FormInvalid, NotAllowed
 from dashboard.work.visits import IssueFound, VisitForm, record_visit
 from db.data_version import data_version
