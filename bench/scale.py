@@ -162,7 +162,7 @@ def step_import(engine: Engine, loans: int) -> list[str]:
             load = time.perf_counter() - start
             with scratch.begin() as conn:
                 dates = default_dates(latest_data_date(conn) or date.today())
-                snap = timed(lambda: refresh(conn, dates))
+                snap = timed(lambda: refresh(conn, dates=dates))
         finally:
             scratch.dispose()
             if postgres:
@@ -189,7 +189,7 @@ def step_refresh(engine: Engine, repeat: int, latest: date, full: bool) -> list[
         with engine.connect() as conn:
             trans = conn.begin()
             try:
-                return timed(lambda: refresh(conn, dates))
+                return timed(lambda: refresh(conn, dates=dates))
             finally:
                 trans.rollback()
 

@@ -147,19 +147,27 @@ def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
     with engine.connect() as conn:
         scope = _scope(args, conn)
         if args.figure == "roll":
-            return jsonout.roll_json(roll_rates(conn, *args.month, scope, config))
+            return jsonout.roll_json(
+                roll_rates(conn, year=args.month[0], month=args.month[1], scope=scope, config=config)
+            )
         as_of = _as_of(args, conn)
         if args.figure == "portfolio":
-            return jsonout.portfolio_json(portfolio(conn, as_of, scope, config))
+            return jsonout.portfolio_json(portfolio(conn, as_of=as_of, scope=scope, config=config))
         if args.figure == "loans":
-            return loans_at(conn, as_of, scope, config).to_dict("records")
+            return loans_at(conn, as_of=as_of, scope=scope, config=config).to_dict("records")
         if args.figure in ("first-checks", "agencies") and args.start > args.end:
             raise UsageError(f"--from {args.start} is after --to {args.end}")
         if args.figure == "first-checks":
-            return jsonout.first_checks_json(first_checks(conn, args.start, args.end, as_of, scope, config))
+            return jsonout.first_checks_json(
+                first_checks(conn, start=args.start, end=args.end, as_of=as_of, scope=scope, config=config)
+            )
         if args.figure == "agencies":
-            return jsonout.agencies_json(agency_scores(conn, args.start, args.end, as_of, scope))
-        return jsonout.staff_json(officer_scores(conn, as_of, scope, config, args.cutoff))
+            return jsonout.agencies_json(
+                agency_scores(conn, start=args.start, end=args.end, as_of=as_of, scope=scope)
+            )
+        return jsonout.staff_json(
+            officer_scores(conn, as_of=as_of, scope=scope, config=config, cutoff=args.cutoff)
+        )
 
 
 def _import(args: argparse.Namespace, engine: Engine) -> int:
@@ -187,11 +195,11 @@ def _refresh(args: argparse.Namespace, engine: Engine) -> int:
             print("the database holds no data; nothing to snapshot")
             return 0
         dates = default_dates(latest)
-        built = dates if getattr(args, "all", False) else stale_dates(conn, dates)
+        built = dates if getattr(args, "all", False) else stale_dates(conn, dates=dates)
     # Each date is replaced whole at its commit: readers see its previous snapshot until then.
-    rows = refresh_side_by_side(engine, built)
+    rows = refresh_side_by_side(engine, dates=built)
     with engine.begin() as conn:
-        dropped = prune(conn, dates)
+        dropped = prune(conn, keep=dates)
         months = build_roll_groups(conn)
     named = f" ({', '.join(map(str, built))})" if 0 < len(built) <= 3 else ""
     print(

@@ -20,9 +20,9 @@ if bucket or classification or agency:
     st.caption(t("loans.filtered_by", what=" · ".join(x for x in (bucket, classification, agency) if x)))
 loans = query(
     loans_at,
-    f.as_of,
-    f.scope,
-    config(),
+    as_of=f.as_of,
+    scope=f.scope,
+    config=config(),
     bucket=bucket,
     classification=classification,
     agency_id=agency,

@@ -44,25 +44,27 @@ previous_date = month_end(py, pm)
 py_q, pq = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 # Independent queries, run side by side; the calls below are then handed their results.
 prefetch(
-    partial(officer_scores, last, f.scope, cfg),
-    partial(officer_scores, previous_date, f.scope, cfg),
-    partial(first_checks, start, end, f.as_of, f.scope, cfg),
-    partial(first_checks, date(py, pm, 1), month_end(py, pm), f.as_of, f.scope, cfg),
-    partial(visit_plan, year, quarter, f.as_of, f.scope, cfg),
-    partial(visit_plan, py_q, pq, f.as_of, f.scope, cfg),
-    partial(sampling, year, month, f.as_of, f.scope, cfg),
-    partial(sampling, py, pm, f.as_of, f.scope, cfg),
-    partial(first_checks_by, start, end, f.as_of, f.scope, cfg, by="officer_id"),
-    partial(visit_plan_by_officer, year, quarter, f.as_of, f.scope, cfg),
-    partial(issue_figures_by_officer, start, end, f.as_of, f.scope),
-    partial(collector_recoveries, start, end, f.as_of, f.scope),
-    partial(handover_list, f.as_of, f.scope, cfg),
+    partial(officer_scores, as_of=last, scope=f.scope, config=cfg),
+    partial(officer_scores, as_of=previous_date, scope=f.scope, config=cfg),
+    partial(first_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(
+        first_checks, start=date(py, pm, 1), end=month_end(py, pm), as_of=f.as_of, scope=f.scope, config=cfg
+    ),
+    partial(visit_plan, year=year, quarter=quarter, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(visit_plan, year=py_q, quarter=pq, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(sampling, year=year, month=month, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(sampling, year=py, month=pm, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(first_checks_by, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by="officer_id"),
+    partial(visit_plan_by_officer, year=year, quarter=quarter, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(issue_figures_by_officer, start=start, end=end, as_of=f.as_of, scope=f.scope),
+    partial(collector_recoveries, start=start, end=end, as_of=f.as_of, scope=f.scope),
+    partial(handover_list, as_of=f.as_of, scope=f.scope, config=cfg),
 )
-scores = query(officer_scores, last, f.scope, cfg)
+scores = query(officer_scores, as_of=last, scope=f.scope, config=cfg)
 if not scores:
     st.info(t("staff.empty", cutoff=cfg.staff_cutoff, as_of=last))
     st.stop()
-previous = query(officer_scores, previous_date, f.scope, cfg)
+previous = query(officer_scores, as_of=previous_date, scope=f.scope, config=cfg)
 
 
 def ratios(rows: list[OfficerScore]) -> tuple[Decimal | None, Decimal | None]:
@@ -74,12 +76,14 @@ def ratios(rows: list[OfficerScore]) -> tuple[Decimal | None, Decimal | None]:
 
 
 (overdue_now, npl_now), (overdue_before, npl_before) = ratios(scores), ratios(previous)
-checks = query(first_checks, start, end, f.as_of, f.scope, cfg)
-checks_before = query(first_checks, date(py, pm, 1), month_end(py, pm), f.as_of, f.scope, cfg)
-plan = query(visit_plan, year, quarter, f.as_of, f.scope, cfg)
-plan_before = query(visit_plan, py_q, pq, f.as_of, f.scope, cfg)
-samples = query(sampling, year, month, f.as_of, f.scope, cfg)
-samples_before = query(sampling, py, pm, f.as_of, f.scope, cfg)
+checks = query(first_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg)
+checks_before = query(
+    first_checks, start=date(py, pm, 1), end=month_end(py, pm), as_of=f.as_of, scope=f.scope, config=cfg
+)
+plan = query(visit_plan, year=year, quarter=quarter, as_of=f.as_of, scope=f.scope, config=cfg)
+plan_before = query(visit_plan, year=py_q, quarter=pq, as_of=f.as_of, scope=f.scope, config=cfg)
+samples = query(sampling, year=year, month=month, as_of=f.as_of, scope=f.scope, config=cfg)
+samples_before = query(sampling, year=py, month=pm, as_of=f.as_of, scope=f.scope, config=cfg)
 
 
 def sampling_rate(frame: pd.DataFrame) -> Decimal | None:
@@ -136,14 +140,14 @@ officers = pd.DataFrame(
     }
 )
 extra = [
-    query(first_checks_by, start, end, f.as_of, f.scope, cfg, by="officer_id")[
+    query(first_checks_by, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by="officer_id")[
         ["officer_id", "on_time_rate"]
     ].rename(columns={"on_time_rate": "first_check_on_time"}),
     samples[["officer_id", "rate"]].rename(columns={"rate": "sampling_rate"}),
-    query(visit_plan_by_officer, year, quarter, f.as_of, f.scope, cfg)[["officer_id", "completion"]].rename(
-        columns={"completion": "visit_completion"}
-    ),
-    query(issue_figures_by_officer, start, end, f.as_of, f.scope)[
+    query(visit_plan_by_officer, year=year, quarter=quarter, as_of=f.as_of, scope=f.scope, config=cfg)[
+        ["officer_id", "completion"]
+    ].rename(columns={"completion": "visit_completion"}),
+    query(issue_figures_by_officer, start=start, end=end, as_of=f.as_of, scope=f.scope)[
         ["officer_id", "feedback_on_time_rate", "resolution_rate"]
     ].rename(columns={"feedback_on_time_rate": "feedback_on_time"}),
 ]
@@ -210,7 +214,7 @@ target = (
 st.altair_chart(bars + target, width="stretch")
 
 st.subheader(t("staff.collectors"))
-collectors = query(collector_recoveries, start, end, f.as_of, f.scope).sort_values(
+collectors = query(collector_recoveries, start=start, end=end, as_of=f.as_of, scope=f.scope).sort_values(
     ["recovered", "staff_id"], ascending=[False, True]
 )
 collectors["role"] = [t(f"staff.role.{r}") for r in collectors["role"]]
@@ -229,7 +233,7 @@ table(
 )
 
 st.subheader(t("staff.handover"))
-handover = query(handover_list, f.as_of, f.scope, cfg)
+handover = query(handover_list, as_of=f.as_of, scope=f.scope, config=cfg)
 handover["open"] = urls("loan", "loan_id", handover["loan_id"])
 table(
     handover,

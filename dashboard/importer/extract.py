@@ -59,7 +59,7 @@ def _keep_snapshots(conn: Connection, reach: StateReach) -> None:
     if not reach.loans:
         bump_data_version(conn, state=False)
     elif len(reach.loans) <= REBUILD_LOANS_MAX:
-        refresh_loans(conn, sorted(reach.loans), reach.earliest)
+        refresh_loans(conn, loans=sorted(reach.loans), affects_from=reach.earliest)
         bump_data_version(conn, logged=False)
     else:
         bump_data_version(conn, affects_from=reach.earliest)

@@ -53,7 +53,9 @@ class AgencyScore:
         return round_yuan(self.recovered * self.commission_rate)
 
 
-def agency_scores(conn: Connection, start: date, end: date, as_of: date, scope: Scope) -> list[AgencyScore]:
+def agency_scores(
+    conn: Connection, *, start: date, end: date, as_of: date, scope: Scope
+) -> list[AgencyScore]:
     """Every agency, with its placements active in the period; windows end at min(P2, D)."""
     last = min(end, as_of)
     window_start = case((Placement.placed_on > start, Placement.placed_on), else_=start)

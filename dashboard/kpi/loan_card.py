@@ -31,7 +31,7 @@ from db.models import (
 from db.sqlfuncs import as_date, cents
 
 
-def loan_summary(conn: Connection, loan_id: str, as_of: date, config: Config) -> dict[str, Any] | None:
+def loan_summary(conn: Connection, *, loan_id: str, as_of: date, config: Config) -> dict[str, Any] | None:
     """Terms and state at as_of of one loan, or None when it does not exist. The customer's id_number and
     phone come unmasked: the page masks them (dashboard.auth.masking)."""
     row = (
@@ -87,7 +87,7 @@ def loan_summary(conn: Connection, loan_id: str, as_of: date, config: Config) ->
     }
 
 
-def schedule_with_payments(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
+def schedule_with_payments(conn: Connection, *, loan_id: str, as_of: date) -> pd.DataFrame:
     paid = (
         select(
             Repayment.instalment_no,
@@ -131,7 +131,7 @@ def schedule_with_payments(conn: Connection, loan_id: str, as_of: date) -> pd.Da
     )
 
 
-def timeline(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
+def timeline(conn: Connection, *, loan_id: str, as_of: date) -> pd.DataFrame:
     """Actions, inspections, visits, issues and overrides dated on or before as_of, newest first, with who
     recorded each: the staff member (or agency) of the record; for an issue, the visitor of the visit that
     found it, else its assignee. Columns: date, kind, what, by."""

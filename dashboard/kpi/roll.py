@@ -51,12 +51,14 @@ class RollRow:
 TO_REPAID, TO_WRITTEN_OFF = "repaid", "written_off"
 
 
-def roll_rates(conn: Connection, year: int, month: int, scope: Scope, config: Config) -> dict[str, RollRow]:
-    return roll_rate_series(conn, [(year, month)], scope, config)[(year, month)]
+def roll_rates(
+    conn: Connection, *, year: int, month: int, scope: Scope, config: Config
+) -> dict[str, RollRow]:
+    return roll_rate_series(conn, months=[(year, month)], scope=scope, config=config)[(year, month)]
 
 
 def roll_rate_series(
-    conn: Connection, months: Sequence[tuple[int, int]], scope: Scope, config: Config
+    conn: Connection, *, months: Sequence[tuple[int, int]], scope: Scope, config: Config
 ) -> dict[tuple[int, int], dict[str, RollRow]]:
     """roll_rates() of each (year, month). From the roll groups `postloan refresh` keeps, when every month's
     are current (from_roll_groups); else, for several months whose month-ends all have a current snapshot,
@@ -64,10 +66,10 @@ def roll_rate_series(
     base per month; otherwise (or for a single month) month by month through loan_state."""
     pairs = {(y, m): (month_end(*previous_month(y, m)), month_end(y, m)) for y, m in months}
     dates = {d for pair in pairs.values() for d in pair}
-    stored = from_roll_groups(conn, list(pairs.values()), scope)
+    stored = from_roll_groups(conn, pairs=list(pairs.values()), scope=scope)
     if stored is not None:
         rows = stored
-    elif len(pairs) > 1 and all(has_current_snapshot(conn, d) for d in dates):
+    elif len(pairs) > 1 and all(has_current_snapshot(conn, as_of=d) for d in dates):
         rows = _snapshot_groups(conn, list(pairs.values()), scope, config)
     else:
         rows = [
@@ -154,7 +156,7 @@ def _snapshot_groups(
         )
         .join(Loan, Loan.loan_id == after.loan_id)
     )
-    in_scope = groups.usable(conn, [start for start, _ in pairs], scope)
+    in_scope = groups.usable(conn, dates=[start for start, _ in pairs], scope=scope)
     if in_scope is None:
         base = (
             select(periods.c.end_on, base_bucket, func.count(), func.sum(before.op_cents))
@@ -240,7 +242,7 @@ def _roll_month_current(conn: Connection, end: date) -> bool:
 
 
 def from_roll_groups(
-    conn: Connection, pairs: list[tuple[date, date]], scope: Scope
+    conn: Connection, *, pairs: list[tuple[date, date]], scope: Scope
 ) -> list[tuple[Any, ...]] | None:
     """The months' (E(m), bucket at the start, outcome, destination, count, balance) groups from the roll
     groups, or None when one month's are missing or out of date, or the scope is not one on dimensions."""

@@ -45,7 +45,7 @@ class OfficerScore:
 
 
 def officer_scores(
-    conn: Connection, as_of: date, scope: Scope, config: Config, cutoff: date | None = None
+    conn: Connection, *, as_of: date, scope: Scope, config: Config, cutoff: date | None = None
 ) -> list[OfficerScore]:
     """Account officers with active loans disbursed after the cut-off date.
 
@@ -53,7 +53,7 @@ def officer_scores(
     before the cut-off (none at all when the cut-off is older than the book), which an index on the loans'
     disbursement date finds."""
     cutoff = cutoff or config.staff_cutoff
-    in_scope = groups.usable(conn, [as_of], scope)
+    in_scope = groups.usable(conn, dates=[as_of], scope=scope)
     if in_scope is None:
         state = loan_state(as_of, scope, config, conn=conn)
         sums = _officer_sums(conn, state.c, func.count(), state.c.disbursed_on > cutoff)
@@ -117,7 +117,9 @@ def _officer_sums(
     return {(staff_id, name): [int(v) for v in values] for staff_id, name, *values in rows}
 
 
-def collector_recoveries(conn: Connection, start: date, end: date, as_of: date, scope: Scope) -> pd.DataFrame:
+def collector_recoveries(
+    conn: Connection, *, start: date, end: date, as_of: date, scope: Scope
+) -> pd.DataFrame:
     """Repaid in the period on loans while assigned to each collector (assigned when past due)."""
     last = min(end, as_of)
     a = CollectorAssignment
@@ -147,7 +149,7 @@ def collector_recoveries(conn: Connection, start: date, end: date, as_of: date, 
 
 
 def handover_list(
-    conn: Connection, as_of: date, scope: Scope, config: Config, limit: int = 5000
+    conn: Connection, *, as_of: date, scope: Scope, config: Config, limit: int = 5000
 ) -> pd.DataFrame:
     """Active loans whose account officer left on or before as_of."""
     state = loan_state(as_of, scope, config, conn=conn)

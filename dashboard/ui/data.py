@@ -1,7 +1,8 @@
 """Cached calls of the KPI engine: keyed by the function, its arguments and the data version.
 
-Pages call `query(kpi_function, *args)`; the connection is opened here. A write anywhere bumps the
-data version, so the next run misses the cache and shows the new data at once.
+Pages call `query(kpi_function, as_of=..., scope=...)` (the KPI functions take keywords after the
+connection); the connection is opened here. A write anywhere bumps the data version, so the next run misses
+the cache and shows the new data at once.
 """
 
 from __future__ import annotations

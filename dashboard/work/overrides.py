@@ -100,7 +100,7 @@ def record_override(
         conn.execute(insert(ClassificationOverride).values(**values))
         # The override moves the loan's class from effective_on on: its snapshot rows from then are
         # rebuilt here, so the month-end trends stay read from snapshots.
-        refresh_loans(conn, [loan_id], effective_on)
+        refresh_loans(conn, loans=[loan_id], affects_from=effective_on)
         key = f"{loan_id}:{effective_on.isoformat()}"  # type: ignore[union-attr]
         return [Change("insert", "classification_overrides", key, None, values)]
 

@@ -18,7 +18,7 @@ CONFIG = Config()
 
 def _state(engine: Engine, as_of: str) -> dict[str, dict]:
     with engine.connect() as conn:
-        frame = loans_at(conn, D(as_of), Scope(), CONFIG)
+        frame = loans_at(conn, as_of=D(as_of), scope=Scope(), config=CONFIG)
     return {row["loan_id"]: row for row in frame.to_dict("records")}
 
 
@@ -110,8 +110,12 @@ def test_bucket_and_class_boundaries(one_loan: Engine, dpd: int, bucket: str, cl
 def test_credit_card_floors_come_from_configuration(one_loan: Engine) -> None:
     card = Config(substandard_after_dpd=120, doubtful_after_dpd=180, loss_after_dpd=180)
     with one_loan.connect() as conn:
-        at_100 = loans_at(conn, D("2025-02-10") + timedelta(days=100), Scope(), card).iloc[0]
-        at_181 = loans_at(conn, D("2025-02-10") + timedelta(days=181), Scope(), card).iloc[0]
+        at_100 = loans_at(conn, as_of=D("2025-02-10") + timedelta(days=100), scope=Scope(), config=card).iloc[
+            0
+        ]
+        at_181 = loans_at(conn, as_of=D("2025-02-10") + timedelta(days=181), scope=Scope(), config=card).iloc[
+            0
+        ]
     assert at_100["classification"] == "special_mention"
     assert at_181["classification"] == "loss"
 
