@@ -2,7 +2,6 @@
 sampling against the 10% rule, periodic checks, and an officer × month heatmap of on-time rates."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 from functools import partial
 
 import altair as alt
@@ -16,8 +15,8 @@ from dashboard.kpi.inspections import (
     pending_first_checks,
     periodic_checks,
     sampling,
+    sampling_rate,
 )
-from dashboard.kpi.money import ratio
 from dashboard.kpi.periods import add_months, month_end
 from dashboard.ui.data import choices, config, prefetch, query
 from dashboard.ui.filters import current
@@ -110,11 +109,6 @@ periodic_before = query(
     periodic_checks, start=previous_start, end=previous_end, as_of=previous_end, scope=f.scope, config=cfg
 )
 samples = query(sampling, year=sample_year, month=sample_month, as_of=f.as_of, scope=f.scope, config=cfg)
-
-
-def sampling_rate(frame: pd.DataFrame) -> Decimal | None:
-    done = sum(min(int(d), int(r)) for d, r in zip(frame["done"], frame["required"], strict=True))
-    return ratio(done, int(frame["required"].sum()))
 
 
 samples_before = query(

@@ -1,17 +1,15 @@
 """Staff KPIs: account officers against their targets, collectors' recoveries, the hand-over list."""
 
 from datetime import date
-from decimal import Decimal
 from functools import partial
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpi.inspections import first_checks, first_checks_by, sampling
-from dashboard.kpi.money import ratio
+from dashboard.kpi.inspections import first_checks, first_checks_by, sampling, sampling_rate
 from dashboard.kpi.periods import add_months, month_end
-from dashboard.kpi.staff import OfficerScore, collector_recoveries, handover_list, officer_scores
+from dashboard.kpi.staff import collector_recoveries, combined_ratios, handover_list, officer_scores
 from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_officer
 from dashboard.kpi.visits import visit_plan
 from dashboard.ui.data import config, prefetch, query
@@ -67,15 +65,7 @@ if not scores:
 previous = query(officer_scores, as_of=previous_date, scope=f.scope, config=cfg)
 
 
-def ratios(rows: list[OfficerScore]) -> tuple[Decimal | None, Decimal | None]:
-    balance = sum((s.balance for s in rows), start=Decimal(0))
-    return (
-        ratio(sum((s.overdue_balance for s in rows), start=Decimal(0)), balance),
-        ratio(sum((s.npl_balance for s in rows), start=Decimal(0)), balance),
-    )
-
-
-(overdue_now, npl_now), (overdue_before, npl_before) = ratios(scores), ratios(previous)
+(overdue_now, npl_now), (overdue_before, npl_before) = combined_ratios(scores), combined_ratios(previous)
 checks = query(first_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg)
 checks_before = query(
     first_checks, start=date(py, pm, 1), end=month_end(py, pm), as_of=f.as_of, scope=f.scope, config=cfg
@@ -84,12 +74,6 @@ plan = query(visit_plan, year=year, quarter=quarter, as_of=f.as_of, scope=f.scop
 plan_before = query(visit_plan, year=py_q, quarter=pq, as_of=f.as_of, scope=f.scope, config=cfg)
 samples = query(sampling, year=year, month=month, as_of=f.as_of, scope=f.scope, config=cfg)
 samples_before = query(sampling, year=py, month=pm, as_of=f.as_of, scope=f.scope, config=cfg)
-
-
-def sampling_rate(frame: pd.DataFrame) -> Decimal | None:
-    """Over all officers: Σ min(done, required) / Σ required, as each officer's rate caps at 100%."""
-    capped = [min(done, required) for done, required in zip(frame["done"], frame["required"], strict=True)]
-    return ratio(sum(capped), int(frame["required"].sum()))
 
 
 tiles = st.columns(3) + st.columns(3)

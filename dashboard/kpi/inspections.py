@@ -299,3 +299,10 @@ def sampling(
             )
         )
     return pd.DataFrame(records, columns=SAMPLING_COLUMNS)
+
+
+def sampling_rate(samples: pd.DataFrame) -> Decimal | None:
+    """The sampling rate over the officers of a sampling() frame: Σ min(done, required) / Σ required. Each
+    officer counts up to what they owe, so one officer's extra samples do not cover another's missing ones."""
+    done = sum(min(int(d), int(r)) for d, r in zip(samples["done"], samples["required"], strict=True))
+    return ratio(done, int(samples["required"].sum()))

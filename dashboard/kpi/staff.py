@@ -44,6 +44,16 @@ class OfficerScore:
         return overdue is not None and npl is not None and overdue <= self.overdue_max and npl <= self.npl_max
 
 
+def combined_ratios(scores: list[OfficerScore]) -> tuple[Decimal | None, Decimal | None]:
+    """The overdue and NPL ratios of these officers' loans taken together: balances summed, then divided,
+    not an average of the officers' ratios."""
+    balance = sum((s.balance for s in scores), start=Decimal(0))
+    return (
+        ratio(sum((s.overdue_balance for s in scores), start=Decimal(0)), balance),
+        ratio(sum((s.npl_balance for s in scores), start=Decimal(0)), balance),
+    )
+
+
 def officer_scores(
     conn: Connection, *, as_of: date, scope: Scope, config: Config, cutoff: date | None = None
 ) -> list[OfficerScore]:
