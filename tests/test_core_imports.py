@@ -108,3 +108,14 @@ def test_no_import_cycles_among_dashboard_modules() -> None:
     graph = {name: _imports(path, name, known) for name, path in paths.items()}
     cycle = _cycle(graph)
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_months_are_added_in_one_place() -> None:
+    """The KPI engine, the seed and SQLite's pl_add_months add months with dashboard/kpi/periods.py alone."""
+    found = []
+    for folder in ("dashboard", "db", "seed", "bench"):
+        for path in (ROOT / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.FunctionDef) and node.name in ("add_months", "shift_months"):
+                    found.append(f"{path.relative_to(ROOT)}:{node.name}")
+    assert sorted(found) == ["dashboard/kpi/periods.py:add_months", "dashboard/kpi/periods.py:shift_months"]

@@ -11,10 +11,10 @@ from sqlalchemy import Engine, select
 from dashboard.config import Config
 from dashboard.kpi.inspections import first_checks, pending_first_checks, periodic_checks, sampling
 from dashboard.kpi.issues import issue_figures
+from dashboard.kpi.periods import shift_months
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.visits import visit_plan
 from db.models import Loan, Product, Repayment
-from db.sqlfuncs import shift_months
 from seed import generate, write_to_database
 from tests.kpi.book import D, inspect, issue, loan, pay, reference, visit
 
