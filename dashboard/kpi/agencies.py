@@ -71,7 +71,7 @@ def agency_scores(
         window_start.label("ws"),
         window_end.label("we"),
     ).where(Placement.placed_on <= last, or_(Placement.recalled_on.is_(None), Placement.recalled_on >= start))
-    if not scope.is_everything:  # joining a million loans for no condition cost a quarter of a second
+    if not scope.is_everything:  # joining every loan for no condition is not free
         placements = placements.join(Loan, Loan.loan_id == Placement.loan_id).where(scope.condition())
     placements = placements.subquery("active_placements")
     p = placements.c

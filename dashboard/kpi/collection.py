@@ -86,7 +86,7 @@ def _actions(as_of: date, loan_ids: Select[tuple[str]] | None) -> Subquery:
 
     One grouped pass over the loans' actions gives the dates; the last action's channel and result and the
     start of the lost-contact run are then looked up per loan on the (loan_id, acted_at) index. Sorting or
-    joining every action again for them cost 2-3 times as much (5-10 s at a million loans).
+    joining every action again for them cost several times as much (bench/RESULTS.md).
     Given `loan_ids`, only for those: the index then spares a scan of every action."""
     a = CollectionAction
     end = _end_of(as_of)

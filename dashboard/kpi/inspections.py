@@ -60,8 +60,8 @@ def _first_check_days(config: Config) -> ColumnElement[int]:
 def first_check_tasks(start: date, end: date, as_of: date, scope: Scope, config: Config):  # type: ignore[no-untyped-def]
     """Loans whose first check falls due in [start, min(end, as_of)], with their first `first` inspection."""
     last = min(end, as_of)
-    # Looked up per loan on the (loan_id, kind, done_on) index: grouping every first check of the book
-    # to join a month's loans cost 2 s a call at a million loans.
+    # Looked up per loan on the (loan_id, kind, done_on) index rather than by grouping every first check
+    # of the book to join a month's loans (bench/RESULTS.md).
     done_on = (
         select(func.min(Inspection.done_on))
         .where(Inspection.loan_id == Loan.loan_id, Inspection.kind == "first", Inspection.done_on <= as_of)

@@ -128,8 +128,8 @@ def _snapshot_groups(
 
     Most of the base is still active and current at E(m), which _grouped counts as cured into M0 whatever
     the bucket at the start (written off: no; repaid: no; bucket 0: cured, destination 0). Joining those
-    ~14k loans a month is what costs (about 0.05 s a month on SQLite), so only the loans that are inactive
-    or past due at E(m) are joined, and each bucket's rest is its base total minus them."""
+    loans is what costs, so only the loans that are inactive or past due at E(m) are joined, and each
+    bucket's rest is its base total minus them."""
     periods = dates_table(
         {"start_on": [s for s, _ in pairs], "end_on": [e for _, e in pairs]}, config, "periods"
     )
@@ -203,8 +203,8 @@ ROLL_GROUP_COLUMNS = [
 
 def build_roll_groups(conn: Connection) -> list[date]:
     """Build the roll groups (db.models.RollGroup) of every month whose two month-ends have a current snapshot
-    and whose groups are missing or out of date; returns the ends of the months built. One month at a million
-    loans joins two snapshots (a few seconds), which is what the portfolio page then no longer does."""
+    and whose groups are missing or out of date; returns the ends of the months built. A month joins two
+    snapshots, which is what the portfolio page then no longer does."""
     current = set(current_dates(conn))
     built = []
     for end in sorted(d for d in current if d == month_end(d.year, d.month)):

@@ -38,7 +38,7 @@ def refresh(conn: Connection, *, dates: Sequence[date], analyze: bool = True) ->
     """Rebuild the snapshot of each date (idempotent); returns the rows written."""
     if conn.dialect.name == "postgresql":
         # Sessions plan for the dashboard's lookups by key (db.engine); a snapshot aggregates whole tables,
-        # which the default cost plans better (a date at a million loans: 114 s with 1.1, 90 s with 4).
+        # which the default cost plans better (bench/RESULTS.md).
         conn.exec_driver_sql("SET LOCAL random_page_cost = 4")
     version = state_version(conn)
     for as_of in dates:
@@ -162,11 +162,10 @@ def _insert_state(conn: Connection, as_of: date, loans: Sequence[str] | None = N
 
 def _analyze(conn: Connection) -> None:
     """Fresh planner statistics. Without them PostgreSQL takes a date's million snapshot rows for a few
-    dozen and picks nested loops (a portfolio at 1M loans 2.4 s instead of 1.1 s, 12 month-ends 5.8 s
-    instead of 1.6 s), and SQLite, which has none until told, plans the agency scores and the weekly fold
-    with the wrong indexes (20,000 loans: 2.8 s instead of 0.13 s, 3.6 s instead of 0.5 s)."""
+    dozen and picks nested loops, and SQLite, which has none until told, plans the agency scores and the
+    weekly fold with the wrong indexes: several times slower either way (bench/RESULTS.md)."""
     if conn.dialect.name == "postgresql":
         # `postloan seed` analyzes the other tables
         conn.exec_driver_sql("ANALYZE loan_state_snapshots, snapshot_groups")
     else:
-        conn.exec_driver_sql("ANALYZE")  # the whole file: 0.9 s at 20,000 loans, and imports change it too
+        conn.exec_driver_sql("ANALYZE")  # the whole file: imports change the other tables too

@@ -103,7 +103,7 @@ def _fold(conn: Connection, dates: list[date], scope: Scope, config: Config) -> 
     """Each loan's state at consecutive dates, one row per loan that changed in any of the date pairs
     (columns `<name>_<i>` for the i-th date). Folding three dates at once costs less than two pairs."""
     # The states are stacked and folded per loan (UNION ALL + GROUP BY) rather than outer-joined:
-    # SQLite plans a join of two snapshot subqueries as a nested scan (~20 s on 20k loans).
+    # SQLite plans a join of two snapshot subqueries as a nested scan.
     candidates = _candidates(conn, dates)
     stacked = union_all(
         *(

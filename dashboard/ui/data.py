@@ -53,7 +53,7 @@ def _run(function: str, data: int, args: tuple[Any, ...], kwargs: tuple[tuple[st
 
 
 # Session-state key of what prefetch() fetched for the page's own query() calls: each is handed over once,
-# instead of being read from the cache a second time (a copy per read; at a million loans that doubled a
+# instead of being read from the cache a second time (a copy per read, which on a large book is much of a
 # warm page's time).
 PREFETCHED = "_prefetched"
 
