@@ -111,7 +111,7 @@ def _to_cents(amount: Decimal) -> int:
 
 def ours_headline(engine: Engine, as_of: date, config: Config) -> Headline:
     with engine.connect() as conn:
-        result: Portfolio = portfolio(conn, as_of, Scope(), config)
+        result: Portfolio = portfolio(conn, as_of=as_of, scope=Scope(), config=config)
     return Headline(
         result.active_loans,
         _to_cents(result.balance),
@@ -124,7 +124,7 @@ def ours_headline(engine: Engine, as_of: date, config: Config) -> Headline:
 def no_snapshots() -> Iterator[None]:
     """Make loan_state compute live from schedule and repayments, as if no snapshot were current."""
     original = state_module.has_current_snapshot
-    state_module.has_current_snapshot = lambda conn, as_of: False
+    state_module.has_current_snapshot = lambda conn, *, as_of: False
     try:
         yield
     finally:

@@ -22,10 +22,10 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy import func, select
 
+from dashboard.actor import Actor
 from dashboard.testing import app_test
 from dashboard.ui.pages import PAGES_DIR, for_role
 from dashboard.ui.session import ACTOR_KEY
-from dashboard.work.actor import Actor
 from db.engine import make_engine
 from db.models import Loan
 

@@ -42,12 +42,12 @@ import baseline
 import server_memory
 
 import pages as page_bench
+from dashboard.actor import Actor
 from dashboard.cli import main as postloan
 from dashboard.config import load_config
 from dashboard.importer import import_directory
 from dashboard.kpi.data_dates import latest_data_date
 from dashboard.kpi.snapshots import default_dates, refresh
-from dashboard.work.actor import Actor
 from dashboard.work.visits import IssueFound, VisitForm, record_visit
 from db.data_version import bump_data_version
 from db.engine import make_engine
@@ -164,7 +164,7 @@ def step_import(engine: Engine, loans: int) -> list[str]:
             load = time.perf_counter() - start
             with scratch.begin() as conn:
                 dates = default_dates(latest_data_date(conn) or date.today())
-                snap = timed(lambda: refresh(conn, dates))
+                snap = timed(lambda: refresh(conn, dates=dates))
         finally:
             scratch.dispose()
             if postgres:
@@ -191,7 +191,7 @@ def step_refresh(engine: Engine, repeat: int, latest: date, full: bool) -> list[
         with engine.connect() as conn:
             trans = conn.begin()
             try:
-                return timed(lambda: refresh(conn, dates))
+                return timed(lambda: refresh(conn, dates=dates))
             finally:
                 trans.rollback()
 

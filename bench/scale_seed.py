@@ -77,7 +77,7 @@ def main() -> int:
         with engine.begin() as conn:
             latest = latest_data_date(conn)
             assert latest is not None
-            snapshot_rows = refresh(conn, default_dates(latest))
+            snapshot_rows = refresh(conn, dates=default_dates(latest))
         phases["refresh"] = time.perf_counter() - t
         counts["loan_state_snapshots"] = snapshot_rows
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, delete, or_
 
-from dashboard.ui.i18n import translate
+from dashboard.i18n import translate
 from dashboard.ui.pages import for_role
 from db.data_version import bump_data_version
 from db.models import AuditEntry, FormSubmission, LoginAttempt, User

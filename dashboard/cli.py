@@ -26,13 +26,10 @@ from dashboard.kpi.roll import build_roll_groups, roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
 from dashboard.kpi.snapshots import default_dates, prune, refresh_side_by_side, stale_dates
 from dashboard.kpi.staff import officer_scores
+from dashboard.usage import UsageError
 from db.data_version import bump_data_version
 from db.engine import make_engine
 from db.migrate import ensure_schema, upgrade
-
-
-class UsageError(Exception):
-    """Bad arguments: reported on one line, exit code 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -164,19 +161,27 @@ def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
     with engine.connect() as conn:
         scope = _scope(args, conn)
         if args.figure == "roll":
-            return jsonout.roll_json(roll_rates(conn, *args.month, scope, config))
+            return jsonout.roll_json(
+                roll_rates(conn, year=args.month[0], month=args.month[1], scope=scope, config=config)
+            )
         as_of = _as_of(args, conn)
         if args.figure == "portfolio":
-            return jsonout.portfolio_json(portfolio(conn, as_of, scope, config))
+            return jsonout.portfolio_json(portfolio(conn, as_of=as_of, scope=scope, config=config))
         if args.figure == "loans":
-            return loans_at(conn, as_of, scope, config).to_dict("records")
+            return loans_at(conn, as_of=as_of, scope=scope, config=config).to_dict("records")
         if args.figure in ("first-checks", "agencies") and args.start > args.end:
             raise UsageError(f"--from {args.start} is after --to {args.end}")
         if args.figure == "first-checks":
-            return jsonout.first_checks_json(first_checks(conn, args.start, args.end, as_of, scope, config))
+            return jsonout.first_checks_json(
+                first_checks(conn, start=args.start, end=args.end, as_of=as_of, scope=scope, config=config)
+            )
         if args.figure == "agencies":
-            return jsonout.agencies_json(agency_scores(conn, args.start, args.end, as_of, scope))
-        return jsonout.staff_json(officer_scores(conn, as_of, scope, config, args.cutoff))
+            return jsonout.agencies_json(
+                agency_scores(conn, start=args.start, end=args.end, as_of=as_of, scope=scope)
+            )
+        return jsonout.staff_json(
+            officer_scores(conn, as_of=as_of, scope=scope, config=config, cutoff=args.cutoff)
+        )
 
 
 def _import(args: argparse.Namespace, engine: Engine) -> int:
@@ -208,11 +213,11 @@ def _refresh(args: argparse.Namespace, engine: Engine) -> int:
             print("the database holds no data; nothing to snapshot")
             return 0
         dates = default_dates(latest)
-        built = dates if getattr(args, "all", False) else stale_dates(conn, dates)
+        built = dates if getattr(args, "all", False) else stale_dates(conn, dates=dates)
     # Each date is replaced whole at its commit: readers see its previous snapshot until then.
-    rows = refresh_side_by_side(engine, built)
+    rows = refresh_side_by_side(engine, dates=built)
     with engine.begin() as conn:
-        dropped = prune(conn, dates)
+        dropped = prune(conn, keep=dates)
         months = build_roll_groups(conn)
     named = f" ({', '.join(map(str, built))})" if 0 < len(built) <= 3 else ""
     print(
@@ -250,7 +255,7 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     counts = stream_to_database(engine, chunks)
     with engine.begin() as conn:
         detail = f"--loans {args.loans} --seed {args.seed} --as-of {as_of}"
-        record_data_date(conn, as_of, source="seed", detail=detail, actor=SEED_ACTOR, rows=counts)
+        record_data_date(conn, data_date=as_of, source="seed", detail=detail, actor=SEED_ACTOR, rows=counts)
         bump_data_version(conn)
     print(f"seeded {counts.get('loans', 0)} loans as of {as_of} (seed {args.seed})")
     args.as_of = None

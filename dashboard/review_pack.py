@@ -14,8 +14,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from dashboard.i18n import translate
 from dashboard.kpi.weekly import WeeklyReview
-from dashboard.ui.i18n import translate
 
 PERCENT = "0.00%"
 MONEY = "#,##0.00"

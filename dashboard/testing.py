@@ -1,7 +1,7 @@
 """AppTest as the server runs a page: the component scan done once per process, not once per AppTest.
 
 A Streamlit server scans the installed packages for components once, when it starts. AppTest does it on the
-first run of every AppTest object (0.2-0.45 s here, growing with the packages installed), which the tests
+first run of every AppTest object (a cost that grows with the packages installed), which the tests
 and the page benchmark would otherwise pay, and count, on every page they open.
 """
 

@@ -77,10 +77,9 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30}, **pooled)
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    # JIT compilation costs 1-3 s per statement on the dashboard's large aggregates (measured at a million
-    # loans: the overdue counts 5.8 s with it, 4.7 s without) and never paid that back. The default random
-    # page cost (4, for spinning disks) had the planner scan a table of 15 M snapshot rows rather than look
-    # up 77 k of them by key (a month's roll rates 1.3 s instead of 0.5 s); 1.1 is the usual SSD setting.
+    # JIT compilation costs more per statement on the dashboard's large aggregates than it ever pays back.
+    # The default random page cost (4, for spinning disks) had the planner scan the whole snapshot table
+    # rather than look up a month's rows by key; 1.1 is the usual SSD setting (figures: bench/RESULTS.md).
     given = make_url(url).query.get("options", "")
     ours = "-c jit=off -c random_page_cost=1.1"
     options = " ".join([*(given if isinstance(given, tuple) else [given]), ours]).strip()

@@ -5,7 +5,6 @@ SQLite keeps dates as ISO text; PostgreSQL as DATE. Each function compiles to th
 
 from __future__ import annotations
 
-import calendar
 import sqlite3
 from datetime import date
 from typing import Any
@@ -13,6 +12,8 @@ from typing import Any
 from sqlalchemy import Date, Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import GenericFunction
+
+from dashboard.kpi.periods import shift_months
 
 
 class add_days(GenericFunction[date]):  # noqa: N801 - SQL function names are lower case
@@ -127,15 +128,8 @@ def _as_date_pg(element: Any, compiler: Any, **kw: Any) -> str:
     return f"CAST({d} AS DATE)"
 
 
-def shift_months(d: date, n: int) -> date:
-    """Python twin of add_months, used for period boundaries and by SQLite."""
-    month_index = d.year * 12 + d.month - 1 + n
-    year, month = divmod(month_index, 12)
-    month += 1
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
 def _pl_add_months(value: str | None, n: int | None) -> str | None:
+    """add_months on SQLite, by the Python function the rest of the code uses."""
     if value is None or n is None:
         return None
     return shift_months(date.fromisoformat(value[:10]), int(n)).isoformat()

@@ -29,15 +29,18 @@ st.caption(t("agencies.period", start=start, end=min(end, f.as_of)))
 trend_months = [add_months(year, month, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
 # The month, the month before and the trend's months are independent queries: run them side by side.
 prefetch(
-    *(partial(agency_scores, date(ty, tm, 1), month_end(ty, tm), f.as_of, f.scope) for ty, tm in trend_months)
+    *(
+        partial(agency_scores, start=date(ty, tm, 1), end=month_end(ty, tm), as_of=f.as_of, scope=f.scope)
+        for ty, tm in trend_months
+    )
 )
-scores = [s for s in query(agency_scores, start, end, f.as_of, f.scope) if s.cases]
+scores = [s for s in query(agency_scores, start=start, end=end, as_of=f.as_of, scope=f.scope) if s.cases]
 if not scores:
     st.info(t("agencies.empty", month=f"{year}-{month:02d}"))
     st.stop()
 py, pm = add_months(year, month, -1)
 previous_end = month_end(py, pm)
-previous = query(agency_scores, date(py, pm, 1), previous_end, f.as_of, f.scope)
+previous = query(agency_scores, start=date(py, pm, 1), end=previous_end, as_of=f.as_of, scope=f.scope)
 
 
 def totals(rows: list[AgencyScore]) -> dict[str, Any]:
@@ -164,7 +167,7 @@ else:
 st.subheader(t("agencies.trend"))
 trend_rows = []
 for ty, tm in trend_months:
-    for s in query(agency_scores, date(ty, tm, 1), month_end(ty, tm), f.as_of, f.scope):
+    for s in query(agency_scores, start=date(ty, tm, 1), end=month_end(ty, tm), as_of=f.as_of, scope=f.scope):
         if s.recovery_rate is not None:
             trend_rows.append({"month": f"{ty}-{tm:02d}", "agency": s.name, "rate": float(s.recovery_rate)})
 if trend_rows:

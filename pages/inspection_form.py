@@ -4,6 +4,7 @@ The inspector is the signed-in user; a risk signal proposes a classification ove
 import streamlit as st
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import engine
@@ -11,7 +12,6 @@ from dashboard.ui.i18n import t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.work.access import can
-from dashboard.work.actor import Actor
 from dashboard.work.inspections import BAD_WHEN_TICKED, InspectionForm, is_business_loan, record_inspection
 from dashboard.work.visits import MAX_TEXT
 from db.models.enums import INSPECTION_KINDS, INSPECTION_METHODS

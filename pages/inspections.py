@@ -2,7 +2,6 @@
 sampling against the 10% rule, periodic checks, and an officer × month heatmap of on-time rates."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 from functools import partial
 
 import altair as alt
@@ -16,8 +15,8 @@ from dashboard.kpi.inspections import (
     pending_first_checks,
     periodic_checks,
     sampling,
+    sampling_rate,
 )
-from dashboard.kpi.money import ratio
 from dashboard.kpi.periods import add_months, month_end
 from dashboard.ui.data import choices, config, prefetch, query
 from dashboard.ui.filters import current
@@ -62,35 +61,59 @@ st.caption(
 )
 
 sample_year, sample_month = end.year, end.month
+previous_year, previous_month = add_months(sample_year, sample_month, -1)
 # Independent queries, run side by side; the calls below are then handed their results. The previous
 # period as it stood at its own end, so late completions do not flatter it.
 prefetch(
-    partial(periodic_checks, start, end, f.as_of, f.scope, cfg),
-    partial(periodic_checks, previous_start, previous_end, previous_end, f.scope, cfg),
-    partial(first_checks, start, end, f.as_of, f.scope, cfg),
-    partial(first_checks, previous_start, previous_end, min(previous_end, f.as_of), f.scope, cfg),
-    partial(sampling, sample_year, sample_month, f.as_of, f.scope, cfg),
-    partial(sampling, *add_months(sample_year, sample_month, -1), f.as_of, f.scope, cfg),
+    partial(periodic_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(
+        periodic_checks, start=previous_start, end=previous_end, as_of=previous_end, scope=f.scope, config=cfg
+    ),
+    partial(first_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(
+        first_checks,
+        start=previous_start,
+        end=previous_end,
+        as_of=min(previous_end, f.as_of),
+        scope=f.scope,
+        config=cfg,
+    ),
+    partial(sampling, year=sample_year, month=sample_month, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(sampling, year=previous_year, month=previous_month, as_of=f.as_of, scope=f.scope, config=cfg),
     *(
-        partial(first_checks_by, start, end, f.as_of, f.scope, cfg, by=by)
+        partial(first_checks_by, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by=by)
         for by in ("branch_id", "officer_id")
     ),
-    partial(pending_first_checks, start, end, f.as_of, f.scope, cfg),
-    partial(first_checks_by_officer_month, end.year, end.month, HEATMAP_MONTHS, f.as_of, f.scope, cfg),
+    partial(pending_first_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(
+        first_checks_by_officer_month,
+        year=end.year,
+        month=end.month,
+        months=HEATMAP_MONTHS,
+        as_of=f.as_of,
+        scope=f.scope,
+        config=cfg,
+    ),
 )
-now = query(first_checks, start, end, f.as_of, f.scope, cfg)
-before = query(first_checks, previous_start, previous_end, min(previous_end, f.as_of), f.scope, cfg)
-periodic = query(periodic_checks, start, end, f.as_of, f.scope, cfg)
-periodic_before = query(periodic_checks, previous_start, previous_end, previous_end, f.scope, cfg)
-samples = query(sampling, sample_year, sample_month, f.as_of, f.scope, cfg)
+now = query(first_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg)
+before = query(
+    first_checks,
+    start=previous_start,
+    end=previous_end,
+    as_of=min(previous_end, f.as_of),
+    scope=f.scope,
+    config=cfg,
+)
+periodic = query(periodic_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg)
+periodic_before = query(
+    periodic_checks, start=previous_start, end=previous_end, as_of=previous_end, scope=f.scope, config=cfg
+)
+samples = query(sampling, year=sample_year, month=sample_month, as_of=f.as_of, scope=f.scope, config=cfg)
 
 
-def sampling_rate(frame: pd.DataFrame) -> Decimal | None:
-    done = sum(min(int(d), int(r)) for d, r in zip(frame["done"], frame["required"], strict=True))
-    return ratio(done, int(frame["required"].sum()))
-
-
-samples_before = query(sampling, *add_months(sample_year, sample_month, -1), f.as_of, f.scope, cfg)
+samples_before = query(
+    sampling, year=previous_year, month=previous_month, as_of=f.as_of, scope=f.scope, config=cfg
+)
 
 tiles = st.columns(3) + st.columns(3)
 for tile, key, value, previous, target in (
@@ -140,7 +163,9 @@ else:
     for column, by, label in ((left, "branch_id", "branch"), (right, "officer_id", "officer")):
         with column:
             st.subheader(t(f"inspections.by_{label}"))
-            grouped = query(first_checks_by, start, end, f.as_of, f.scope, cfg, by=by)
+            grouped = query(
+                first_checks_by, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by=by
+            )
             grouped[by] = [names[label].get(x, x).strip() for x in grouped[by]]
             table(
                 grouped.sort_values("on_time_rate", na_position="first", key=lambda s: s.astype(float)),
@@ -149,7 +174,7 @@ else:
             )
 
     st.subheader(t("inspections.pending"))
-    pending = query(pending_first_checks, start, end, f.as_of, f.scope, cfg)
+    pending = query(pending_first_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg)
     pending.insert(0, "open", urls("loan", "loan_id", pending["loan_id"]))
     pending["officer_id"] = [names["officer"].get(x, x) for x in pending["officer_id"]]
     pending["branch_id"] = [names["branch"].get(x, x).strip() for x in pending["branch_id"]]
@@ -222,7 +247,15 @@ table(
 )
 
 st.header(t("inspections.heatmap"))
-heat = query(first_checks_by_officer_month, end.year, end.month, HEATMAP_MONTHS, f.as_of, f.scope, cfg)
+heat = query(
+    first_checks_by_officer_month,
+    year=end.year,
+    month=end.month,
+    months=HEATMAP_MONTHS,
+    as_of=f.as_of,
+    scope=f.scope,
+    config=cfg,
+)
 if heat.empty:
     st.info(t("inspections.heatmap_empty"))
 else:

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import engine, query
@@ -21,7 +22,6 @@ from dashboard.ui.params import identifier
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.access import can
-from dashboard.work.actor import Actor
 from dashboard.work.issues import (
     STATES,
     assign,

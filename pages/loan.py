@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.kpi.loan_card import loan_summary, schedule_with_payments, timeline
 from dashboard.ui.data import config, engine, query
@@ -15,7 +16,6 @@ from dashboard.ui.session import current_actor
 from dashboard.ui.unmask import show_customer_contact
 from dashboard.ui.widgets import money, table
 from dashboard.work.access import can, loan_in_scope
-from dashboard.work.actor import Actor
 
 SCHEDULE_COLUMNS = ("instalment_no", "due_on", "last_paid_on")
 AMOUNTS = ("principal_due", "interest_due", "principal_paid", "interest_paid", "remaining")
@@ -34,7 +34,7 @@ loan_id = st.text_input(t("loan.pick"), value=st.query_params.get("loan_id", "")
 if not loan_id:
     heading.title(t("page.loan"))
     st.stop()
-summary = query(loan_summary, loan_id, f.as_of, config())
+summary = query(loan_summary, loan_id=loan_id, as_of=f.as_of, config=config())
 if summary is not None and actor is not None:
     with engine().connect() as conn:
         if not loan_in_scope(conn, actor, loan_id):
@@ -89,7 +89,7 @@ record_links(actor, loan_id)
 
 st.subheader(t("loan.schedule"))
 table(
-    query(schedule_with_payments, loan_id, f.as_of),
+    query(schedule_with_payments, loan_id=loan_id, as_of=f.as_of),
     f"schedule_{loan_id}",
     column_config={name: st.column_config.Column(t(f"schedule.{name}")) for name in SCHEDULE_COLUMNS}
     | {name: st.column_config.NumberColumn(t(f"schedule.{name}"), format="accounting") for name in AMOUNTS},
@@ -97,7 +97,7 @@ table(
 st.subheader(t("loan.timeline"))
 # Up to today, not the as-of date: what was just recorded shows at once.
 st.caption(t("loan.timeline_note"))
-history = query(timeline, loan_id, clock.today(), language()).copy()
+history = query(timeline, loan_id=loan_id, as_of=clock.today(), language=language()).copy()
 history["kind"] = [t(f"timeline.kind.{kind}") for kind in history["kind"]]
 # As text: a date column under TextColumn was drawn as epoch milliseconds (1796601600000).
 history["date"] = [day.isoformat() for day in history["date"]]

@@ -25,11 +25,11 @@ if bucket or classification or agency:
     what = " · ".join(shown(x) for x in (bucket, classification, agency) if x)
     st.caption(t("loans.filtered_by", what=what))
 which = {"bucket": bucket, "classification": classification, "agency_id": agency}
-total = query(loans_total, f.as_of, f.scope, cfg, **which)
+total = query(loans_total, as_of=f.as_of, scope=f.scope, config=cfg, **which)
 count_tile, balance_tile = st.columns(2, width=560)
 count_tile.metric(t("term.loans"), f"{total.loans:,}", border=True)
 balance_tile.metric(t("term.balance"), money(total.balance), border=True)
-loans = query(loans_at, f.as_of, f.scope, cfg, **which, limit=LIST_ROWS)
+loans = query(loans_at, as_of=f.as_of, scope=f.scope, config=cfg, **which, limit=LIST_ROWS)
 loans["classification"] = t_codes("class.", loans["classification"])
 loans["open"] = urls("loan", "loan_id", loans["loan_id"])
 table(
@@ -55,7 +55,7 @@ table(
 def _rows() -> Iterator[list[tuple[Any, ...]]]:
     class_names = {c: t(f"class.{c}") for c in CLASSES}
     with engine().connect() as conn:
-        for batch in iter_loans_at(conn, f.as_of, f.scope, cfg, **which):
+        for batch in iter_loans_at(conn, as_of=f.as_of, scope=f.scope, config=cfg, **which):
             yield [(*row[:3], class_names[row[3]], *row[4:]) for row in batch]
 
 

@@ -32,16 +32,16 @@ st.title(t("overdue.title"))
 previous_date = previous_sunday(f.as_of)  # snapshotted, so the comparison is cheap
 # Independent queries, run side by side; the calls below are then handed their results.
 prefetch(
-    partial(overdue_list, f.as_of, f.scope, cfg, limit=LIMIT),
-    partial(overdue_counts, previous_date, f.scope, cfg),
-    partial(collectors, f.as_of, f.scope),
+    partial(overdue_list, as_of=f.as_of, scope=f.scope, config=cfg, limit=LIMIT),
+    partial(overdue_counts, as_of=previous_date, scope=f.scope, config=cfg),
+    partial(collectors, as_of=f.as_of, scope=f.scope),
 )
-loans = query(overdue_list, f.as_of, f.scope, cfg, limit=LIMIT)
+loans = query(overdue_list, as_of=f.as_of, scope=f.scope, config=cfg, limit=LIMIT)
 # Building the overdue rows is the page's main cost: a list that is not cut by the limit already holds
 # the counts and every collector's tasks.
 complete = len(loans) < LIMIT
-now = counts_of(loans) if complete else query(overdue_counts, f.as_of, f.scope, cfg)
-before = query(overdue_counts, previous_date, f.scope, cfg)
+now = counts_of(loans) if complete else query(overdue_counts, as_of=f.as_of, scope=f.scope, config=cfg)
+before = query(overdue_counts, as_of=previous_date, scope=f.scope, config=cfg)
 values = {"loans": (now.overdue, before.overdue)} | {
     key: (getattr(now, key), getattr(before, key)) for key in BREACHES
 }
@@ -144,7 +144,7 @@ else:
     table(readable(loans), "overdue_loans", column_config=LIST_CONFIG, total=now.overdue)
 
 st.subheader(t("overdue.tasks"))
-staff = query(collectors, f.as_of, f.scope)
+staff = query(collectors, as_of=f.as_of, scope=f.scope)
 if staff.empty:
     st.info(t("overdue.no_collectors", as_of=f.as_of))
     st.stop()
@@ -157,7 +157,7 @@ collector = st.selectbox(
 tasks = (
     tasks_of(loans, collector)
     if complete
-    else query(overdue_list, f.as_of, f.scope, cfg, collector_id=collector, limit=LIMIT)
+    else query(overdue_list, as_of=f.as_of, scope=f.scope, config=cfg, collector_id=collector, limit=LIMIT)
 )
 if tasks.empty:
     st.info(t("overdue.no_tasks", as_of=f.as_of))

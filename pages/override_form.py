@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine, query
@@ -17,7 +18,6 @@ from dashboard.ui.params import identifier
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.access import can
-from dashboard.work.actor import Actor
 from dashboard.work.inspections import proposed_overrides
 from dashboard.work.overrides import MAX_REASON, loan_class, loan_overrides, record_override, worse_classes
 from dashboard.work.saving import Saved

@@ -25,18 +25,18 @@ previous_date = previous_month_end(f.as_of)
 recent = f.as_of - timedelta(days=90)
 # Independent queries, run side by side; the calls below are then handed their results.
 prefetch(
-    partial(portfolio, f.as_of, f.scope, cfg),
-    partial(portfolio, previous_date, f.scope, cfg),
-    partial(pending_first_checks, recent, f.as_of, f.as_of, f.scope, cfg),
-    partial(loans_at, f.as_of, f.scope, cfg, overdue_only=True, max_dpd=7, limit=500),
-    partial(overdue_counts, f.as_of, f.scope, cfg),
-    partial(open_serious_issues, f.as_of, f.scope),
+    partial(portfolio, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(portfolio, as_of=previous_date, scope=f.scope, config=cfg),
+    partial(pending_first_checks, start=recent, end=f.as_of, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(loans_at, as_of=f.as_of, scope=f.scope, config=cfg, overdue_only=True, max_dpd=7, limit=500),
+    partial(overdue_counts, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(open_serious_issues, as_of=f.as_of, scope=f.scope),
 )
-now = query(portfolio, f.as_of, f.scope, cfg)
+now = query(portfolio, as_of=f.as_of, scope=f.scope, config=cfg)
 if now.active_loans == 0:
     st.info(t("empty.no_active_loans", as_of=f.as_of))
     st.stop()
-before = query(portfolio, previous_date, f.scope, cfg)
+before = query(portfolio, as_of=previous_date, scope=f.scope, config=cfg)
 
 tiles = st.columns(3) + st.columns(3)
 with tiles[0]:
@@ -82,10 +82,10 @@ with right:
     )
 
 st.header(t("overview.attention"))
-pending = query(pending_first_checks, recent, f.as_of, f.as_of, f.scope, cfg)
-fresh = query(loans_at, f.as_of, f.scope, cfg, overdue_only=True, max_dpd=7, limit=500)
-breaches = query(overdue_counts, f.as_of, f.scope, cfg)
-issues = query(open_serious_issues, f.as_of, f.scope)
+pending = query(pending_first_checks, start=recent, end=f.as_of, as_of=f.as_of, scope=f.scope, config=cfg)
+fresh = query(loans_at, as_of=f.as_of, scope=f.scope, config=cfg, overdue_only=True, max_dpd=7, limit=500)
+breaches = query(overdue_counts, as_of=f.as_of, scope=f.scope, config=cfg)
+issues = query(open_serious_issues, as_of=f.as_of, scope=f.scope)
 counts = st.columns(4)
 for column, label, value, page in (
     (counts[0], "overview.pending_first_checks", len(pending), "inspections.py"),

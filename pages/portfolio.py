@@ -31,21 +31,24 @@ st.title(t("portfolio.title"))
 roll_months = tuple((e.year, e.month) for e in month_ends_until(f.as_of, MONTHS))
 # The trends, vintage and breakdowns are independent queries: run them side by side.
 prefetch(
-    partial(roll_rate_series, roll_months, f.scope, cfg),
-    partial(portfolio_trend, f.as_of, f.scope, cfg, months=MONTHS),
-    partial(vintage, f.as_of, f.scope, cfg, months=MONTHS),
-    *(partial(portfolio_by, f.as_of, f.scope, cfg, by) for by in ("branch_id", "product_id", "channel_id")),
+    partial(roll_rate_series, months=roll_months, scope=f.scope, config=cfg),
+    partial(portfolio_trend, as_of=f.as_of, scope=f.scope, config=cfg, months=MONTHS),
+    partial(vintage, as_of=f.as_of, scope=f.scope, config=cfg, months=MONTHS),
+    *(
+        partial(portfolio_by, as_of=f.as_of, scope=f.scope, config=cfg, by=by)
+        for by in ("branch_id", "product_id", "channel_id")
+    ),
 )
-trend = query(portfolio_trend, f.as_of, f.scope, cfg, months=MONTHS)
+trend = query(portfolio_trend, as_of=f.as_of, scope=f.scope, config=cfg, months=MONTHS)
 # At a month-end the trend already holds the headline portfolios.
 month_ends = {p.as_of: p for p in trend}
-now = month_ends.get(f.as_of) or query(portfolio, f.as_of, f.scope, cfg)
+now = month_ends.get(f.as_of) or query(portfolio, as_of=f.as_of, scope=f.scope, config=cfg)
 if now.active_loans == 0:
     st.info(t("empty.no_active_loans", as_of=f.as_of))
     st.stop()
 previous_date = previous_month_end(f.as_of)
-before = month_ends.get(previous_date) or query(portfolio, previous_date, f.scope, cfg)
-rolls_by_month = query(roll_rate_series, roll_months, f.scope, cfg)
+before = month_ends.get(previous_date) or query(portfolio, as_of=previous_date, scope=f.scope, config=cfg)
+rolls_by_month = query(roll_rate_series, months=roll_months, scope=f.scope, config=cfg)
 cures = cure_frame(rolls_by_month)
 last_cure, prior_cure = cures.iloc[-1], cures.iloc[-2]
 cure_date = month_end(*previous_month(*map(int, last_cure["month"].split("-"))))
@@ -333,7 +336,7 @@ table(
 
 # --- Vintage curves: one line per disbursement cohort of the last 12 months.
 st.header(t("portfolio.vintage"))
-curves = query(vintage, f.as_of, f.scope, cfg, months=MONTHS)
+curves = query(vintage, as_of=f.as_of, scope=f.scope, config=cfg, months=MONTHS)
 if curves.empty:
     st.info(t("portfolio.no_vintage"))
 else:
@@ -375,7 +378,7 @@ for tab, (by, param, label) in zip(
     ],
     strict=True,
 ):
-    groups = query(portfolio_by, f.as_of, f.scope, cfg, by)
+    groups = query(portfolio_by, as_of=f.as_of, scope=f.scope, config=cfg, by=by)
     groups["name"] = [t("portfolio.no_channel") if pd.isna(n) else n for n in groups["name"]]
     groups["open"] = [None if pd.isna(g) else url("loans", **{param: g}) for g in groups["id"]]
     with tab:

@@ -14,7 +14,7 @@ from dashboard.auth.settings import (
 )
 from dashboard.ui import forms
 from dashboard.ui.data import engine
-from dashboard.ui.i18n import t
+from dashboard.ui.i18n import language, t
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.access import can
@@ -34,7 +34,7 @@ st.caption(t("admin.settings_intro"))
 
 with engine().connect() as conn:
     rows = setting_rows(conn)
-rows.insert(1, "meaning", [meaning(name) for name in rows["name"]])
+rows.insert(1, "meaning", [meaning(name, language()) for name in rows["name"]])
 table(
     rows,
     "settings",
@@ -50,7 +50,7 @@ table(
 forms.notices(FORM)
 token = forms.token(FORM)
 # Labels worked out here, in the user's language, rather than inside format_func.
-labels = {n: f"{n} — {meaning(n)}" for n in NAMES}
+labels = {n: f"{n} — {meaning(n, language())}" for n in NAMES}
 with st.form(FORM, clear_on_submit=False):
     name = st.selectbox(
         t("admin.setting"),

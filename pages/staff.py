@@ -1,17 +1,15 @@
 """Staff KPIs: account officers against their targets, collectors' recoveries, the hand-over list."""
 
 from datetime import date
-from decimal import Decimal
 from functools import partial
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpi.inspections import first_checks, first_checks_by, sampling
-from dashboard.kpi.money import ratio
+from dashboard.kpi.inspections import first_checks, first_checks_by, sampling, sampling_rate
 from dashboard.kpi.periods import add_months, month_end
-from dashboard.kpi.staff import OfficerScore, collector_recoveries, handover_list, officer_scores
+from dashboard.kpi.staff import collector_recoveries, combined_ratios, handover_list, officer_scores
 from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_officer
 from dashboard.kpi.visits import visit_plan
 from dashboard.ui.data import config, prefetch, query
@@ -44,48 +42,38 @@ previous_date = month_end(py, pm)
 py_q, pq = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
 # Independent queries, run side by side; the calls below are then handed their results.
 prefetch(
-    partial(officer_scores, last, f.scope, cfg),
-    partial(officer_scores, previous_date, f.scope, cfg),
-    partial(first_checks, start, end, f.as_of, f.scope, cfg),
-    partial(first_checks, date(py, pm, 1), month_end(py, pm), f.as_of, f.scope, cfg),
-    partial(visit_plan, year, quarter, f.as_of, f.scope, cfg),
-    partial(visit_plan, py_q, pq, f.as_of, f.scope, cfg),
-    partial(sampling, year, month, f.as_of, f.scope, cfg),
-    partial(sampling, py, pm, f.as_of, f.scope, cfg),
-    partial(first_checks_by, start, end, f.as_of, f.scope, cfg, by="officer_id"),
-    partial(visit_plan_by_officer, year, quarter, f.as_of, f.scope, cfg),
-    partial(issue_figures_by_officer, start, end, f.as_of, f.scope),
-    partial(collector_recoveries, start, end, f.as_of, f.scope),
-    partial(handover_list, f.as_of, f.scope, cfg),
+    partial(officer_scores, as_of=last, scope=f.scope, config=cfg),
+    partial(officer_scores, as_of=previous_date, scope=f.scope, config=cfg),
+    partial(first_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(
+        first_checks, start=date(py, pm, 1), end=month_end(py, pm), as_of=f.as_of, scope=f.scope, config=cfg
+    ),
+    partial(visit_plan, year=year, quarter=quarter, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(visit_plan, year=py_q, quarter=pq, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(sampling, year=year, month=month, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(sampling, year=py, month=pm, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(first_checks_by, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by="officer_id"),
+    partial(visit_plan_by_officer, year=year, quarter=quarter, as_of=f.as_of, scope=f.scope, config=cfg),
+    partial(issue_figures_by_officer, start=start, end=end, as_of=f.as_of, scope=f.scope),
+    partial(collector_recoveries, start=start, end=end, as_of=f.as_of, scope=f.scope),
+    partial(handover_list, as_of=f.as_of, scope=f.scope, config=cfg),
 )
-scores = query(officer_scores, last, f.scope, cfg)
+scores = query(officer_scores, as_of=last, scope=f.scope, config=cfg)
 if not scores:
     st.info(t("staff.empty", cutoff=cfg.staff_cutoff, as_of=last))
     st.stop()
-previous = query(officer_scores, previous_date, f.scope, cfg)
+previous = query(officer_scores, as_of=previous_date, scope=f.scope, config=cfg)
 
 
-def ratios(rows: list[OfficerScore]) -> tuple[Decimal | None, Decimal | None]:
-    balance = sum((s.balance for s in rows), start=Decimal(0))
-    return (
-        ratio(sum((s.overdue_balance for s in rows), start=Decimal(0)), balance),
-        ratio(sum((s.npl_balance for s in rows), start=Decimal(0)), balance),
-    )
-
-
-(overdue_now, npl_now), (overdue_before, npl_before) = ratios(scores), ratios(previous)
-checks = query(first_checks, start, end, f.as_of, f.scope, cfg)
-checks_before = query(first_checks, date(py, pm, 1), month_end(py, pm), f.as_of, f.scope, cfg)
-plan = query(visit_plan, year, quarter, f.as_of, f.scope, cfg)
-plan_before = query(visit_plan, py_q, pq, f.as_of, f.scope, cfg)
-samples = query(sampling, year, month, f.as_of, f.scope, cfg)
-samples_before = query(sampling, py, pm, f.as_of, f.scope, cfg)
-
-
-def sampling_rate(frame: pd.DataFrame) -> Decimal | None:
-    """Over all officers: Σ min(done, required) / Σ required, as each officer's rate caps at 100%."""
-    capped = [min(done, required) for done, required in zip(frame["done"], frame["required"], strict=True)]
-    return ratio(sum(capped), int(frame["required"].sum()))
+(overdue_now, npl_now), (overdue_before, npl_before) = combined_ratios(scores), combined_ratios(previous)
+checks = query(first_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg)
+checks_before = query(
+    first_checks, start=date(py, pm, 1), end=month_end(py, pm), as_of=f.as_of, scope=f.scope, config=cfg
+)
+plan = query(visit_plan, year=year, quarter=quarter, as_of=f.as_of, scope=f.scope, config=cfg)
+plan_before = query(visit_plan, year=py_q, quarter=pq, as_of=f.as_of, scope=f.scope, config=cfg)
+samples = query(sampling, year=year, month=month, as_of=f.as_of, scope=f.scope, config=cfg)
+samples_before = query(sampling, year=py, month=pm, as_of=f.as_of, scope=f.scope, config=cfg)
 
 
 tiles = st.columns(3) + st.columns(3)
@@ -136,14 +124,14 @@ officers = pd.DataFrame(
     }
 )
 extra = [
-    query(first_checks_by, start, end, f.as_of, f.scope, cfg, by="officer_id")[
+    query(first_checks_by, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by="officer_id")[
         ["officer_id", "on_time_rate"]
     ].rename(columns={"on_time_rate": "first_check_on_time"}),
     samples[["officer_id", "rate"]].rename(columns={"rate": "sampling_rate"}),
-    query(visit_plan_by_officer, year, quarter, f.as_of, f.scope, cfg)[["officer_id", "completion"]].rename(
-        columns={"completion": "visit_completion"}
-    ),
-    query(issue_figures_by_officer, start, end, f.as_of, f.scope)[
+    query(visit_plan_by_officer, year=year, quarter=quarter, as_of=f.as_of, scope=f.scope, config=cfg)[
+        ["officer_id", "completion"]
+    ].rename(columns={"completion": "visit_completion"}),
+    query(issue_figures_by_officer, start=start, end=end, as_of=f.as_of, scope=f.scope)[
         ["officer_id", "feedback_on_time_rate", "resolution_rate"]
     ].rename(columns={"feedback_on_time_rate": "feedback_on_time"}),
 ]
@@ -210,7 +198,7 @@ target = (
 st.altair_chart(bars + target, width="stretch")
 
 st.subheader(t("staff.collectors"))
-collectors = query(collector_recoveries, start, end, f.as_of, f.scope).sort_values(
+collectors = query(collector_recoveries, start=start, end=end, as_of=f.as_of, scope=f.scope).sort_values(
     ["recovered", "staff_id"], ascending=[False, True]
 )
 collectors["role"] = [t(f"staff.role.{r}") for r in collectors["role"]]
@@ -229,7 +217,7 @@ table(
 )
 
 st.subheader(t("staff.handover"))
-handover = query(handover_list, f.as_of, f.scope, cfg)
+handover = query(handover_list, as_of=f.as_of, scope=f.scope, config=cfg)
 handover["open"] = urls("loan", "loan_id", handover["loan_id"])
 table(
     handover,

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import engine
@@ -10,7 +11,6 @@ from dashboard.ui.i18n import option_names, t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.work.access import can
-from dashboard.work.actor import Actor
 from dashboard.work.visits import MAX_ISSUES, MAX_TEXT, IssueFound, VisitForm, record_visit
 from db.models.enums import SEVERITIES, VISIT_METHODS, VISIT_STAGES
 

@@ -39,7 +39,7 @@ monday = st.selectbox(
     format_func=lambda m: f"{m.isoformat()} – {(m + timedelta(days=6)).isoformat()}",
     key="weekly_monday",
 )
-review = query(weekly_review, monday, f.as_of, f.scope, cfg)
+review = query(weekly_review, monday=monday, as_of=f.as_of, scope=f.scope, config=cfg)
 if review.now.active_loans == 0 and review.previous.active_loans == 0:
     st.info(t("weekly.empty", end=review.end, before=review.before))
     st.stop()

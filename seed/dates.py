@@ -11,15 +11,6 @@ from seed.draw import randint
 DAY = timedelta(days=1)
 
 
-def add_months(d: date, n: int) -> date:
-    """d + n calendar months, clamped to the month's last day (the way instalment dates fall)."""
-    year, month = divmod(d.year * 12 + d.month - 1 + n, 12)
-    month += 1
-    if d.day <= 28:  # every month has the day: skip the slower month-length look-up
-        return date(year, month, d.day)
-    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
-
-
 def month_start(d: date) -> date:
     return d.replace(day=1)
 

@@ -8,11 +8,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from random import Random
 
+from dashboard.kpi.periods import shift_months
 from seed import names
 from seed.behaviour import draw_profile, repay
 from seed.case import LoanCase
 from seed.collection import collect
-from seed.dates import add_months, days
+from seed.dates import days
 from seed.draw import Weighted, randint
 from seed.ledger import Ledger
 from seed.reference import Person, Reference, SubBranch
@@ -52,7 +53,7 @@ class LoanBook:
     def book_group(self, sub: SubBranch, officer: Person, month: date, disbursed: list[date]) -> None:
         """The loans one officer booked in one month, then next month's sampling checks of them."""
         cases = [self._loan(sub, officer, d) for d in sorted(disbursed)]
-        self._sampling(officer, add_months(month, 1), cases)
+        self._sampling(officer, shift_months(month, 1), cases)
 
     def _loan(self, sub: SubBranch, officer: Person, disbursed_on: date) -> LoanCase:
         rng, sink = self.rng, self.sink

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from datetime import date
 from random import Random
 
-from seed.dates import add_months, between, month_end, month_start
+from dashboard.kpi.periods import shift_months
+from seed.dates import between, month_end, month_start
 from seed.loans import LoanBook
 from seed.reference import Person, Reference, SubBranch, build_reference
 from seed.sink import Sink, Tables, empty_tables
@@ -28,13 +29,13 @@ def iter_chunks(
     that hangs off them, so chunks can be loaded one after another, parents before children.
     """
     rng = Random(seed)
-    first_month = add_months(month_start(as_of), 1 - BOOK_MONTHS)
+    first_month = shift_months(month_start(as_of), 1 - BOOK_MONTHS)
     reference = build_reference(rng, n_loans, first_month, as_of)
     sink = Sink()
     for name, rows in reference.tables.items():
         sink.tables[name].extend(rows)
     book = LoanBook(rng, reference, as_of, sink)
-    months = [add_months(first_month, i) for i in range(BOOK_MONTHS)]
+    months = [shift_months(first_month, i) for i in range(BOOK_MONTHS)]
     weights = [MONTHLY_GROWTH**i for i in range(BOOK_MONTHS)]
     weights[-1] *= as_of.day / month_end(as_of).day
     for month, count in zip(months, _spread(n_loans, weights), strict=True):

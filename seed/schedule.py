@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from seed.dates import add_months
+from dashboard.kpi.periods import shift_months
 
 Instalment = tuple[date, int, int]  # due_on, principal_due, interest_due (cents)
 
@@ -19,7 +19,7 @@ def build_schedule(
     method: str, principal: int, rate_bp: int, term: int, disbursed_on: date
 ) -> list[Instalment]:
     if method == "bullet":
-        return [(add_months(disbursed_on, term), principal, _interest(principal, rate_bp, term))]
+        return [(shift_months(disbursed_on, term), principal, _interest(principal, rate_bp, term))]
     if method == "interest_first":
         principals = [0] * (term - 1) + [principal]
     elif method == "equal_principal":
@@ -33,7 +33,7 @@ def build_schedule(
     schedule: list[Instalment] = []
     balance = principal
     for k, principal_due in enumerate(principals, start=1):
-        schedule.append((add_months(disbursed_on, k), principal_due, _interest(balance, rate_bp)))
+        schedule.append((shift_months(disbursed_on, k), principal_due, _interest(balance, rate_bp)))
         balance -= principal_due
     return schedule
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, and_, case, func, select
 
+from dashboard.actor import Actor
 from dashboard.auth.users import NewUser, add_user, has_users, new_password
-from dashboard.work.actor import Actor
 from db.models import Agency, Branch, CollectorAssignment, Loan, Placement, Staff
 
 SEED_ACTOR = Actor("seed", "admin", name="postloan seed")

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from random import Random
 
+from dashboard.kpi.periods import shift_months
 from db.models.enums import CLASSES
 from seed import texts
 from seed.case import LoanCase
-from seed.dates import DAY, add_months, between, days, next_working_day, quarter_start
+from seed.dates import DAY, between, days, next_working_day, quarter_start
 from seed.draw import Weighted
 from seed.reference import Person
 from seed.sink import Sink
@@ -104,12 +105,14 @@ def _periodic_checks(rng: Random, sink: Sink, case: LoanCase) -> None:
         return
     last = case.last_active_day
     n = 1
-    while (due := add_months(case.disbursed_on, n * interval)) <= last:
+    while (due := shift_months(case.disbursed_on, n * interval)) <= last:
         diligence = case.caretaker(due).diligence
         draw = rng.random()
         done_on = None
         if draw < diligence:
-            earliest = max(add_months(case.disbursed_on, (n - 1) * interval) + DAY, due - timedelta(days=30))
+            earliest = max(
+                shift_months(case.disbursed_on, (n - 1) * interval) + DAY, due - timedelta(days=30)
+            )
             done_on = between(rng, earliest, due)
         elif draw < diligence + (1 - diligence) * 0.6:
             done_on = due + days(rng, 1, 30)
@@ -141,10 +144,10 @@ def _visits(rng: Random, sink: Sink, case: LoanCase) -> None:
     quarter = quarter_start(case.disbursed_on)
     while quarter <= end:
         first = max(quarter, case.disbursed_on + DAY)
-        last = min(add_months(quarter, 3) - DAY, end)
+        last = min(shift_months(quarter, 3) - DAY, end)
         if first <= last and rng.random() < case.caretaker(last).diligence:
             _visit(rng, sink, case, between(rng, first, last), overdue=False)
-        quarter = add_months(quarter, 3)
+        quarter = shift_months(quarter, 3)
     ledger = case.ledger
     for episode in ledger.episodes():
         last = episode.end - DAY if episode.end else ledger.as_of

@@ -44,7 +44,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, object, s
 def test_portfolio_json_equals_the_engine(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     code, data, _ = _run(capsys, "kpi", "portfolio", "--as-of", "2025-03-31")
     with cli_db.connect() as conn:
-        expected = portfolio(conn, D("2025-03-31"), Scope(), Config())
+        expected = portfolio(conn, as_of=D("2025-03-31"), scope=Scope(), config=Config())
     assert code == 0
     assert set(data) == {
         "as_of",
@@ -198,7 +198,7 @@ def test_refresh_builds_snapshots_the_kpis_then_use(
     assert "snapshots 2024-03-31 to 2025-03-31: built 18 of 18 dates, 16 rows" in out
     assert "roll groups of 12 month(s)" in out  # each month between two of the 13 month-ends
     with cli_db.connect() as conn:
-        assert has_current_snapshot(conn, D("2025-03-31"))
+        assert has_current_snapshot(conn, as_of=D("2025-03-31"))
         assert conn.execute(select(func.max(RollMonth.end_on))).scalar() == D("2025-03-31")
     _, after, _ = _run(capsys, "kpi", "portfolio", "--as-of", "2025-03-31")
     assert after == before

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.cli import main
 from dashboard.config import Config
 from dashboard.importer import import_directory
@@ -18,7 +19,6 @@ from dashboard.kpi.data_dates import IMPORT_ACTOR, latest_data_date, record_data
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import has_current_snapshot
-from dashboard.work.actor import Actor
 from dashboard.work.collection import ActionForm, record_action
 from dashboard.work.inspections import InspectionForm, record_inspection
 from dashboard.work.visits import VisitForm, record_visit
@@ -180,7 +180,9 @@ def test_work_saved_after_the_data_date_moves_neither_it_nor_a_figure(
     Without a recorded data date the fallback is the latest repayment, not the latest visit."""
     if recorded:
         with book.begin() as conn:
-            record_data_date(conn, D("2025-03-21"), source="import", detail="test", actor=IMPORT_ACTOR)
+            record_data_date(
+                conn, data_date=D("2025-03-21"), source="import", detail="test", actor=IMPORT_ACTOR
+            )
     expected = D("2025-03-21") if recorded else D("2025-03-20")
     as_of_before, _ = _kpi_as_of(capsys)
     with book.connect() as conn:
@@ -216,6 +218,6 @@ def test_migration_0008_adds_and_drops_the_table_and_an_upgraded_database_falls_
         assert latest_data_date(conn) == D("2025-03-20")  # nothing recorded yet: the latest repayment
     _save_work_after(book, "2025-04-15")
     with book.begin() as conn:
-        record_data_date(conn, D("2025-03-31"), source="import", detail="test", actor=IMPORT_ACTOR)
+        record_data_date(conn, data_date=D("2025-03-31"), source="import", detail="test", actor=IMPORT_ACTOR)
     with book.connect() as conn:
         assert latest_data_date(conn) == D("2025-03-31")

@@ -31,8 +31,10 @@ SHEETS_EN = [
 def _pack(engine: Engine, language: str):  # type: ignore[no-untyped-def]
     with engine.begin() as conn:
         build_week(conn)
-        review = weekly_review(conn, D("2025-03-10"), D("2025-03-31"), Scope(), Config())
-        expected = portfolio(conn, AFTER, Scope(), Config())
+        review = weekly_review(
+            conn, monday=D("2025-03-10"), as_of=D("2025-03-31"), scope=Scope(), config=Config()
+        )
+        expected = portfolio(conn, as_of=AFTER, scope=Scope(), config=Config())
     return load_workbook(io.BytesIO(weekly_pack(review, language))), expected
 
 

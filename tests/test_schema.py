@@ -142,7 +142,7 @@ def test_migration_0007_builds_the_groups_of_the_snapshots_already_there(engine:
 
     write_to_database(engine, generate(n_loans=150, seed=3, as_of=date(2026, 10, 31)))
     with engine.begin() as conn:
-        refresh(conn, [date(2026, 9, 30), date(2026, 10, 31)])
+        refresh(conn, dates=[date(2026, 9, 30), date(2026, 10, 31)])
     g = SnapshotGroup
     key = (g.as_of, g.branch_id, g.product_id, g.channel_id, g.officer_id, g.first_due, g.override_rank)
     every_group = select(*key, g.loans, g.op_cents, g.overdue_cents).order_by(*key)

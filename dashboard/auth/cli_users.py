@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from dashboard.actor import Actor
 from dashboard.auth.users import (
     NewUser,
     add_user,
@@ -24,8 +25,7 @@ from dashboard.auth.users import (
     set_disabled,
     unlock,
 )
-from dashboard.cli import UsageError
-from dashboard.work.actor import Actor
+from dashboard.usage import UsageError
 from dashboard.work.errors import FormInvalid, WorkError
 from db.models.enums import USER_ROLES
 

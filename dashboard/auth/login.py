@@ -16,8 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Row, insert, select, update
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.auth.users import check_password, hash_password
-from dashboard.work.actor import Actor
 from dashboard.work.audit import write_audit
 from db.models import LoginAttempt, User
 

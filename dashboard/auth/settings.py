@@ -16,10 +16,10 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
+from dashboard.actor import Actor
 from dashboard.config import Config, parse_setting
-from dashboard.ui.i18n import TERMS, t
+from dashboard.i18n import TERMS, translate
 from dashboard.work.access import require
-from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, Message, message
 from dashboard.work.saving import Change, Saved, save
 from db.models import Setting
@@ -62,10 +62,10 @@ def stored(conn: Connection) -> dict[str, str]:
     return {key: value for key, value in conn.execute(select(Setting.key, Setting.value))}
 
 
-def meaning(name: str) -> str:
+def meaning(name: str, language: str) -> str:
     """The setting's description in the user's language; a setting added since has its name only."""
     key = f"admin.setting.{name}"
-    return t(key) if key in TERMS else name
+    return translate(key, language) if key in TERMS else name
 
 
 def setting_rows(conn: Connection) -> pd.DataFrame:

@@ -22,13 +22,14 @@ import streamlit_authenticator as stauth
 from sqlalchemy import select
 from streamlit_authenticator.utilities import LoginError
 
+from dashboard.actor import Actor
 from dashboard.auth.login import Attempt, attempt_login, env_int
 from dashboard.auth.text import plain
 from dashboard.auth.users import load_actor
+from dashboard.i18n import LANGUAGES
 from dashboard.ui.data import engine
-from dashboard.ui.i18n import LANGUAGES, t
+from dashboard.ui.i18n import t
 from dashboard.ui.session import ACTOR_KEY, current_actor
-from dashboard.work.actor import Actor
 from db.models import User
 
 COOKIE_NAME = "postloan_session"

@@ -17,8 +17,8 @@ import bcrypt
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from dashboard.actor import Actor
 from dashboard.work.access import require
-from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.saving import Change, Saved, save
 from db.models import Agency, Branch, Staff, User

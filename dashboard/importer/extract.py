@@ -52,7 +52,7 @@ def import_files(
             if summary.data_date is not None and summary.data_date != recorded_data_date(conn):
                 record_data_date(
                     conn,
-                    summary.data_date,
+                    data_date=summary.data_date,
                     source="import",
                     detail=extract,
                     actor=IMPORT_ACTOR,
@@ -86,7 +86,7 @@ def _keep_snapshots(conn: Connection, reach: StateReach) -> None:
     if not reach.loans:
         bump_data_version(conn, state=False)
     elif len(reach.loans) <= REBUILD_LOANS_MAX:
-        refresh_loans(conn, sorted(reach.loans), reach.earliest)
+        refresh_loans(conn, loans=sorted(reach.loans), affects_from=reach.earliest)
         bump_data_version(conn, logged=False)
     else:
         bump_data_version(conn, affects_from=reach.earliest)

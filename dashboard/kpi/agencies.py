@@ -53,7 +53,9 @@ class AgencyScore:
         return round_yuan(self.recovered * self.commission_rate)
 
 
-def agency_scores(conn: Connection, start: date, end: date, as_of: date, scope: Scope) -> list[AgencyScore]:
+def agency_scores(
+    conn: Connection, *, start: date, end: date, as_of: date, scope: Scope
+) -> list[AgencyScore]:
     """Every agency, with its placements active in the period; windows end at min(P2, D).
 
     A placement holds the loan on [placed_on, recalled_on): on the recall day the loan, its payments and
@@ -79,7 +81,7 @@ def agency_scores(conn: Connection, start: date, end: date, as_of: date, scope: 
             and_(Placement.recalled_on > start, Placement.recalled_on > Placement.placed_on),
         ),
     )
-    if not scope.is_everything:  # joining a million loans for no condition cost a quarter of a second
+    if not scope.is_everything:  # joining every loan for no condition is not free
         placements = placements.join(Loan, Loan.loan_id == Placement.loan_id).where(scope.condition())
     placements = placements.subquery("active_placements")
     p = placements.c

@@ -86,7 +86,7 @@ def _actions(as_of: date, loan_ids: Select[tuple[str]] | None) -> Subquery:
 
     One grouped pass over the loans' actions gives the dates; the last action's channel and result and the
     start of the lost-contact run are then looked up per loan on the (loan_id, acted_at) index. Sorting or
-    joining every action again for them cost 2-3 times as much (5-10 s at a million loans).
+    joining every action again for them cost several times as much (bench/RESULTS.md).
     Given `loan_ids`, only for those: the index then spares a scan of every action."""
     a = CollectionAction
     end = _end_of(as_of)
@@ -164,7 +164,7 @@ def _overdue_rows(conn: Connection, as_of: date, scope: Scope, config: Config) -
     overdue = state.c.dpd > 0
     # Restricting the actions to the overdue loans pays only when their state is read from a snapshot:
     # computed live, the state would be computed again inside the IN.
-    fresh = has_current_snapshot(conn, as_of)
+    fresh = has_current_snapshot(conn, as_of=as_of)
     actions = _actions(as_of, select(state.c.loan_id).where(overdue) if fresh else None)
     placed, assigned = _placed(as_of), _assigned(as_of)
     threshold = cents(literal(config.field_visit_amount))
@@ -218,7 +218,7 @@ class OverdueCounts:
     lost_no_visit: int
 
 
-def overdue_counts(conn: Connection, as_of: date, scope: Scope, config: Config) -> OverdueCounts:
+def overdue_counts(conn: Connection, *, as_of: date, scope: Scope, config: Config) -> OverdueCounts:
     rows = _overdue_rows(conn, as_of, scope, config)
     total, big, not_placed, lost = conn.execute(
         select(
@@ -242,10 +242,10 @@ def _day(value: datetime | str | None) -> date | None:
 
 def overdue_list(
     conn: Connection,
+    *,
     as_of: date,
     scope: Scope,
     config: Config,
-    *,
     collector_id: str | None = None,
     limit: int = 5000,
 ) -> pd.DataFrame:
@@ -326,7 +326,7 @@ def tasks_of(frame: pd.DataFrame, collector_id: str) -> pd.DataFrame:
     return frame[frame["collector_id"] == collector_id].reset_index(drop=True)
 
 
-def collectors(conn: Connection, as_of: date, scope: Scope) -> pd.DataFrame:
+def collectors(conn: Connection, *, as_of: date, scope: Scope) -> pd.DataFrame:
     """Collectors with loans in scope assigned to them at D: staff_id, name, role, loans."""
     a = CollectorAssignment
     rows = conn.execute(

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import Connection, func, insert, select
 
 from dashboard import clock
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 from dashboard.work.audit import write_audit
 from db.models import ExtractLoad, Loan, Repayment
 
@@ -59,8 +59,8 @@ def default_import_date(conn: Connection) -> date | None:
 
 def record_data_date(
     conn: Connection,
-    data_date: date,
     *,
+    data_date: date,
     source: str,
     detail: str,
     actor: Actor,

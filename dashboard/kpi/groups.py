@@ -21,7 +21,7 @@ KEY = ("branch_id", "product_id", "channel_id", "officer_id", "first_due", "over
 SUMS = ("loans", "op_cents", "overdue_cents")
 
 
-def build(conn: Connection, as_of: date) -> None:
+def build(conn: Connection, *, as_of: date) -> None:
     """(Re)build the groups of as_of from its snapshot rows."""
     conn.execute(delete(SnapshotGroup).where(SnapshotGroup.as_of == as_of))
     _add(conn, as_of, None, 1)
@@ -37,12 +37,12 @@ def rebuild_all(conn: Connection) -> None:
         _add(conn, as_of, None, 1)
 
 
-def remove(conn: Connection, as_of: date, loans: Sequence[str]) -> None:
+def remove(conn: Connection, *, as_of: date, loans: Sequence[str]) -> None:
     """Take these loans' snapshot rows of as_of out of the groups (before the rows are replaced)."""
     _add(conn, as_of, loans, -1)
 
 
-def add(conn: Connection, as_of: date, loans: Sequence[str]) -> None:
+def add(conn: Connection, *, as_of: date, loans: Sequence[str]) -> None:
     """Put these loans' snapshot rows of as_of into the groups (after the rows are written)."""
     _add(conn, as_of, loans, 1)
 
@@ -68,9 +68,9 @@ def _add(conn: Connection, as_of: date, loans: Sequence[str] | None, sign: int) 
     conn.execute(insert(SnapshotGroup).from_select(["as_of", *KEY, *SUMS], query))
 
 
-def usable(conn: Connection, dates: Sequence[date], scope: Scope) -> ColumnElement[bool] | None:
+def usable(conn: Connection, *, dates: Sequence[date], scope: Scope) -> ColumnElement[bool] | None:
     """The scope as a condition on SnapshotGroup when every date has a current snapshot (so its groups are
     current) and the scope is one on the dimensions (not so for collectors and agencies), else None."""
-    if not dates or not all(has_current_snapshot(conn, d) for d in dates):
+    if not dates or not all(has_current_snapshot(conn, as_of=d) for d in dates):
         return None
     return scope.dimension_condition(SnapshotGroup)

@@ -18,7 +18,7 @@ HEATMAP_COLUMNS = ["officer_id", "month", "due", "on_time", "on_time_rate"]
 
 
 def first_checks_by_officer_month(
-    conn: Connection, year: int, month: int, months: int, as_of: date, scope: Scope, config: Config
+    conn: Connection, *, year: int, month: int, months: int, as_of: date, scope: Scope, config: Config
 ) -> pd.DataFrame:
     """First checks due per officer and month over `months` months ending with (year, month), in one query.
 

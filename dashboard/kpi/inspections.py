@@ -60,8 +60,8 @@ def _first_check_days(config: Config) -> ColumnElement[int]:
 def first_check_tasks(start: date, end: date, as_of: date, scope: Scope, config: Config):  # type: ignore[no-untyped-def]
     """Loans whose first check falls due in [start, min(end, as_of)], with their first `first` inspection."""
     last = min(end, as_of)
-    # Looked up per loan on the (loan_id, kind, done_on) index: grouping every first check of the book
-    # to join a month's loans cost 2 s a call at a million loans.
+    # Looked up per loan on the (loan_id, kind, done_on) index rather than by grouping every first check
+    # of the book to join a month's loans (bench/RESULTS.md).
     done_on = (
         select(func.min(Inspection.done_on))
         .where(Inspection.loan_id == Loan.loan_id, Inspection.kind == "first", Inspection.done_on <= as_of)
@@ -96,7 +96,7 @@ def first_check_tasks(start: date, end: date, as_of: date, scope: Scope, config:
 
 
 def first_checks(
-    conn: Connection, start: date, end: date, as_of: date, scope: Scope, config: Config
+    conn: Connection, *, start: date, end: date, as_of: date, scope: Scope, config: Config
 ) -> FirstChecks:
     tasks = first_check_tasks(start, end, as_of, scope, config)
     due, done, on_time = conn.execute(
@@ -110,7 +110,7 @@ def first_checks(
 
 
 def first_checks_by(
-    conn: Connection, start: date, end: date, as_of: date, scope: Scope, config: Config, by: str
+    conn: Connection, *, start: date, end: date, as_of: date, scope: Scope, config: Config, by: str
 ) -> pd.DataFrame:
     """The same figures grouped by `officer_id` or `branch_id`."""
     tasks = first_check_tasks(start, end, as_of, scope, config)
@@ -130,7 +130,7 @@ def first_checks_by(
 
 
 def pending_first_checks(
-    conn: Connection, start: date, end: date, as_of: date, scope: Scope, config: Config, limit: int = 1000
+    conn: Connection, *, start: date, end: date, as_of: date, scope: Scope, config: Config, limit: int = 1000
 ) -> pd.DataFrame:
     """First checks due and not done by as_of, the longest overdue first."""
     tasks = first_check_tasks(start, end, as_of, scope, config)
@@ -161,7 +161,7 @@ class PeriodicChecks:
 
 
 def periodic_checks(
-    conn: Connection, start: date, end: date, as_of: date, scope: Scope, config: Config
+    conn: Connection, *, start: date, end: date, as_of: date, scope: Scope, config: Config
 ) -> PeriodicChecks:
     """Tasks at disbursed_on + k, 2k, … months (k = the product's interval) due in [start, min(end, D)].
 
@@ -265,7 +265,7 @@ SAMPLING_COLUMNS = ["officer_id", "month", "disbursed_last_month", "required", "
 
 
 def sampling(
-    conn: Connection, year: int, month: int, as_of: date, scope: Scope, config: Config
+    conn: Connection, *, year: int, month: int, as_of: date, scope: Scope, config: Config
 ) -> pd.DataFrame:
     """Per officer for month m: ⌈share × loans disbursed in m-1⌉ required, on-site sampling by the due day."""
     prev_start = date(*previous_month(year, month), 1)
@@ -299,3 +299,10 @@ def sampling(
             )
         )
     return pd.DataFrame(records, columns=SAMPLING_COLUMNS)
+
+
+def sampling_rate(samples: pd.DataFrame) -> Decimal | None:
+    """The sampling rate over the officers of a sampling() frame: Σ min(done, required) / Σ required. Each
+    officer counts up to what they owe, so one officer's extra samples do not cover another's missing ones."""
+    done = sum(min(int(d), int(r)) for d, r in zip(samples["done"], samples["required"], strict=True))
+    return ratio(done, int(samples["required"].sum()))

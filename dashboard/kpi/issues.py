@@ -36,7 +36,7 @@ def report_deadline():  # type: ignore[no-untyped-def]
     return add_days(Issue.raised_on, case((dow == 5, 3), (dow == 6, 2), else_=1))
 
 
-def issue_figures(conn: Connection, start: date, end: date, as_of: date, scope: Scope) -> IssueFigures:
+def issue_figures(conn: Connection, *, start: date, end: date, as_of: date, scope: Scope) -> IssueFigures:
     """Over the issues raised in [start, min(end, as_of)]."""
     serious = Issue.severity.in_(("important", "major"))
     on_time = and_(serious, Issue.reported_on <= as_of, Issue.reported_on <= report_deadline())

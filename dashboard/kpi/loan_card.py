@@ -10,10 +10,10 @@ from sqlalchemy import Connection, and_, func, select
 from sqlalchemy.orm import aliased
 
 from dashboard.config import Config
+from dashboard.i18n import translate
 from dashboard.kpi.money import yuan
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import bucket_name, class_name, loan_state
-from dashboard.ui.i18n import translate
 from db.models import (
     Agency,
     Branch,
@@ -32,7 +32,7 @@ from db.models import (
 from db.sqlfuncs import as_date, cents
 
 
-def loan_summary(conn: Connection, loan_id: str, as_of: date, config: Config) -> dict[str, Any] | None:
+def loan_summary(conn: Connection, *, loan_id: str, as_of: date, config: Config) -> dict[str, Any] | None:
     """Terms and state at as_of of one loan, or None when it does not exist. The customer's id_number and
     phone come unmasked: the page masks them (dashboard.auth.masking)."""
     row = (
@@ -88,7 +88,7 @@ def loan_summary(conn: Connection, loan_id: str, as_of: date, config: Config) ->
     }
 
 
-def schedule_with_payments(conn: Connection, loan_id: str, as_of: date) -> pd.DataFrame:
+def schedule_with_payments(conn: Connection, *, loan_id: str, as_of: date) -> pd.DataFrame:
     paid = (
         select(
             Repayment.instalment_no,
@@ -132,7 +132,7 @@ def schedule_with_payments(conn: Connection, loan_id: str, as_of: date) -> pd.Da
     )
 
 
-def timeline(conn: Connection, loan_id: str, as_of: date, language: str = "en") -> pd.DataFrame:
+def timeline(conn: Connection, *, loan_id: str, as_of: date, language: str = "en") -> pd.DataFrame:
     """Actions, inspections, visits, issues and overrides dated on or before as_of, newest first, with who
     recorded each: the staff member (or agency) of the record; for an issue, the visitor of the visit that
     found it, else its assignee. Columns: date, kind, what, by; `what` in the language's terms (a channel,

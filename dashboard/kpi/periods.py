@@ -1,4 +1,5 @@
-"""Calendar helpers: month ends, quarters, parsing YYYY-MM."""
+"""Calendar helpers: month ends, quarters, parsing YYYY-MM. The one place months are added: the KPI engine,
+the seed and the database's pl_add_months all use add_months / shift_months from here."""
 
 from __future__ import annotations
 
@@ -27,6 +28,15 @@ def previous_month(year: int, month: int) -> tuple[int, int]:
 def add_months(year: int, month: int, n: int) -> tuple[int, int]:
     index = year * 12 + month - 1 + n
     return index // 12, index % 12 + 1
+
+
+def shift_months(d: date, n: int) -> date:
+    """d + n calendar months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb), the way
+    instalment dates fall."""
+    year, month = add_months(d.year, d.month, n)
+    if d.day <= 28:  # every month has the day: skip the slower month-length look-up
+        return date(year, month, d.day)
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 def month_ends_until(as_of: date, count: int) -> list[date]:

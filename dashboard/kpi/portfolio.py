@@ -61,7 +61,7 @@ class Portfolio:
         return ratio(self.par90_balance, self.balance)
 
 
-def portfolio(conn: Connection, as_of: date, scope: Scope, config: Config) -> Portfolio:
+def portfolio(conn: Connection, *, as_of: date, scope: Scope, config: Config) -> Portfolio:
     grouped = _from_snapshot_groups(conn, [as_of], scope, config)
     if grouped is not None:
         return grouped[0]
@@ -74,13 +74,13 @@ def portfolio(conn: Connection, as_of: date, scope: Scope, config: Config) -> Po
     return _from_groups(as_of, rows)
 
 
-def portfolio_series(conn: Connection, dates: list[date], scope: Scope, config: Config) -> list[Portfolio]:
+def portfolio_series(conn: Connection, *, dates: list[date], scope: Scope, config: Config) -> list[Portfolio]:
     """portfolio() at each date; when every date has a current snapshot, in one grouped query."""
     grouped = _from_snapshot_groups(conn, dates, scope, config)
     if grouped is not None:
         return grouped
-    if not dates or not all(has_current_snapshot(conn, d) for d in dates):
-        return [portfolio(conn, d, scope, config) for d in dates]
+    if not dates or not all(has_current_snapshot(conn, as_of=d) for d in dates):
+        return [portfolio(conn, as_of=d, scope=scope, config=config) for d in dates]
     s = LoanStateSnapshot
     bucket_ix = bucket_expr(s.first_due, s.as_of)
     class_ix = class_expr(s.first_due, s.override_rank, s.as_of, config)
@@ -96,7 +96,7 @@ def _from_snapshot_groups(
     conn: Connection, dates: list[date], scope: Scope, config: Config
 ) -> list[Portfolio] | None:
     """The portfolios from the snapshot groups (dashboard.kpi.groups), or None when they cannot say."""
-    in_scope = groups.usable(conn, dates, scope)
+    in_scope = groups.usable(conn, dates=dates, scope=scope)
     if in_scope is None:
         return None
     g = SnapshotGroup
@@ -165,10 +165,10 @@ class LoansTotal:
 
 def _loans_query(
     conn: Connection,
+    *,
     as_of: date,
     scope: Scope,
     config: Config,
-    *,
     overdue_only: bool = False,
     bucket: str | None = None,
     classification: str | None = None,
@@ -217,10 +217,10 @@ def _loan_row(row: Sequence[Any]) -> tuple[Any, ...]:
 
 def loans_at(
     conn: Connection,
+    *,
     as_of: date,
     scope: Scope,
     config: Config,
-    *,
     overdue_only: bool = False,
     bucket: str | None = None,
     classification: str | None = None,
@@ -248,10 +248,10 @@ def loans_at(
 
 def loans_total(
     conn: Connection,
+    *,
     as_of: date,
     scope: Scope,
     config: Config,
-    *,
     bucket: str | None = None,
     classification: str | None = None,
     agency_id: str | None = None,
@@ -267,10 +267,10 @@ def loans_total(
 
 def iter_loans_at(
     conn: Connection,
+    *,
     as_of: date,
     scope: Scope,
     config: Config,
-    *,
     bucket: str | None = None,
     classification: str | None = None,
     agency_id: str | None = None,

@@ -51,12 +51,14 @@ class RollRow:
 TO_REPAID, TO_WRITTEN_OFF = "repaid", "written_off"
 
 
-def roll_rates(conn: Connection, year: int, month: int, scope: Scope, config: Config) -> dict[str, RollRow]:
-    return roll_rate_series(conn, [(year, month)], scope, config)[(year, month)]
+def roll_rates(
+    conn: Connection, *, year: int, month: int, scope: Scope, config: Config
+) -> dict[str, RollRow]:
+    return roll_rate_series(conn, months=[(year, month)], scope=scope, config=config)[(year, month)]
 
 
 def roll_rate_series(
-    conn: Connection, months: Sequence[tuple[int, int]], scope: Scope, config: Config
+    conn: Connection, *, months: Sequence[tuple[int, int]], scope: Scope, config: Config
 ) -> dict[tuple[int, int], dict[str, RollRow]]:
     """roll_rates() of each (year, month). From the roll groups `postloan refresh` keeps, when every month's
     are current (from_roll_groups); else, for several months whose month-ends all have a current snapshot,
@@ -64,10 +66,10 @@ def roll_rate_series(
     base per month; otherwise (or for a single month) month by month through loan_state."""
     pairs = {(y, m): (month_end(*previous_month(y, m)), month_end(y, m)) for y, m in months}
     dates = {d for pair in pairs.values() for d in pair}
-    stored = from_roll_groups(conn, list(pairs.values()), scope)
+    stored = from_roll_groups(conn, pairs=list(pairs.values()), scope=scope)
     if stored is not None:
         rows = stored
-    elif len(pairs) > 1 and all(has_current_snapshot(conn, d) for d in dates):
+    elif len(pairs) > 1 and all(has_current_snapshot(conn, as_of=d) for d in dates):
         rows = _snapshot_groups(conn, list(pairs.values()), scope, config)
     else:
         rows = [
@@ -126,8 +128,8 @@ def _snapshot_groups(
 
     Most of the base is still active and current at E(m), which _grouped counts as cured into M0 whatever
     the bucket at the start (written off: no; repaid: no; bucket 0: cured, destination 0). Joining those
-    ~14k loans a month is what costs (about 0.05 s a month on SQLite), so only the loans that are inactive
-    or past due at E(m) are joined, and each bucket's rest is its base total minus them."""
+    loans is what costs, so only the loans that are inactive or past due at E(m) are joined, and each
+    bucket's rest is its base total minus them."""
     periods = dates_table(
         {"start_on": [s for s, _ in pairs], "end_on": [e for _, e in pairs]}, config, "periods"
     )
@@ -154,7 +156,7 @@ def _snapshot_groups(
         )
         .join(Loan, Loan.loan_id == after.loan_id)
     )
-    in_scope = groups.usable(conn, [start for start, _ in pairs], scope)
+    in_scope = groups.usable(conn, dates=[start for start, _ in pairs], scope=scope)
     if in_scope is None:
         base = (
             select(periods.c.end_on, base_bucket, func.count(), func.sum(before.op_cents))
@@ -201,8 +203,8 @@ ROLL_GROUP_COLUMNS = [
 
 def build_roll_groups(conn: Connection) -> list[date]:
     """Build the roll groups (db.models.RollGroup) of every month whose two month-ends have a current snapshot
-    and whose groups are missing or out of date; returns the ends of the months built. One month at a million
-    loans joins two snapshots (a few seconds), which is what the portfolio page then no longer does."""
+    and whose groups are missing or out of date; returns the ends of the months built. A month joins two
+    snapshots, which is what the portfolio page then no longer does."""
     current = set(current_dates(conn))
     built = []
     for end in sorted(d for d in current if d == month_end(d.year, d.month)):
@@ -240,7 +242,7 @@ def _roll_month_current(conn: Connection, end: date) -> bool:
 
 
 def from_roll_groups(
-    conn: Connection, pairs: list[tuple[date, date]], scope: Scope
+    conn: Connection, *, pairs: list[tuple[date, date]], scope: Scope
 ) -> list[tuple[Any, ...]] | None:
     """The months' (E(m), bucket at the start, outcome, destination, count, balance) groups from the roll
     groups, or None when one month's are missing or out of date, or the scope is not one on dimensions."""

@@ -1,31 +1,20 @@
 """Scope: which loans a figure covers (branch subtree, product, channel, officer), and whose eyes it is for.
 
 A Scope built for a signed-in user carries their Actor: its condition then also holds the loans that user's
-job covers (dashboard.work.access.loan_condition), so every figure, list and download read through a Scope is
+job covers (dashboard.access.loan_condition), so every figure, list and download read through a Scope is
 restricted on the server, whatever the filters in the URL say.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, exists, select, true
 from sqlalchemy.sql.elements import True_
 
+from dashboard.access import Dimensions, branch_subtree, dimension_condition, loan_condition
+from dashboard.actor import Actor
 from db.models import Branch, Channel, Loan, Product, Staff
-
-if TYPE_CHECKING:
-    from dashboard.work.actor import Actor
-
-
-class Dimensions(Protocol):
-    """What a scope can be a condition on: the loans table, or a table keyed by the loans' dimensions."""
-
-    branch_id: Any
-    product_id: Any
-    channel_id: Any
-    officer_id: Any
 
 
 class UnknownScopeError(ValueError):
@@ -45,9 +34,6 @@ class Scope:
         """The user's restriction, or None when their job covers the whole book."""
         if self.actor is None:
             return None
-        # Imported here: dashboard.work.access imports branch_subtree from this module.
-        from dashboard.work.access import loan_condition
-
         condition = loan_condition(self.actor)
         return None if isinstance(condition, True_) else condition
 
@@ -66,9 +52,6 @@ class Scope:
         officer (db.models.SnapshotGroup); None when the user covers a list of loans (collector, agency)."""
         parts = self._filters(columns)
         if self.actor is not None:
-            # Imported here: dashboard.work.access imports branch_subtree from this module.
-            from dashboard.work.access import dimension_condition
-
             restriction = dimension_condition(self.actor, columns)
             if restriction is None:
                 return None
@@ -104,10 +87,3 @@ class Scope:
 
 def _all(parts: list[ColumnElement[bool]]) -> ColumnElement[bool]:
     return and_(*parts) if parts else true()
-
-
-def branch_subtree(branch_id: str) -> Select[tuple[str]]:
-    """The branch and every branch below it, as a recursive CTE (works on SQLite and PostgreSQL)."""
-    tree = select(Branch.branch_id).where(Branch.branch_id == branch_id).cte(recursive=True)
-    tree = tree.union_all(select(Branch.branch_id).where(Branch.parent_id == tree.c.branch_id))
-    return select(tree.c.branch_id)

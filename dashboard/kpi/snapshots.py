@@ -34,19 +34,19 @@ def default_dates(latest: date, months: int = 13, weeks: int = 5) -> list[date]:
     return sorted({*month_ends_until(latest, months), *sundays, latest})
 
 
-def refresh(conn: Connection, dates: Sequence[date], *, analyze: bool = True) -> int:
+def refresh(conn: Connection, *, dates: Sequence[date], analyze: bool = True) -> int:
     """Rebuild the snapshot of each date (idempotent); returns the rows written."""
     if conn.dialect.name == "postgresql":
         # Sessions plan for the dashboard's lookups by key (db.engine); a snapshot aggregates whole tables,
-        # which the default cost plans better (a date at a million loans: 114 s with 1.1, 90 s with 4).
+        # which the default cost plans better (bench/RESULTS.md).
         conn.exec_driver_sql("SET LOCAL random_page_cost = 4")
     version = state_version(conn)
     for as_of in dates:
-        forget_roll_months(conn, [as_of])
+        forget_roll_months(conn, dates=[as_of])
         conn.execute(delete(LoanStateSnapshot).where(LoanStateSnapshot.as_of == as_of))
         conn.execute(delete(SnapshotDate).where(SnapshotDate.as_of == as_of))
         _insert_state(conn, as_of)
-        groups.build(conn, as_of)
+        groups.build(conn, as_of=as_of)
         conn.execute(insert(SnapshotDate).values(as_of=as_of, data_version=version))
     if dates and analyze:
         _analyze(conn)
@@ -56,7 +56,7 @@ def refresh(conn: Connection, dates: Sequence[date], *, analyze: bool = True) ->
     ).scalar_one()
 
 
-def refresh_side_by_side(engine: Engine, dates: Sequence[date]) -> int:
+def refresh_side_by_side(engine: Engine, *, dates: Sequence[date]) -> int:
     """refresh() of each date in its own transaction, a date per core at a time, then ANALYZE; returns the
     rows written. PostgreSQL builds an INSERT … SELECT on one core, so a refresh of many dates (a seed, a
     `refresh --all`) takes half the time on two. The dates at once are bounded by the connection pool too
@@ -65,17 +65,17 @@ def refresh_side_by_side(engine: Engine, dates: Sequence[date]) -> int:
     at a time, builds them in one transaction."""
     if engine.dialect.name != "postgresql" or len(dates) < 2:
         with engine.begin() as conn:
-            return refresh(conn, dates)
+            return refresh(conn, dates=dates)
 
     def one(as_of: date) -> int:
         with engine.begin() as conn:
-            return refresh(conn, [as_of], analyze=False)
+            return refresh(conn, dates=[as_of], analyze=False)
 
     # A roll month spans two dates: dropped by both dates' transactions, its row would make the second wait
     # for the first to commit (seen at a million loans: the dates were built one after another). Dropped
     # first, at once, no date's transaction has one to wait for.
     with engine.begin() as conn:
-        forget_roll_months(conn, dates)
+        forget_roll_months(conn, dates=dates)
 
     # A date per core, but never more dates at once than the pool has connections for (db.engine).
     with ThreadPoolExecutor(max_workers=parallel_workers(engine, len(dates))) as pool:
@@ -85,7 +85,7 @@ def refresh_side_by_side(engine: Engine, dates: Sequence[date]) -> int:
     return rows
 
 
-def stale_dates(conn: Connection, dates: Sequence[date]) -> list[date]:
+def stale_dates(conn: Connection, *, dates: Sequence[date]) -> list[date]:
     """Those of `dates` with no snapshot, or one that a later state change reaches back to."""
     current = set(current_dates(conn))
     return [d for d in dates if d not in current]
@@ -101,24 +101,24 @@ def current_dates(conn: Connection) -> list[date]:
     )
 
 
-def refresh_loans(conn: Connection, loans: Sequence[str], affects_from: date | None) -> int:
+def refresh_loans(conn: Connection, *, loans: Sequence[str], affects_from: date | None) -> int:
     """Bring the current snapshots of `affects_from` and later up to date for these loans only, in the
     caller's transaction (which must then bump the state version unlogged); returns the dates updated."""
     dates = [d for d in current_dates(conn) if affects_from is None or d >= affects_from]
-    forget_roll_months(conn, dates)
+    forget_roll_months(conn, dates=dates)
     for as_of in dates:
-        groups.remove(conn, as_of, loans)
+        groups.remove(conn, as_of=as_of, loans=loans)
         conn.execute(
             delete(LoanStateSnapshot).where(
                 and_(LoanStateSnapshot.as_of == as_of, LoanStateSnapshot.loan_id.in_(loans))
             )
         )
         _insert_state(conn, as_of, loans)
-        groups.add(conn, as_of, loans)
+        groups.add(conn, as_of=as_of, loans=loans)
     return len(dates)
 
 
-def prune(conn: Connection, keep: Sequence[date]) -> list[date]:
+def prune(conn: Connection, *, keep: Sequence[date]) -> list[date]:
     """Drop the snapshots of dates neither in `keep` nor a month-end (month-ends are kept for the trends);
     returns the dates dropped."""
     dropped = [
@@ -127,7 +127,7 @@ def prune(conn: Connection, keep: Sequence[date]) -> list[date]:
         if d not in keep and (d + timedelta(days=1)).day != 1
     ]
     if dropped:
-        forget_roll_months(conn, dropped)
+        forget_roll_months(conn, dates=dropped)
         conn.execute(delete(LoanStateSnapshot).where(LoanStateSnapshot.as_of.in_(dropped)))
         conn.execute(delete(SnapshotGroup).where(SnapshotGroup.as_of.in_(dropped)))
         conn.execute(delete(SnapshotDate).where(SnapshotDate.as_of.in_(dropped)))
@@ -138,7 +138,7 @@ def prune(conn: Connection, keep: Sequence[date]) -> list[date]:
     return dropped
 
 
-def forget_roll_months(conn: Connection, dates: Sequence[date]) -> None:
+def forget_roll_months(conn: Connection, *, dates: Sequence[date]) -> None:
     """Drop the roll groups of the months that start or end at one of these dates, whose snapshots are being
     replaced; `postloan refresh` builds them again (dashboard.kpi.roll.build_roll_groups)."""
     if dates:
@@ -165,11 +165,10 @@ def _insert_state(conn: Connection, as_of: date, loans: Sequence[str] | None = N
 
 def _analyze(conn: Connection) -> None:
     """Fresh planner statistics. Without them PostgreSQL takes a date's million snapshot rows for a few
-    dozen and picks nested loops (a portfolio at 1M loans 2.4 s instead of 1.1 s, 12 month-ends 5.8 s
-    instead of 1.6 s), and SQLite, which has none until told, plans the agency scores and the weekly fold
-    with the wrong indexes (20,000 loans: 2.8 s instead of 0.13 s, 3.6 s instead of 0.5 s)."""
+    dozen and picks nested loops, and SQLite, which has none until told, plans the agency scores and the
+    weekly fold with the wrong indexes: several times slower either way (bench/RESULTS.md)."""
     if conn.dialect.name == "postgresql":
         # `postloan seed` analyzes the other tables
         conn.exec_driver_sql("ANALYZE loan_state_snapshots, snapshot_groups")
     else:
-        conn.exec_driver_sql("ANALYZE")  # the whole file: 0.9 s at 20,000 loans, and imports change it too
+        conn.exec_driver_sql("ANALYZE")  # the whole file: imports change the other tables too

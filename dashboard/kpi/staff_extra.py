@@ -28,7 +28,7 @@ ISSUE_COLUMNS = [
 
 
 def visit_plan_by_officer(
-    conn: Connection, year: int, quarter: int, as_of: date, scope: Scope, config: Config
+    conn: Connection, *, year: int, quarter: int, as_of: date, scope: Scope, config: Config
 ) -> pd.DataFrame:
     """visit_plan grouped by the loan's account officer (same plan: active through the whole quarter)."""
     first, last = quarter_bounds(year, quarter)
@@ -50,7 +50,7 @@ def visit_plan_by_officer(
 
 
 def issue_figures_by_officer(
-    conn: Connection, start: date, end: date, as_of: date, scope: Scope
+    conn: Connection, *, start: date, end: date, as_of: date, scope: Scope
 ) -> pd.DataFrame:
     """issue_figures grouped by the loan's account officer, over issues raised in [start, min(end, D)]."""
     serious = Issue.severity.in_(("important", "major"))

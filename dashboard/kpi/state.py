@@ -262,7 +262,7 @@ def loan_state(
     Given a connection, it reads a snapshot of as_of when one is current, else computes live. With
     `past_due`, only the loans past due (DPD > 0); with `among`, only the loans it selects.
     """
-    fresh = conn is not None and has_current_snapshot(conn, as_of)
+    fresh = conn is not None and has_current_snapshot(conn, as_of=as_of)
     base = snapshot_base(as_of, scope, past_due=past_due, among=among) if fresh else live_base(as_of, scope)
     first_due = base.c.first_due
     bucket_ix = bucket_expr(first_due, as_of)
@@ -296,7 +296,7 @@ def loan_state(
     return query.subquery()
 
 
-def has_current_snapshot(conn: Connection, as_of: date) -> bool:
+def has_current_snapshot(conn: Connection, *, as_of: date) -> bool:
     """A snapshot of as_of exists and no state change since it was built reaches back to as_of."""
     built = conn.execute(select(SnapshotDate.data_version).where(SnapshotDate.as_of == as_of)).scalar()
     return (

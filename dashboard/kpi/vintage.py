@@ -21,7 +21,7 @@ THIRTY_PLUS = BUCKETS.index("M2")
 VINTAGE_COLUMNS = ["cohort", "month_on_book", "as_of", "balance_30_plus", "cohort_principal", "rate"]
 
 
-def vintage(conn: Connection, as_of: date, scope: Scope, config: Config, *, months: int = 12) -> pd.DataFrame:
+def vintage(conn: Connection, *, as_of: date, scope: Scope, config: Config, months: int = 12) -> pd.DataFrame:
     """One row per (cohort, month on book) for the cohorts of the last `months` months.
 
     A written-off loan keeps its outstanding principal (a write-off repays nothing), so it stays in
@@ -64,7 +64,7 @@ def _late(
     """(month-end, cohort) -> outstanding principal in cents of the cohort's loans more than 30 days past due
     at the month-end, written-off loans included. From the snapshots, when every month-end has a current one,
     in one query that reads only their past-due rows (a partial index); else month-end by month-end."""
-    if all(has_current_snapshot(conn, end) for end in ends):
+    if all(has_current_snapshot(conn, as_of=end) for end in ends):
         s = LoanStateSnapshot
         periods = dates_table({"as_of": ends}, config, "periods")
         cohort = month_index(Loan.disbursed_on)

@@ -27,7 +27,7 @@ class VisitPlan:
 
 
 def visit_plan(
-    conn: Connection, year: int, quarter: int, as_of: date, scope: Scope, config: Config
+    conn: Connection, *, year: int, quarter: int, as_of: date, scope: Scope, config: Config
 ) -> VisitPlan:
     """Loans active through the whole quarter, and those of them visited in it.
 

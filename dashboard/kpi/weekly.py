@@ -93,7 +93,7 @@ def week_bounds(monday: date, as_of: date) -> tuple[date, date]:
 
 
 def week_changes(
-    conn: Connection, before: date, after: date, scope: Scope, config: Config, limit: int = LIMIT
+    conn: Connection, *, before: date, after: date, scope: Scope, config: Config, limit: int = LIMIT
 ) -> WeekChanges:
     """Loans entering M1, cures and new NPLs between two dates, and the overdue-balance movers."""
     return _changes(_fold(conn, [before, after], scope, config), 0, 1, limit)
@@ -103,7 +103,7 @@ def _fold(conn: Connection, dates: list[date], scope: Scope, config: Config) -> 
     """Each loan's state at consecutive dates, one row per loan that changed in any of the date pairs
     (columns `<name>_<i>` for the i-th date). Folding three dates at once costs less than two pairs."""
     # The states are stacked and folded per loan (UNION ALL + GROUP BY) rather than outer-joined:
-    # SQLite plans a join of two snapshot subqueries as a nested scan (~20 s on 20k loans).
+    # SQLite plans a join of two snapshot subqueries as a nested scan.
     candidates = _candidates(conn, dates)
     stacked = union_all(
         *(
@@ -223,7 +223,7 @@ def _candidates(conn: Connection, dates: list[date]) -> Select[tuple[str]] | Non
     """When every date has a current snapshot: the loans past due at one of them (a partial index holds
     those rows), and those with an override to NPL. Only those can enter M1, cure or turn NPL, and folding
     them alone spares folding the whole book (at a million loans, a few per cent of the rows)."""
-    if not all(has_current_snapshot(conn, d) for d in dates):
+    if not all(has_current_snapshot(conn, as_of=d) for d in dates):
         return None
     s = LoanStateSnapshot
     past_due = select(s.loan_id).where(s.as_of.in_(dates), s.first_due.is_not(None))
@@ -282,7 +282,7 @@ def _movers(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     )
 
 
-def open_serious_issues(conn: Connection, as_of: date, scope: Scope, limit: int = 5000) -> pd.DataFrame:
+def open_serious_issues(conn: Connection, *, as_of: date, scope: Scope, limit: int = 5000) -> pd.DataFrame:
     """Important and major issues raised by as_of and not resolved by then, the oldest first."""
     rows = conn.execute(
         select(
@@ -313,14 +313,18 @@ def open_serious_issues(conn: Connection, as_of: date, scope: Scope, limit: int 
 
 
 def _backlog(conn: Connection, end: date, scope: Scope, config: Config) -> pd.DataFrame:
-    return pending_first_checks(conn, end - timedelta(days=BACKLOG_DAYS), end, end, scope, config)
+    return pending_first_checks(
+        conn, start=end - timedelta(days=BACKLOG_DAYS), end=end, as_of=end, scope=scope, config=config
+    )
 
 
-def week_counts(conn: Connection, monday: date, as_of: date, scope: Scope, config: Config) -> WeekCounts:
+def week_counts(conn: Connection, *, monday: date, as_of: date, scope: Scope, config: Config) -> WeekCounts:
     """The count tiles of the week starting on `monday`: what weekly_review(...).counts gives, without the
     portfolios, first checks and agencies."""
     before, end = week_bounds(monday, as_of)
-    return _counts(conn, week_changes(conn, before, end, scope, config), end, scope, config)
+    return _counts(
+        conn, week_changes(conn, before=before, after=end, scope=scope, config=config), end, scope, config
+    )
 
 
 def _counts(conn: Connection, changes: WeekChanges, end: date, scope: Scope, config: Config) -> WeekCounts:
@@ -328,12 +332,14 @@ def _counts(conn: Connection, changes: WeekChanges, end: date, scope: Scope, con
         len(changes.entered_m1),
         len(changes.cures),
         len(changes.new_npls),
-        len(open_serious_issues(conn, end, scope)),
+        len(open_serious_issues(conn, as_of=end, scope=scope)),
         len(_backlog(conn, end, scope, config)),
     )
 
 
-def weekly_review(conn: Connection, monday: date, as_of: date, scope: Scope, config: Config) -> WeeklyReview:
+def weekly_review(
+    conn: Connection, *, monday: date, as_of: date, scope: Scope, config: Config
+) -> WeeklyReview:
     """Everything the weekly page and its review pack show, for the week starting on `monday`, with the
     week before's count tiles to compare against."""
     before, end = week_bounds(monday, as_of)
@@ -343,15 +349,15 @@ def weekly_review(conn: Connection, monday: date, as_of: date, scope: Scope, con
         monday=monday,
         before=before,
         end=end,
-        now=portfolio(conn, end, scope, config),
-        previous=portfolio(conn, before, scope, config),
+        now=portfolio(conn, as_of=end, scope=scope, config=config),
+        previous=portfolio(conn, as_of=before, scope=scope, config=config),
         changes=_changes(fold, 1, 2, LIMIT),
         counts_before=_counts(conn, _changes(fold, 0, 1, LIMIT), before, scope, config),
-        open_issues=open_serious_issues(conn, end, scope),
-        first_checks=first_checks(conn, monday, end, end, scope, config),
+        open_issues=open_serious_issues(conn, as_of=end, scope=scope),
+        first_checks=first_checks(conn, start=monday, end=end, as_of=end, scope=scope, config=config),
         backlog=_backlog(conn, end, scope, config),
         agencies=sorted(
-            agency_scores(conn, monday, end, end, scope),
+            agency_scores(conn, start=monday, end=end, as_of=end, scope=scope),
             key=lambda s: (s.recovery_rate is None, -(s.recovery_rate or 0), s.agency_id),
         ),
     )

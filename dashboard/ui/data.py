@@ -1,7 +1,8 @@
 """Cached calls of the KPI engine: keyed by the function, its arguments and the data version.
 
-Pages call `query(kpi_function, *args)`; the connection is opened here. A write anywhere bumps the
-data version, so the next run misses the cache and shows the new data at once.
+Pages call `query(kpi_function, as_of=..., scope=...)` (the KPI functions take keywords after the
+connection); the connection is opened here. A write anywhere bumps the data version, so the next run misses
+the cache and shows the new data at once.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def _run(function: str, data: int, args: tuple[Any, ...], kwargs: tuple[tuple[st
 
 
 # Session-state key of what prefetch() fetched for the page's own query() calls: each is handed over once,
-# instead of being read from the cache a second time (a copy per read; at a million loans that doubled a
+# instead of being read from the cache a second time (a copy per read, which on a large book is much of a
 # warm page's time).
 PREFETCHED = "_prefetched"
 

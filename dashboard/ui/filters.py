@@ -15,12 +15,13 @@ from datetime import date
 import streamlit as st
 from sqlalchemy import select
 
+from dashboard.actor import Actor
+from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.kpi.scope import Scope
 from dashboard.ui.data import choices, data_date, engine, latest_date, version
-from dashboard.ui.i18n import DEFAULT_LANGUAGE, LANGUAGES, language, t
+from dashboard.ui.i18n import language, t
 from dashboard.ui.params import parse_date, warn_bad
 from dashboard.ui.session import current_actor
-from dashboard.work.actor import Actor
 from db.models import Branch, Staff
 
 SCOPE_FILTERS = ("branch", "product", "channel", "officer")

@@ -15,13 +15,13 @@ from uuid import uuid4
 
 import streamlit as st
 
+from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.ui.data import engine
 from dashboard.ui.i18n import language, option_names, t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.work.access import loan_in_scope
-from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, WorkError
 from dashboard.work.saving import Saved
 from db.models.base import Key

@@ -1,40 +1,12 @@
-"""One translation layer for every label and term: English and simplified Chinese (zh-CN).
-
-A missing key raises KeyError, so the tests that render every page in both languages catch it.
-"""
+"""The terms of dashboard/i18n.py in the language chosen in the sidebar (the session's)."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from collections.abc import Callable, Iterable
 
 import streamlit as st
 
-from dashboard.ui import terms
-
-LANGUAGES = {"zh": "中文", "en": "English"}
-DEFAULT_LANGUAGE = "zh"
-
-
-def _load() -> dict[str, tuple[str, str]]:
-    merged: dict[str, tuple[str, str]] = {}
-    for module in pkgutil.iter_modules(terms.__path__):
-        page_terms = importlib.import_module(f"{terms.__name__}.{module.name}").TERMS
-        clash = set(merged) & set(page_terms)
-        if clash:
-            raise ValueError(f"terms defined twice: {sorted(clash)}")
-        merged.update(page_terms)
-    return merged
-
-
-TERMS = _load()
-
-
-def translate(key: str, language: str, /, **values: object) -> str:
-    english, chinese = TERMS[key]
-    text = chinese if language == "zh" else english
-    return text.format(**values) if values else text
+from dashboard.i18n import DEFAULT_LANGUAGE, translate
 
 
 def language() -> str:

@@ -23,8 +23,8 @@ def url(page: str, **extra: str) -> str:
 
 def urls(page: str, key: str, values: Iterable[str]) -> list[str]:
     """url(page, key=value) for every value, reading and encoding the filters once: per row, the session
-    state reads made a few hundred links cost a fifth of a second, and encoding the filters again the
-    weekly review's tens of thousands of links at a million loans most of a second."""
+    state reads and encoding the filters again cost more than the links, and the weekly review makes tens of
+    thousands of them on a large book."""
     params = filter_params()
     if key in params:  # the value takes the filter's place in the query string
         return [f"{page}?{urlencode(params | {key: value})}" for value in values]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 
 ACTOR_KEY = "actor"
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard.actor import Actor
 from dashboard.auth.masking import mask_id, mask_phone
 from dashboard.ui.data import engine
 from dashboard.ui.i18n import language, t
 from dashboard.ui.session import current_actor
 from dashboard.work.access import can, require, require_loan
-from dashboard.work.actor import Actor
 from dashboard.work.audit import write_audit
 from dashboard.work.errors import WorkError
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, false, or_, select, true
+from sqlalchemy import Connection, select
 
-from dashboard import clock
-from dashboard.kpi.scope import Dimensions, branch_subtree
-from dashboard.work.actor import Actor
+from dashboard.access import loan_condition
+from dashboard.actor import Actor
 from dashboard.work.errors import NotAllowed
-from db.models import CollectorAssignment, Loan, Placement
+from db.models import Loan
 
 # action -> roles allowed to do it
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -38,52 +37,6 @@ def can(actor: Actor, action: str) -> bool:
 def require(actor: Actor, action: str) -> None:
     if not can(actor, action):
         raise NotAllowed("work.err.not_allowed", role=actor.role, action=action)
-
-
-def dimension_condition(actor: Actor, columns: Dimensions) -> ColumnElement[bool] | None:
-    """The loans this user's job covers as a condition on branch and officer (`columns` being Loan or a table
-    keyed by them); None for collectors and agencies, whose cover is a list of loans."""
-    role = actor.role
-    if role in ("admin", "auditor"):
-        return true()
-    if role in ("manager", "risk_manager"):
-        return columns.branch_id.in_(branch_subtree(actor.branch_id)) if actor.branch_id else true()
-    if role == "officer":
-        return columns.officer_id == actor.staff_id if actor.staff_id else false()
-    if role in ("collector", "agency"):
-        return None
-    return false()
-
-
-def loan_condition(actor: Actor, on: date | None = None) -> ColumnElement[bool]:
-    """A WHERE condition on the loans table: the loans this user's job covers.
-
-    Collectors see the loans assigned to them, agencies the loans placed with them while placed (on the
-    given day, today by default).
-    """
-    by_dimension = dimension_condition(actor, Loan)
-    if by_dimension is not None:
-        return by_dimension
-    day = on or clock.today()
-    if actor.role == "collector":
-        if not actor.staff_id:
-            return false()
-        return exists().where(
-            CollectorAssignment.loan_id == Loan.loan_id,
-            CollectorAssignment.staff_id == actor.staff_id,
-            CollectorAssignment.assigned_on <= day,
-            or_(CollectorAssignment.ended_on.is_(None), CollectorAssignment.ended_on > day),
-        )
-    if not actor.agency_id:
-        return false()
-    return exists().where(
-        and_(
-            Placement.loan_id == Loan.loan_id,
-            Placement.agency_id == actor.agency_id,
-            Placement.placed_on <= day,
-            or_(Placement.recalled_on.is_(None), Placement.recalled_on > day),
-        )
-    )
 
 
 def loan_in_scope(conn: Connection, actor: Actor, loan_id: str, on: date | None = None) -> bool:

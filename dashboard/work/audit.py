@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, insert
 
 from dashboard import clock
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 from db.models import AuditEntry
 
 

@@ -20,14 +20,15 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
 from dashboard import clock
+from dashboard.access import loan_condition
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.importer.parse import parse_file
 from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
 from dashboard.importer.read import Source, decode, records
 from dashboard.importer.references import check_references
 from dashboard.importer.spec import SPECS, FileSpec
-from dashboard.work.access import loan_condition, require
-from dashboard.work.actor import Actor
+from dashboard.work.access import require
 from dashboard.work.errors import NotAllowed
 from dashboard.work.saving import Change, save
 from db.models import Base, CollectionAction, Loan

@@ -17,9 +17,9 @@ from uuid import uuid4
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.work.access import loan_in_scope, require
-from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.saving import Change, Saved, save
 from db.models import CollectionAction, Loan

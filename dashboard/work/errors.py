@@ -1,9 +1,9 @@
-"""What a save can refuse. Messages are translation keys (dashboard/ui/terms) with their values, so a form
+"""What a save can refuse. Messages are translation keys (dashboard/terms) with their values, so a form
 shows them in the user's language and the CLI and bulk upload in English."""
 
 from __future__ import annotations
 
-from dashboard.ui.i18n import translate
+from dashboard.i18n import translate
 
 Message = tuple[str, dict[str, object]]  # (term key, values for its placeholders)
 

@@ -16,11 +16,12 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, exists, insert, select
 
 from dashboard import clock
+from dashboard.access import loan_condition
+from dashboard.actor import Actor
 from dashboard.config import Config, parse_setting
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import class_name, loan_state
-from dashboard.work.access import loan_condition, require, require_loan
-from dashboard.work.actor import Actor
+from dashboard.work.access import require, require_loan
 from dashboard.work.errors import FormInvalid, Message, message
 from dashboard.work.saving import Change, Saved, save
 from dashboard.work.visits import clean, loan_date_problem, new_id, require_staff, text_problem

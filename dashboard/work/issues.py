@@ -15,10 +15,10 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, case, literal, not_, or_, select, update
 
 from dashboard import clock
+from dashboard.access import branch_subtree, loan_condition
+from dashboard.actor import Actor
 from dashboard.kpi.issues import report_deadline
-from dashboard.kpi.scope import branch_subtree
-from dashboard.work.access import loan_condition, require, require_loan
-from dashboard.work.actor import Actor
+from dashboard.work.access import require, require_loan
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, StaleRecord, WorkError, message
 from dashboard.work.saving import Change, Saved, save
 from db.models import Issue, Loan, Staff

@@ -12,12 +12,12 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.snapshots import refresh_loans
 from dashboard.kpi.state import CLASS_RANK, class_name, loan_state
 from dashboard.work.access import require, require_loan
-from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.saving import Change, Saved, save
 from db.models import ClassificationOverride, Loan, Staff
@@ -100,7 +100,7 @@ def record_override(
         conn.execute(insert(ClassificationOverride).values(**values))
         # The override moves the loan's class from effective_on on: its snapshot rows from then are
         # rebuilt here, so the month-end trends stay read from snapshots.
-        refresh_loans(conn, [loan_id], effective_on)
+        refresh_loans(conn, loans=[loan_id], affects_from=effective_on)
         key = f"{loan_id}:{effective_on.isoformat()}"  # type: ignore[union-attr]
         return [Change("insert", "classification_overrides", key, None, values)]
 

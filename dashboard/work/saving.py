@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from dashboard import clock
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 from dashboard.work.audit import write_audit
 from db.data_version import bump_data_version
 from db.models import FormSubmission

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Connection, case, or_, select
 
+from dashboard.access import loan_condition
+from dashboard.actor import Actor
 from dashboard.auth.masking import mask_id
-from dashboard.work.access import loan_condition
-from dashboard.work.actor import Actor
 from db.models import Branch, Customer, Loan, Product, Staff
 
 MIN_TEXT = 2

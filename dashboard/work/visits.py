@@ -14,8 +14,8 @@ from uuid import uuid4
 from sqlalchemy import Connection, Engine, insert, select
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.work.access import require, require_loan
-from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.saving import Change, Saved, save
 from db.models import Issue, Loan, Visit

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
+from dashboard.actor import Actor
 from dashboard.auth import users
-from dashboard.work.actor import Actor
 from tests.kpi.book import reference
 from tests.web.conftest import app_db  # noqa: F401 - a fixture, re-exported for these tests
 

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.actor import Actor
 from dashboard.auth.masking import mask_frame, mask_id, mask_phone
 from dashboard.auth.text import plain
 from dashboard.ui.session import ACTOR_KEY
-from dashboard.work.actor import Actor
 from db.models import AuditEntry
 from tests.auth.conftest import AUDITOR, COLLECTOR_C1, MANAGER_B2, OFFICER_O1, OFFICER_O2, RISK_B1
 

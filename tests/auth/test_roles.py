@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import Engine, insert
 from streamlit.testing.v1 import AppTest
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.ui.pages import PAGES_DIR
-from dashboard.work.actor import Actor
 from db.models import CollectorAssignment
 from tests.auth.conftest import (
     ADMIN,
@@ -96,8 +96,8 @@ def test_overview_figures_are_the_engines_for_the_users_scope(
     at = app(actor=actor, lang="en").run()
     assert not at.exception
     with app_db.connect() as conn:
-        mine = portfolio(conn, AS_OF, same, Config())
-        everything = portfolio(conn, AS_OF, Scope(), Config())
+        mine = portfolio(conn, as_of=AS_OF, scope=same, config=Config())
+        everything = portfolio(conn, as_of=AS_OF, scope=Scope(), config=Config())
     shown = {m.label: m.value for m in at.metric}
     assert shown["Active loans"] == f"{mine.active_loans:,}"
     assert shown["Balance"] == f"¥{mine.balance:,.2f}"

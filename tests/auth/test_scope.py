@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, insert
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.agencies import agency_scores
 from dashboard.kpi.collection import collectors, overdue_counts, overdue_list
@@ -30,7 +31,6 @@ from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_of
 from dashboard.kpi.trends import portfolio_by
 from dashboard.kpi.vintage import vintage
 from dashboard.kpi.weekly import open_serious_issues, weekly_review
-from dashboard.work.actor import Actor
 from db.models import CollectorAssignment
 from tests.auth.conftest import (
     ADMIN,
@@ -108,27 +108,37 @@ def _plain(value: Any) -> Any:
 
 START, END = date(2025, 3, 1), date(2025, 3, 31)
 KPIS: dict[str, Callable[[Any, Scope], Any]] = {
-    "portfolio": lambda c, s: portfolio(c, AS_OF, s, CFG),
-    "portfolio_series": lambda c, s: portfolio_series(c, [D("2025-02-28"), AS_OF], s, CFG),
-    "loans_at": lambda c, s: loans_at(c, AS_OF, s, CFG),
-    "portfolio_by_branch": lambda c, s: portfolio_by(c, AS_OF, s, CFG, "branch_id"),
-    "roll_rates": lambda c, s: roll_rates(c, 2025, 3, s, CFG),
-    "vintage": lambda c, s: vintage(c, AS_OF, s, CFG, months=6),
-    "overdue_counts": lambda c, s: overdue_counts(c, AS_OF, s, CFG),
-    "overdue_list": lambda c, s: overdue_list(c, AS_OF, s, CFG),
-    "collectors": lambda c, s: collectors(c, AS_OF, s),
-    "first_checks": lambda c, s: first_checks(c, D("2025-01-01"), END, AS_OF, s, CFG),
-    "pending_first_checks": lambda c, s: pending_first_checks(c, D("2024-12-01"), END, AS_OF, s, CFG),
-    "sampling": lambda c, s: sampling(c, 2025, 3, AS_OF, s, CFG),
-    "issue_figures": lambda c, s: issue_figures(c, START, END, AS_OF, s),
-    "agency_scores": lambda c, s: agency_scores(c, START, END, AS_OF, s),
-    "officer_scores": lambda c, s: officer_scores(c, AS_OF, s, CFG, D("2024-01-01")),
-    "collector_recoveries": lambda c, s: collector_recoveries(c, START, END, AS_OF, s),
-    "handover_list": lambda c, s: handover_list(c, AS_OF, s, CFG),
-    "visit_plan_by_officer": lambda c, s: visit_plan_by_officer(c, 2025, 1, AS_OF, s, CFG),
-    "issue_figures_by_officer": lambda c, s: issue_figures_by_officer(c, START, END, AS_OF, s),
-    "open_serious_issues": lambda c, s: open_serious_issues(c, AS_OF, s),
-    "weekly_review": lambda c, s: weekly_review(c, D("2025-03-17"), AS_OF, s, CFG),
+    "portfolio": lambda c, s: portfolio(c, as_of=AS_OF, scope=s, config=CFG),
+    "portfolio_series": lambda c, s: portfolio_series(c, dates=[D("2025-02-28"), AS_OF], scope=s, config=CFG),
+    "loans_at": lambda c, s: loans_at(c, as_of=AS_OF, scope=s, config=CFG),
+    "portfolio_by_branch": lambda c, s: portfolio_by(c, as_of=AS_OF, scope=s, config=CFG, by="branch_id"),
+    "roll_rates": lambda c, s: roll_rates(c, year=2025, month=3, scope=s, config=CFG),
+    "vintage": lambda c, s: vintage(c, as_of=AS_OF, scope=s, config=CFG, months=6),
+    "overdue_counts": lambda c, s: overdue_counts(c, as_of=AS_OF, scope=s, config=CFG),
+    "overdue_list": lambda c, s: overdue_list(c, as_of=AS_OF, scope=s, config=CFG),
+    "collectors": lambda c, s: collectors(c, as_of=AS_OF, scope=s),
+    "first_checks": lambda c, s: first_checks(
+        c, start=D("2025-01-01"), end=END, as_of=AS_OF, scope=s, config=CFG
+    ),
+    "pending_first_checks": lambda c, s: pending_first_checks(
+        c, start=D("2024-12-01"), end=END, as_of=AS_OF, scope=s, config=CFG
+    ),
+    "sampling": lambda c, s: sampling(c, year=2025, month=3, as_of=AS_OF, scope=s, config=CFG),
+    "issue_figures": lambda c, s: issue_figures(c, start=START, end=END, as_of=AS_OF, scope=s),
+    "agency_scores": lambda c, s: agency_scores(c, start=START, end=END, as_of=AS_OF, scope=s),
+    "officer_scores": lambda c, s: officer_scores(
+        c, as_of=AS_OF, scope=s, config=CFG, cutoff=D("2024-01-01")
+    ),
+    "collector_recoveries": lambda c, s: collector_recoveries(c, start=START, end=END, as_of=AS_OF, scope=s),
+    "handover_list": lambda c, s: handover_list(c, as_of=AS_OF, scope=s, config=CFG),
+    "visit_plan_by_officer": lambda c, s: visit_plan_by_officer(
+        c, year=2025, quarter=1, as_of=AS_OF, scope=s, config=CFG
+    ),
+    "issue_figures_by_officer": lambda c, s: issue_figures_by_officer(
+        c, start=START, end=END, as_of=AS_OF, scope=s
+    ),
+    "open_serious_issues": lambda c, s: open_serious_issues(c, as_of=AS_OF, scope=s),
+    "weekly_review": lambda c, s: weekly_review(c, monday=D("2025-03-17"), as_of=AS_OF, scope=s, config=CFG),
 }
 # The figures that differ between the whole book and each restricted user on this book.
 DIFFERENT = {
@@ -151,7 +161,7 @@ def test_every_kpi_equals_the_same_figure_filtered_to_the_users_loans(
     kpi = KPIS[name]
     with book.begin() as conn:
         if snapshots:
-            refresh(conn, default_dates(AS_OF))
+            refresh(conn, dates=default_dates(AS_OF))
         everything = _plain(kpi(conn, Scope()))
         for actor, same in ((OFFICER_O1, Scope(officer_id="O1")), (MANAGER_B2, Scope(branch_id="B2"))):
             mine = _plain(kpi(conn, Scope(actor=actor)))
@@ -162,10 +172,10 @@ def test_every_kpi_equals_the_same_figure_filtered_to_the_users_loans(
 
 def test_collector_and_agency_lists_hold_only_their_loans(book: Engine) -> None:
     with book.connect() as conn:
-        full = overdue_list(conn, AS_OF, Scope(), CFG)
-        collector = overdue_list(conn, AS_OF, Scope(actor=COLLECTOR_C1), CFG)
-        agency = overdue_list(conn, AS_OF, Scope(actor=AGENCY_A1), CFG)
-        counts = overdue_counts(conn, AS_OF, Scope(actor=AGENCY_A1), CFG)
+        full = overdue_list(conn, as_of=AS_OF, scope=Scope(), config=CFG)
+        collector = overdue_list(conn, as_of=AS_OF, scope=Scope(actor=COLLECTOR_C1), config=CFG)
+        agency = overdue_list(conn, as_of=AS_OF, scope=Scope(actor=AGENCY_A1), config=CFG)
+        counts = overdue_counts(conn, as_of=AS_OF, scope=Scope(actor=AGENCY_A1), config=CFG)
     assert set(full["loan_id"]) == {"B", "C"}
     assert collector["loan_id"].tolist() == ["B"]
     assert agency["loan_id"].tolist() == ["C"]

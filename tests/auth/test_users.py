@@ -8,6 +8,7 @@ import json
 import pytest
 from sqlalchemy import Engine, func, select
 
+from dashboard.actor import Actor
 from dashboard.auth.users import (
     NewUser,
     add_user,
@@ -18,7 +19,6 @@ from dashboard.auth.users import (
     set_disabled,
     unlock,
 )
-from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, NotAllowed
 from db.models import AuditEntry, User
 from tests.auth.conftest import ADMIN

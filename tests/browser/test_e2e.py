@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select
 
-from dashboard.ui.i18n import translate
+from dashboard.i18n import translate
 from dashboard.ui.pages import for_role
 from db.models import Loan
 from tests.browser.app import (

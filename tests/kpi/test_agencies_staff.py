@@ -59,7 +59,9 @@ def test_agency_scorecard(engine: Engine) -> None:
         act(conn, "P", "2025-04-01T10:00:00", "call", agency="A1")  # after D
         scores = {
             s.agency_id: s
-            for s in agency_scores(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-31"), Scope())
+            for s in agency_scores(
+                conn, start=D("2025-03-01"), end=D("2025-03-31"), as_of=D("2025-03-31"), scope=Scope()
+            )
         }
     a1 = scores["A1"]
     assert (a1.cases, a1.placed_amount, a1.recovered) == (2, Decimal("1530.00"), Decimal("410.50"))
@@ -86,7 +88,9 @@ def test_agency_actions_count_on_the_first_and_last_day_of_a_placement_whatever_
         act(conn, "P", "2025-03-20T08:00:00", "field_visit", agency="A1")  # the recall day: no longer A1's
         (a1,) = [
             s
-            for s in agency_scores(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-31"), Scope())
+            for s in agency_scores(
+                conn, start=D("2025-03-01"), end=D("2025-03-31"), as_of=D("2025-03-31"), scope=Scope()
+            )
             if s.cases
         ]
     assert (a1.cases, a1.covered, a1.calls, a1.field_visited) == (1, 1, 2, 0)
@@ -102,7 +106,9 @@ def test_officer_scores_after_cutoff(engine: Engine) -> None:
         loan(conn, "OLD", "5000", "2017-06-01", [("2027-06-01", "5000", "0")])
         loan(conn, "C", "1000", "2025-01-01", [("2025-12-01", "1000", "0")], officer="O2", branch="B2")
         override(conn, "C", "2025-03-01", "substandard")
-        scores = {s.staff_id: s for s in officer_scores(conn, D("2025-03-31"), Scope(), CONFIG)}
+        scores = {
+            s.staff_id: s for s in officer_scores(conn, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG)
+        }
         assert set(scores) == {"O1", "O2"}
         o1 = scores["O1"]
         assert (o1.active_loans, o1.balance, o1.overdue_ratio, o1.npl_ratio) == (
@@ -117,7 +123,9 @@ def test_officer_scores_after_cutoff(engine: Engine) -> None:
         # With the cut-off moved back, the 2017 loan counts too.
         early = {
             s.staff_id: s
-            for s in officer_scores(conn, D("2025-03-31"), Scope(), CONFIG, cutoff=D("2016-12-31"))
+            for s in officer_scores(
+                conn, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG, cutoff=D("2016-12-31")
+            )
         }
         assert early["O1"].balance == Decimal("15000.00")
 
@@ -132,9 +140,11 @@ def test_collector_recoveries_and_handover(engine: Engine) -> None:
         )
         pay(conn, "H", 1, "2025-02-20", "100")  # before the assignment
         pay(conn, "H", 1, "2025-03-03", "200", "10")
-        recoveries = collector_recoveries(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-31"), Scope())
-        handover = handover_list(conn, D("2025-03-31"), Scope(), CONFIG)
-        before_leaving = handover_list(conn, D("2024-06-29"), Scope(), CONFIG)
+        recoveries = collector_recoveries(
+            conn, start=D("2025-03-01"), end=D("2025-03-31"), as_of=D("2025-03-31"), scope=Scope()
+        )
+        handover = handover_list(conn, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG)
+        before_leaving = handover_list(conn, as_of=D("2024-06-29"), scope=Scope(), config=CONFIG)
     assert recoveries.to_dict("records") == [
         {
             "staff_id": "C1",
@@ -156,7 +166,7 @@ def test_vintage_30_plus_rate(engine: Engine) -> None:
         loan(conn, "V1", "1000", "2025-01-05", [("2025-02-10", "1000", "0")])
         loan(conn, "V2", "3000", "2025-01-20", [("2025-02-20", "3000", "0")])
         pay(conn, "V2", 1, "2025-02-20", "3000")
-        frame = vintage(conn, D("2025-04-30"), Scope(), CONFIG, months=4)
+        frame = vintage(conn, as_of=D("2025-04-30"), scope=Scope(), config=CONFIG, months=4)
     jan = frame[frame["cohort"] == "2025-01"].set_index("month_on_book")
     assert jan.loc[0, "rate"] == Decimal(0)
     assert jan.loc[1, "rate"] == Decimal(0)  # 18 DPD at 28 Feb
@@ -174,7 +184,7 @@ def test_loans_placed_with_an_agency_at_a_date(engine: Engine) -> None:
         place(conn, "Q", "A1", "2025-03-01", "510", recalled_on="2025-03-20")
         place(conn, "R", "A2", "2025-03-01", "510")
         at = {
-            d: loans_at(conn, D(d), Scope(), CONFIG, agency_id="A1")["loan_id"].tolist()
+            d: loans_at(conn, as_of=D(d), scope=Scope(), config=CONFIG, agency_id="A1")["loan_id"].tolist()
             for d in ("2025-02-14", "2025-03-10", "2025-03-20", "2025-03-31")
         }
     assert at == {"2025-02-14": [], "2025-03-10": ["P", "Q"], "2025-03-20": ["P"], "2025-03-31": ["P"]}

@@ -11,10 +11,10 @@ from sqlalchemy import Engine, select
 from dashboard.config import Config
 from dashboard.kpi.inspections import first_checks, pending_first_checks, periodic_checks, sampling
 from dashboard.kpi.issues import issue_figures
+from dashboard.kpi.periods import shift_months
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.visits import visit_plan
 from db.models import Loan, Product, Repayment
-from db.sqlfuncs import shift_months
 from seed import generate, write_to_database
 from tests.kpi.book import D, inspect, issue, loan, pay, reference, visit
 
@@ -36,18 +36,44 @@ def test_first_checks(engine: Engine) -> None:
         inspect(conn, "E", "first", "2025-03-09")
         inspect(conn, "X", "first", "2025-04-02")
         inspect(conn, "S", "periodic", "2025-03-02")  # not a first check
-        fc = first_checks(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-31"), Scope(), CONFIG)
+        fc = first_checks(
+            conn,
+            start=D("2025-03-01"),
+            end=D("2025-03-31"),
+            as_of=D("2025-03-31"),
+            scope=Scope(),
+            config=CONFIG,
+        )
         assert (fc.due, fc.done, fc.on_time, fc.pending) == (3, 2, 1, 1)
         assert fc.completion_rate == Decimal(2) / Decimal(3)
         assert fc.on_time_rate == Decimal(1) / Decimal(3)
         # As of 3 Mar nothing has fallen due yet: the rates are empty, not zero.
-        early = first_checks(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-03"), Scope(), CONFIG)
+        early = first_checks(
+            conn,
+            start=D("2025-03-01"),
+            end=D("2025-03-31"),
+            as_of=D("2025-03-03"),
+            scope=Scope(),
+            config=CONFIG,
+        )
         assert (early.due, early.completion_rate) == (0, None)
         # A check done after D does not count as of D; it does later.
-        later = first_checks(conn, D("2025-03-01"), D("2025-04-30"), D("2025-04-05"), Scope(), CONFIG)
+        later = first_checks(
+            conn,
+            start=D("2025-03-01"),
+            end=D("2025-04-30"),
+            as_of=D("2025-04-05"),
+            scope=Scope(),
+            config=CONFIG,
+        )
         assert (later.due, later.done, later.on_time) == (4, 3, 1)
         pending = pending_first_checks(
-            conn, D("2025-03-01"), D("2025-04-30"), D("2025-04-05"), Scope(), CONFIG
+            conn,
+            start=D("2025-03-01"),
+            end=D("2025-04-30"),
+            as_of=D("2025-04-05"),
+            scope=Scope(),
+            config=CONFIG,
         )
         assert pending["loan_id"].tolist() == ["L"]
         assert pending["days_late"].tolist() == [4]
@@ -65,13 +91,34 @@ def test_periodic_checks(engine: Engine) -> None:
         pay(conn, "J", 1, "2025-01-05", "1000")
         inspect(conn, "G", "periodic", "2025-01-10")  # within (31 Aug 2024, 28 Feb 2025]
         inspect(conn, "H", "periodic", "2025-03-20")
-        q1 = periodic_checks(conn, D("2025-01-01"), D("2025-03-31"), D("2025-03-31"), Scope(), CONFIG)
+        q1 = periodic_checks(
+            conn,
+            start=D("2025-01-01"),
+            end=D("2025-03-31"),
+            as_of=D("2025-03-31"),
+            scope=Scope(),
+            config=CONFIG,
+        )
         assert (q1.due, q1.on_time, q1.late, q1.missing) == (2, 1, 1, 0)
         assert q1.on_time_rate == Decimal("0.5")
         # As of 18 Mar, H's check has not come yet: it is missing, not late.
-        mid = periodic_checks(conn, D("2025-01-01"), D("2025-03-31"), D("2025-03-18"), Scope(), CONFIG)
+        mid = periodic_checks(
+            conn,
+            start=D("2025-01-01"),
+            end=D("2025-03-31"),
+            as_of=D("2025-03-18"),
+            scope=Scope(),
+            config=CONFIG,
+        )
         assert (mid.due, mid.on_time, mid.late, mid.missing) == (2, 1, 0, 1)
-        q3 = periodic_checks(conn, D("2025-07-01"), D("2025-09-30"), D("2025-09-30"), Scope(), CONFIG)
+        q3 = periodic_checks(
+            conn,
+            start=D("2025-07-01"),
+            end=D("2025-09-30"),
+            as_of=D("2025-09-30"),
+            scope=Scope(),
+            config=CONFIG,
+        )
         # G's second task (31 Aug 2025) and H's (15 Sep 2025): H's 20 Mar check is in its window.
         assert (q3.due, q3.on_time, q3.late) == (2, 1, 0)
 
@@ -87,7 +134,7 @@ def test_sampling(engine: Engine) -> None:
         inspect(conn, "F1", "sampling", "2025-03-21")  # after the 20th
         inspect(conn, "F2", "sampling", "2025-03-06", method="phone")  # not on site
         inspect(conn, "G0", "sampling", "2025-03-10")
-        frame = sampling(conn, 2025, 3, D("2025-03-31"), Scope(), CONFIG)
+        frame = sampling(conn, year=2025, month=3, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG)
     rows = {r["officer_id"]: r for r in frame.to_dict("records")}
     assert (rows["O1"]["required"], rows["O1"]["done"], rows["O1"]["rate"]) == (2, 1, Decimal("0.5"))
     # O2: ⌈0.1⌉ = 1 required, 1 done: the rate is capped at 1.
@@ -105,7 +152,7 @@ def test_visit_plan(engine: Engine) -> None:
         visit(conn, "V1", "2025-02-14")
         visit(conn, "V2", "2024-12-30")  # previous quarter
         visit(conn, "V3", "2025-02-14")
-        plan = visit_plan(conn, 2025, 1, D("2025-06-30"), Scope(), CONFIG)
+        plan = visit_plan(conn, year=2025, quarter=1, as_of=D("2025-06-30"), scope=Scope(), config=CONFIG)
     assert (plan.planned, plan.done) == (2, 1)
     assert plan.completion == Decimal("0.5")
 
@@ -120,7 +167,9 @@ def test_issue_feedback_and_resolution(engine: Engine) -> None:
         issue(conn, "I1", "major", "2025-03-08", reported_on="2025-03-10")  # Sat: deadline Mon 10th
         issue(conn, "I1", "general", "2025-03-05", resolved_on="2025-04-02")  # resolved after D
         issue(conn, "I1", "important", "2025-04-02")  # outside the period
-        figures = issue_figures(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-31"), Scope())
+        figures = issue_figures(
+            conn, start=D("2025-03-01"), end=D("2025-03-31"), as_of=D("2025-03-31"), scope=Scope()
+        )
     assert (figures.raised, figures.serious, figures.reported_on_time, figures.resolved) == (4, 3, 2, 1)
     assert figures.feedback_on_time_rate == Decimal(2) / Decimal(3)
     assert figures.resolution_rate == Decimal("0.25")
@@ -139,7 +188,7 @@ def test_periodic_checks_count_every_task_of_a_generated_book(engine: Engine, st
     first, last = D(start), D(end)
     write_to_database(engine, generate(n_loans=300, seed=5, as_of=D("2026-10-31")))
     with engine.connect() as conn:
-        counted = periodic_checks(conn, first, last, last, Scope(), CONFIG).due
+        counted = periodic_checks(conn, start=first, end=last, as_of=last, scope=Scope(), config=CONFIG).due
         loans = conn.execute(
             select(
                 Loan.loan_id,

@@ -111,15 +111,21 @@ def test_next_action_thresholds_come_from_config() -> None:
 
 def test_counts_and_breaches(book: Engine) -> None:
     with book.connect() as conn:
-        assert overdue_counts(conn, D("2025-03-20"), Scope(), CFG) == OverdueCounts(3, 1, 1, 1)
+        assert overdue_counts(conn, as_of=D("2025-03-20"), scope=Scope(), config=CFG) == OverdueCounts(
+            3, 1, 1, 1
+        )
         # A week earlier D was not yet due and B (31 DPD) was already unplaced.
-        assert overdue_counts(conn, D("2025-03-13"), Scope(), CFG) == OverdueCounts(2, 0, 1, 0)
-        assert overdue_counts(conn, D("2025-03-20"), Scope(branch_id="B2"), CFG) == OverdueCounts(1, 0, 0, 0)
+        assert overdue_counts(conn, as_of=D("2025-03-13"), scope=Scope(), config=CFG) == OverdueCounts(
+            2, 0, 1, 0
+        )
+        assert overdue_counts(
+            conn, as_of=D("2025-03-20"), scope=Scope(branch_id="B2"), config=CFG
+        ) == OverdueCounts(1, 0, 0, 0)
 
 
 def test_overdue_list_rows(book: Engine) -> None:
     with book.connect() as conn:
-        rows = overdue_list(conn, D("2025-03-20"), Scope(), CFG).set_index("loan_id")
+        rows = overdue_list(conn, as_of=D("2025-03-20"), scope=Scope(), config=CFG).set_index("loan_id")
     assert rows.index.tolist() == ["C", "B", "D"]  # worst first
     c, b, d = (rows.loc[x] for x in ("C", "B", "D"))
     assert (c.dpd, c.bucket, c.classification, c.next_action) == (66, "M3", "loss", "legal")
@@ -146,10 +152,10 @@ def test_overdue_list_rows(book: Engine) -> None:
 
 def test_collector_task_list(book: Engine) -> None:
     with book.connect() as conn:
-        tasks = overdue_list(conn, D("2025-03-20"), Scope(), CFG, collector_id="C1")
-        staff = collectors(conn, D("2025-03-20"), Scope())
-        early = collectors(conn, D("2025-03-05"), Scope())
-        nobody = overdue_list(conn, D("2025-03-20"), Scope(), CFG, collector_id="R1")
+        tasks = overdue_list(conn, as_of=D("2025-03-20"), scope=Scope(), config=CFG, collector_id="C1")
+        staff = collectors(conn, as_of=D("2025-03-20"), scope=Scope())
+        early = collectors(conn, as_of=D("2025-03-05"), scope=Scope())
+        nobody = overdue_list(conn, as_of=D("2025-03-20"), scope=Scope(), config=CFG, collector_id="R1")
     assert tasks["loan_id"].tolist() == ["B", "D"]
     assert tasks["next_action"].tolist() == ["agency", "field_visit"]
     assert staff.to_dict("records") == [
@@ -161,18 +167,20 @@ def test_collector_task_list(book: Engine) -> None:
 
 def test_limit_caps_the_list(book: Engine) -> None:
     with book.connect() as conn:
-        assert overdue_list(conn, D("2025-03-20"), Scope(), CFG, limit=1)["loan_id"].tolist() == ["C"]
+        assert overdue_list(conn, as_of=D("2025-03-20"), scope=Scope(), config=CFG, limit=1)[
+            "loan_id"
+        ].tolist() == ["C"]
 
 
 @pytest.mark.parametrize("as_of", ["2025-03-13", "2025-03-20"])
 def test_counts_and_tasks_from_a_complete_list_equal_their_own_queries(book: Engine, as_of: str) -> None:
     """The Overdue page takes the counts and the task lists out of the list when it is complete."""
     with book.connect() as conn:
-        full = overdue_list(conn, D(as_of), Scope(), CFG)
-        assert counts_of(full) == overdue_counts(conn, D(as_of), Scope(), CFG)
+        full = overdue_list(conn, as_of=D(as_of), scope=Scope(), config=CFG)
+        assert counts_of(full) == overdue_counts(conn, as_of=D(as_of), scope=Scope(), config=CFG)
         for staff_id in ("C1", "R1"):
             assert _records(tasks_of(full, staff_id)) == _records(
-                overdue_list(conn, D(as_of), Scope(), CFG, collector_id=staff_id)
+                overdue_list(conn, as_of=D(as_of), scope=Scope(), config=CFG, collector_id=staff_id)
             )
     assert counts_of(full).overdue > 0
     assert not tasks_of(full, "C1").empty
@@ -192,8 +200,10 @@ def test_a_lost_contact_run_starts_after_the_last_other_result(book: Engine) -> 
         act(conn, "B", "2025-03-18T09:00:00", "call", staff="C1", result="lost_contact")
         act(conn, "B", "2025-03-19T18:00:00", "sms", staff="C1", result="lost_contact")
     with book.connect() as conn:
-        b = overdue_list(conn, D("2025-03-20"), Scope(), CFG).set_index("loan_id").loc["B"]
-        before = overdue_list(conn, D("2025-03-17"), Scope(), CFG).set_index("loan_id").loc["B"]
+        b = overdue_list(conn, as_of=D("2025-03-20"), scope=Scope(), config=CFG).set_index("loan_id").loc["B"]
+        before = (
+            overdue_list(conn, as_of=D("2025-03-17"), scope=Scope(), config=CFG).set_index("loan_id").loc["B"]
+        )
     assert (b.lost_contact_since, b.lost_contact_days) == (D("2025-03-18"), 2)
     assert (b.last_action_on, b.last_channel, b.last_result) == (D("2025-03-19"), "sms", "lost_contact")
     assert b.days_since_contact == 3  # refused on the 17th: somebody answered

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine, insert
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.agencies import agency_scores
 from dashboard.kpi.collection import collectors, overdue_list
@@ -21,7 +22,6 @@ from dashboard.kpi.portfolio import loans_at
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.staff import collector_recoveries
 from dashboard.work.access import loan_in_scope
-from dashboard.work.actor import Actor
 from db.models import CollectorAssignment, Staff
 from tests.kpi.book import D, loan, pay, place, reference
 
@@ -103,8 +103,8 @@ def test_on_the_hand_over_day_the_lists_show_the_new_holder_only(book: Engine) -
         eve = overdue_list(conn, EVE, Scope(), CFG)
         holding = collectors(conn, HANDOVER, Scope())
         c1_tasks = overdue_list(conn, HANDOVER, Scope(), CFG, collector_id="C1")
-        placed_a1 = loans_at(conn, HANDOVER, Scope(), CFG, agency_id="A1")
-        placed_a2 = loans_at(conn, HANDOVER, Scope(), CFG, agency_id="A2")
+        placed_a1 = loans_at(conn, as_of=HANDOVER, scope=Scope(), config=CFG, agency_id="A1")
+        placed_a2 = loans_at(conn, as_of=HANDOVER, scope=Scope(), config=CFG, agency_id="A2")
     assert on_day.loc[0, "collector_id"] == "C2"
     assert eve.loc[0, "collector_id"] == "C1"
     assert holding["staff_id"].tolist() == ["C2"]

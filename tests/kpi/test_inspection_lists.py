@@ -33,14 +33,16 @@ def book(engine: Engine) -> Engine:
     return engine
 
 
-def _rows(engine: Engine, *args, **kwargs) -> list[tuple]:  # type: ignore[no-untyped-def]
+def _rows(engine: Engine, **kwargs) -> list[tuple]:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
-        frame = first_checks_by_officer_month(conn, *args, **kwargs)
+        frame = first_checks_by_officer_month(conn, **kwargs)
     return list(frame.itertuples(index=False, name=None))
 
 
 def test_officer_by_month(book: Engine) -> None:
-    assert _rows(book, 2025, 3, 6, D("2025-03-20"), Scope(), Config()) == [
+    assert _rows(
+        book, year=2025, month=3, months=6, as_of=D("2025-03-20"), scope=Scope(), config=Config()
+    ) == [
         ("O1", "2025-01", 2, 1, Decimal("0.5")),
         ("O1", "2025-02", 1, 0, Decimal(0)),
         ("O1", "2025-03", 1, 1, Decimal(1)),
@@ -49,18 +51,38 @@ def test_officer_by_month(book: Engine) -> None:
 
 
 def test_window_scope_and_as_of(book: Engine) -> None:
-    assert _rows(book, 2025, 3, 2, D("2025-03-20"), Scope(), Config()) == [
+    assert _rows(
+        book, year=2025, month=3, months=2, as_of=D("2025-03-20"), scope=Scope(), config=Config()
+    ) == [
         ("O1", "2025-02", 1, 0, Decimal(0)),
         ("O1", "2025-03", 1, 1, Decimal(1)),
     ]
     # As of 15 January B is not due yet, and F's check is not after the as-of date.
-    assert _rows(book, 2025, 3, 6, D("2025-01-15"), Scope(branch_id="B1"), Config()) == [
+    assert _rows(
+        book,
+        year=2025,
+        month=3,
+        months=6,
+        as_of=D("2025-01-15"),
+        scope=Scope(branch_id="B1"),
+        config=Config(),
+    ) == [
         ("O1", "2025-01", 1, 1, Decimal(1)),
     ]
-    assert _rows(book, 2024, 6, 3, D("2025-03-20"), Scope(), Config()) == []
+    assert (
+        _rows(book, year=2024, month=6, months=3, as_of=D("2025-03-20"), scope=Scope(), config=Config()) == []
+    )
 
 
 def test_due_days_come_from_config(book: Engine) -> None:
     # With a 14-day allowance E's check on 12 Feb is on time (due 17 Feb).
-    rows = _rows(book, 2025, 2, 1, D("2025-03-20"), Scope(), Config(first_check_days_entrusted=14))
+    rows = _rows(
+        book,
+        year=2025,
+        month=2,
+        months=1,
+        as_of=D("2025-03-20"),
+        scope=Scope(),
+        config=Config(first_check_days_entrusted=14),
+    )
     assert rows == [("O1", "2025-02", 1, 1, Decimal(1))]

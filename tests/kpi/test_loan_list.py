@@ -18,15 +18,17 @@ AS_OF = D("2025-03-31")
 def test_total_and_rows_match_the_figure_drilled_from(book: Engine) -> None:  # noqa: F811
     with book.connect() as conn:
         figure = portfolio(conn, AS_OF, Scope(), CONFIG)
-        assert loans_total(conn, AS_OF, Scope(), CONFIG) == LoansTotal(figure.active_loans, figure.balance)
+        assert loans_total(conn, as_of=AS_OF, scope=Scope(), config=CONFIG) == LoansTotal(
+            figure.active_loans, figure.balance
+        )
         for bucket in BUCKETS:
-            total = loans_total(conn, AS_OF, Scope(), CONFIG, bucket=bucket)
+            total = loans_total(conn, as_of=AS_OF, scope=Scope(), config=CONFIG, bucket=bucket)
             assert (total.loans, total.balance) == (
                 figure.count_by_bucket[bucket],
                 figure.balance_by_bucket[bucket],
             )
         for name in CLASSES:
-            total = loans_total(conn, AS_OF, Scope(), CONFIG, classification=name)
+            total = loans_total(conn, as_of=AS_OF, scope=Scope(), config=CONFIG, classification=name)
             assert (total.loans, total.balance) == (
                 figure.count_by_class[name],
                 figure.balance_by_class[name],
@@ -36,8 +38,12 @@ def test_total_and_rows_match_the_figure_drilled_from(book: Engine) -> None:  # 
 @pytest.mark.parametrize("batch", [1, 2, 10_000])
 def test_streamed_rows_are_the_whole_list_in_order(book: Engine, batch: int) -> None:  # noqa: F811
     with book.connect() as conn:
-        listed = loans_at(conn, AS_OF, Scope(), CONFIG)
-        streamed = [row for rows in iter_loans_at(conn, AS_OF, Scope(), CONFIG, batch=batch) for row in rows]
-        shown = loans_at(conn, AS_OF, Scope(), CONFIG, limit=1)
+        listed = loans_at(conn, as_of=AS_OF, scope=Scope(), config=CONFIG)
+        streamed = [
+            row
+            for rows in iter_loans_at(conn, as_of=AS_OF, scope=Scope(), config=CONFIG, batch=batch)
+            for row in rows
+        ]
+        shown = loans_at(conn, as_of=AS_OF, scope=Scope(), config=CONFIG, limit=1)
     assert len(listed) == 3 and len(shown) == 1
     assert streamed == list(listed.itertuples(index=False, name=None))

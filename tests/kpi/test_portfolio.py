@@ -46,7 +46,7 @@ def book(engine: Engine) -> Engine:
 
 def test_portfolio_figures(book: Engine) -> None:
     with book.connect() as conn:
-        p = portfolio(conn, D("2025-03-31"), Scope(), CONFIG)
+        p = portfolio(conn, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG)
     assert p.active_loans == 3
     assert p.balance == Decimal("7000.00")
     assert p.balance_by_bucket == {
@@ -81,12 +81,12 @@ def test_portfolio_figures(book: Engine) -> None:
 )
 def test_portfolio_scope(book: Engine, scope: Scope, balance: Decimal) -> None:
     with book.connect() as conn:
-        assert portfolio(conn, D("2025-03-31"), scope, CONFIG).balance == balance
+        assert portfolio(conn, as_of=D("2025-03-31"), scope=scope, config=CONFIG).balance == balance
 
 
 def test_empty_scope_gives_empty_ratios(book: Engine) -> None:
     with book.connect() as conn:
-        p = portfolio(conn, D("2024-12-31"), Scope(branch_id="B2"), CONFIG)
+        p = portfolio(conn, as_of=D("2024-12-31"), scope=Scope(branch_id="B2"), config=CONFIG)
     assert p.balance == Decimal("0.00")
     assert p.overdue_ratio is None
     assert p.npl_ratio is None
@@ -97,7 +97,7 @@ def test_roll_and_cure_rates(book: Engine) -> None:
     At 31 Mar: A M0 (same), B M2 (worse), C M2 (worse)."""
     with book.begin() as conn:
         pay(conn, "C", 1, "2025-03-20", "1000", "10")  # C pays Feb's instalment late: 23 DPD at 31 Mar, M1
-        rows = roll_rates(conn, 2025, 3, Scope(), CONFIG)
+        rows = roll_rates(conn, year=2025, month=3, scope=Scope(), config=CONFIG)
     m0, m1 = rows["M0"], rows["M1"]
     assert (m0.base_count, m0.base_balance) == (1, Decimal("2000.00"))
     assert m0.roll_rate == Decimal("0")
@@ -116,7 +116,7 @@ def test_roll_counts_write_off_as_worse_and_repayment_as_cure(engine: Engine) ->
         loan(conn, "X", "1000", "2024-12-01", [("2025-01-10", "1000", "0")], written_off_on="2025-02-20")
         loan(conn, "Y", "1000", "2024-12-01", [("2025-01-10", "1000", "0")])
         pay(conn, "Y", 1, "2025-02-15", "1000")
-        rows = roll_rates(conn, 2025, 2, Scope(), CONFIG)
+        rows = roll_rates(conn, year=2025, month=2, scope=Scope(), config=CONFIG)
     m1 = rows["M1"]
     assert m1.base_count == 2
     assert m1.roll_rate == Decimal("0.5")

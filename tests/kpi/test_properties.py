@@ -116,8 +116,8 @@ def test_sql_state_equals_the_definition(sqlite_engine: Engine, data: tuple[list
             for k, paid_on, p, i in b["payments"]:
                 pay(conn, b["id"], k, paid_on.isoformat(), str(p), str(i))
     with sqlite_engine.connect() as conn:
-        frame = loans_at(conn, as_of, Scope(), CONFIG)
-        figures = portfolio(conn, as_of, Scope(), CONFIG)
+        frame = loans_at(conn, as_of=as_of, scope=Scope(), config=CONFIG)
+        figures = portfolio(conn, as_of=as_of, scope=Scope(), config=CONFIG)
     got = {r.pop("loan_id"): r for r in frame.to_dict("records")}
     expected = {b["id"]: s for b in book if (s := oracle(b, as_of)) is not None}
     assert got == expected

@@ -30,12 +30,18 @@ def seeded(engine: Engine) -> Engine:
 def test_series_over_snapshots_equals_month_by_month_live(seeded: Engine, scope: Scope) -> None:
     with seeded.connect() as conn:
         # No snapshots yet: every month computed live from schedule and repayments.
-        live = {month: roll_rates(conn, *month, scope, CONFIG) for month in MONTHS}
+        live = {
+            month: roll_rates(conn, year=month[0], month=month[1], scope=scope, config=CONFIG)
+            for month in MONTHS
+        }
     with seeded.begin() as conn:
-        refresh(conn, default_dates(AS_OF))
+        refresh(conn, dates=default_dates(AS_OF))
     with seeded.connect() as conn:
-        series = roll_rate_series(conn, MONTHS, scope, CONFIG)
-        per_month = {month: roll_rates(conn, *month, scope, CONFIG) for month in MONTHS}
+        series = roll_rate_series(conn, months=MONTHS, scope=scope, config=CONFIG)
+        per_month = {
+            month: roll_rates(conn, year=month[0], month=month[1], scope=scope, config=CONFIG)
+            for month in MONTHS
+        }
     assert series == live == per_month
     # The data must exercise the figures, or equality proves nothing.
     assert all(rows["M0"].base_count > 0 for rows in series.values())
@@ -45,7 +51,8 @@ def test_series_over_snapshots_equals_month_by_month_live(seeded: Engine, scope:
 
 def test_series_without_snapshots_computes_each_month_live(seeded: Engine) -> None:
     with seeded.connect() as conn:
-        assert roll_rate_series(conn, MONTHS[:2], Scope(), CONFIG) == {
-            month: roll_rates(conn, *month, Scope(), CONFIG) for month in MONTHS[:2]
+        assert roll_rate_series(conn, months=MONTHS[:2], scope=Scope(), config=CONFIG) == {
+            month: roll_rates(conn, year=month[0], month=month[1], scope=Scope(), config=CONFIG)
+            for month in MONTHS[:2]
         }
-        assert roll_rate_series(conn, [], Scope(), CONFIG) == {}
+        assert roll_rate_series(conn, months=[], scope=Scope(), config=CONFIG) == {}

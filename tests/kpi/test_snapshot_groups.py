@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.importer.extract import import_files
 from dashboard.importer.spec import SPECS
@@ -20,7 +21,6 @@ from dashboard.kpi.scope import Scope
 from dashboard.kpi.snapshots import default_dates, prune, refresh
 from dashboard.kpi.staff import officer_scores
 from dashboard.kpi.trends import portfolio_by
-from dashboard.work.actor import Actor
 from db.data_version import bump_data_version
 from db.models import Loan, LoanStateSnapshot, SnapshotDate, SnapshotGroup, Staff
 from seed import generate, write_to_database
@@ -42,7 +42,7 @@ def refreshed(engine: Engine) -> Engine:
     write_to_database(engine, generate(n_loans=400, seed=7, as_of=AS_OF))
     with engine.begin() as conn:
         bump_data_version(conn)
-        refresh(conn, DATES)
+        refresh(conn, dates=DATES)
         build_roll_groups(conn)
     return engine
 
@@ -62,20 +62,20 @@ def _live_figures(engine: Engine, scope: Scope) -> dict[str, object]:
     with engine.connect() as conn:
         bump_data_version(conn)
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(groups, "has_current_snapshot", lambda *_: False)
+            patch.setattr(groups, "has_current_snapshot", lambda *_, **__: False)
             return _figures_on(conn, scope)
 
 
 def _figures_on(conn, scope: Scope) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return {
-        "portfolio": portfolio(conn, AS_OF, scope, CONFIG),
-        "series": portfolio_series(conn, month_ends_until(AS_OF, 4), scope, CONFIG),
-        "roll": roll_rate_series(conn, MONTHS, scope, CONFIG),
-        "staff": officer_scores(conn, AS_OF, scope, CONFIG),
+        "portfolio": portfolio(conn, as_of=AS_OF, scope=scope, config=CONFIG),
+        "series": portfolio_series(conn, dates=month_ends_until(AS_OF, 4), scope=scope, config=CONFIG),
+        "roll": roll_rate_series(conn, months=MONTHS, scope=scope, config=CONFIG),
+        "staff": officer_scores(conn, as_of=AS_OF, scope=scope, config=CONFIG),
         # A cut-off inside the book: the loans disbursed by then are taken out of the groups.
-        "staff_after_cutoff": officer_scores(conn, AS_OF, scope, CONFIG, cutoff=CUTOFF),
+        "staff_after_cutoff": officer_scores(conn, as_of=AS_OF, scope=scope, config=CONFIG, cutoff=CUTOFF),
         **{
-            by: portfolio_by(conn, AS_OF, scope, CONFIG, by).to_dict("records")
+            by: portfolio_by(conn, as_of=AS_OF, scope=scope, config=CONFIG, by=by).to_dict("records")
             for by in ("branch_id", "product_id", "channel_id")
         },
     }
@@ -97,8 +97,8 @@ def _scopes(engine: Engine) -> list[Scope]:
 def test_figures_from_the_groups_equal_the_figures_computed_live(refreshed: Engine) -> None:
     for scope in _scopes(refreshed):
         with refreshed.connect() as conn:
-            assert groups.usable(conn, DATES, scope) is not None, scope
-            assert from_roll_groups(conn, PAIRS, scope) is not None, scope
+            assert groups.usable(conn, dates=DATES, scope=scope) is not None, scope
+            assert from_roll_groups(conn, pairs=PAIRS, scope=scope) is not None, scope
         grouped = _figures(refreshed, scope)
         assert grouped == _live_figures(refreshed, scope), scope
     everything = _figures(refreshed, Scope())
@@ -112,10 +112,10 @@ def test_collectors_and_agencies_are_not_answered_from_the_groups(refreshed: Eng
     with refreshed.connect() as conn:
         collector = conn.execute(select(Staff.staff_id).where(Staff.role == "collector")).scalar_one_or_none()
         for actor in (Actor("c", "collector", staff_id=collector), Actor("a", "agency", agency_id="AG01")):
-            assert groups.usable(conn, DATES, Scope(actor=actor)) is None
-            assert from_roll_groups(conn, PAIRS, Scope(actor=actor)) is None
+            assert groups.usable(conn, dates=DATES, scope=Scope(actor=actor)) is None
+            assert from_roll_groups(conn, pairs=PAIRS, scope=Scope(actor=actor)) is None
         # Nor a date without a current snapshot.
-        assert groups.usable(conn, [date(2026, 10, 30)], Scope()) is None
+        assert groups.usable(conn, dates=[date(2026, 10, 30)], scope=Scope()) is None
 
 
 def _group_totals(engine: Engine) -> dict[tuple[object, ...], tuple[int, int, int]]:
@@ -179,13 +179,13 @@ def test_a_small_import_keeps_the_groups_equal_to_a_rebuild(refreshed: Engine, t
     assert kept != before
     with refreshed.connect() as conn:
         # The override reaches back to 15 September: the months ending from then on lost their roll groups.
-        assert from_roll_groups(conn, PAIRS[:1], Scope()) is not None
-        assert from_roll_groups(conn, PAIRS[1:], Scope()) is None
+        assert from_roll_groups(conn, pairs=PAIRS[:1], scope=Scope()) is not None
+        assert from_roll_groups(conn, pairs=PAIRS[1:], scope=Scope()) is None
     assert _figures(refreshed, Scope()) == _live_figures(refreshed, Scope())
     with refreshed.begin() as conn:
         groups.rebuild_all(conn)
         assert build_roll_groups(conn) == [d for d in DATES if d == month_end(d.year, d.month)][1:]
-        assert from_roll_groups(conn, PAIRS, Scope()) is not None
+        assert from_roll_groups(conn, pairs=PAIRS, scope=Scope()) is not None
     assert kept == _group_totals(refreshed)
     assert _figures(refreshed, Scope()) == _live_figures(refreshed, Scope())
 
@@ -193,8 +193,8 @@ def test_a_small_import_keeps_the_groups_equal_to_a_rebuild(refreshed: Engine, t
 def test_a_change_reaching_a_month_end_puts_its_roll_groups_out_of_date(refreshed: Engine) -> None:
     with refreshed.begin() as conn:
         bump_data_version(conn, affects_from=date(2026, 9, 1))
-        assert from_roll_groups(conn, PAIRS[:1], Scope()) is not None
-        assert from_roll_groups(conn, PAIRS[1:2], Scope()) is None
+        assert from_roll_groups(conn, pairs=PAIRS[:1], scope=Scope()) is not None
+        assert from_roll_groups(conn, pairs=PAIRS[1:2], scope=Scope()) is None
         assert build_roll_groups(conn) == []  # its snapshots are out of date too: nothing to build from
 
 
@@ -233,18 +233,18 @@ def test_an_import_moving_a_loan_to_another_officer_rebuilds_the_groups(
     assert after["portfolio"].active_loans == before.active_loans + 1  # type: ignore[attr-defined]
     assert after == _live_figures(refreshed, scope)
     with refreshed.connect() as conn:
-        assert groups.usable(conn, DATES, scope) is not None
+        assert groups.usable(conn, dates=DATES, scope=scope) is not None
 
 
 def test_refresh_rebuilds_a_dates_groups_and_prune_drops_them(refreshed: Engine) -> None:
     extra = date(2026, 10, 28)
     rows = select(func.count()).select_from(SnapshotGroup).where(SnapshotGroup.as_of == extra)
     with refreshed.begin() as conn:
-        refresh(conn, [extra])
+        refresh(conn, dates=[extra])
         once = conn.execute(rows).scalar_one()
-        refresh(conn, [extra])
+        refresh(conn, dates=[extra])
         assert conn.execute(rows).scalar_one() == once > 0
-        prune(conn, default_dates(AS_OF, weeks=2))
+        prune(conn, keep=default_dates(AS_OF, weeks=2))
         kept = set(conn.execute(select(SnapshotDate.as_of)).scalars())
         grouped = set(conn.execute(select(SnapshotGroup.as_of).distinct()).scalars())
     assert grouped == kept

@@ -40,7 +40,7 @@ def refreshed(engine: Engine) -> Engine:
     write_to_database(engine, generate(n_loans=300, seed=11, as_of=AS_OF))
     with engine.begin() as conn:
         bump_data_version(conn)
-        refresh(conn, DATES)
+        refresh(conn, dates=DATES)
     return engine
 
 
@@ -74,7 +74,7 @@ def _payment_csv(tmp_path: Path, engine: Engine) -> tuple[Path, str]:
 
 def _portfolios(engine: Engine) -> list[object]:
     with engine.connect() as conn:
-        return [portfolio(conn, d, Scope(), CONFIG) for d in DATES]
+        return [portfolio(conn, as_of=d, scope=Scope(), config=CONFIG) for d in DATES]
 
 
 def _live_portfolios(engine: Engine) -> list[object]:
@@ -82,7 +82,7 @@ def _live_portfolios(engine: Engine) -> list[object]:
     with engine.connect() as conn:
         bump_data_version(conn)
         assert current_dates(conn) == []
-        return [portfolio(conn, d, Scope(), CONFIG) for d in DATES]
+        return [portfolio(conn, as_of=d, scope=Scope(), config=CONFIG) for d in DATES]
 
 
 def test_a_large_import_makes_only_the_dates_after_its_changes_stale(
@@ -92,13 +92,13 @@ def test_a_large_import_makes_only_the_dates_after_its_changes_stale(
     path, _ = _payment_csv(tmp_path, refreshed)
     import_files(refreshed, {"repayments.csv": path})
     with refreshed.connect() as conn:
-        stale = stale_dates(conn, DATES)
+        stale = stale_dates(conn, dates=DATES)
     assert stale == [d for d in DATES if d >= PAID_ON]
     assert stale == [date(2026, 10, 25), AS_OF]
     assert _portfolios(refreshed) == _live_portfolios(refreshed)
     with refreshed.begin() as conn:
-        refresh(conn, stale_dates(conn, DATES))
-        assert stale_dates(conn, DATES) == []
+        refresh(conn, dates=stale_dates(conn, dates=DATES))
+        assert stale_dates(conn, dates=DATES) == []
     assert _portfolios(refreshed) == _live_portfolios(refreshed)
 
 
@@ -107,7 +107,7 @@ def test_a_small_import_rebuilds_its_loans_in_its_own_transaction(refreshed: Eng
     path, loan_id = _payment_csv(tmp_path, refreshed)
     import_files(refreshed, {"repayments.csv": path})
     with refreshed.connect() as conn:
-        assert stale_dates(conn, DATES) == []
+        assert stale_dates(conn, dates=DATES) == []
         overdue_at_end = conn.execute(
             select(LoanStateSnapshot.overdue_cents).where(
                 LoanStateSnapshot.as_of == AS_OF, LoanStateSnapshot.loan_id == loan_id
@@ -130,14 +130,14 @@ def test_importing_the_same_rows_again_changes_no_state(refreshed: Engine, tmp_p
     with refreshed.connect() as conn:
         assert state_version(conn) == version
         assert conn.execute(select(func.count()).select_from(StateChange)).scalar_one() == changes
-        assert stale_dates(conn, DATES) == []
+        assert stale_dates(conn, dates=DATES) == []
 
 
 def test_prune_keeps_month_ends_and_the_dates_asked_for(refreshed: Engine) -> None:
     with refreshed.begin() as conn:
-        refresh(conn, [date(2026, 10, 28)])  # an old "latest" date of a daily refresh
+        refresh(conn, dates=[date(2026, 10, 28)])  # an old "latest" date of a daily refresh
         bump_data_version(conn, affects_from=AS_OF)
-        dropped = prune(conn, default_dates(AS_OF, weeks=2))
+        dropped = prune(conn, keep=default_dates(AS_OF, weeks=2))
         kept = list(conn.execute(select(SnapshotDate.as_of).order_by(SnapshotDate.as_of)).scalars())
         rows = conn.execute(select(func.count(func.distinct(LoanStateSnapshot.as_of)))).scalar_one()
         changes = list(conn.execute(select(StateChange.affects_from)).scalars())
@@ -168,7 +168,7 @@ def test_dates_built_side_by_side_equal_dates_built_in_one_transaction(refreshed
         in_one = set(conn.execute(every_row).all())
     with refreshed.begin() as conn:
         bump_data_version(conn)  # every date stale
-    assert refresh_side_by_side(refreshed, DATES) == len(in_one)
+    assert refresh_side_by_side(refreshed, dates=DATES) == len(in_one)
     with refreshed.connect() as conn:
         assert current_dates(conn) == DATES
         assert set(conn.execute(every_row).all()) == in_one
@@ -181,7 +181,7 @@ def test_a_refresh_plans_with_the_default_page_cost_and_leaves_the_sessions_sett
     if refreshed.dialect.name != "postgresql":
         pytest.skip("a PostgreSQL setting")
     with refreshed.begin() as conn:
-        refresh(conn, [AS_OF])
+        refresh(conn, dates=[AS_OF])
         assert conn.exec_driver_sql("SHOW random_page_cost").scalar() == "4"
     with refreshed.connect() as conn:
         assert conn.exec_driver_sql("SHOW random_page_cost").scalar() == "1.1"

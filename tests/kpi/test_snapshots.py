@@ -33,13 +33,15 @@ def seeded(engine: Engine) -> Engine:
 def _figures(engine: Engine, scope: Scope) -> dict:
     with engine.connect() as conn:
         return {
-            "portfolio": [portfolio(conn, d, scope, CONFIG) for d in month_ends_until(AS_OF, 3)],
+            "portfolio": [
+                portfolio(conn, as_of=d, scope=scope, config=CONFIG) for d in month_ends_until(AS_OF, 3)
+            ],
             # One grouped query over the snapshots once they exist; date by date before that.
-            "series": portfolio_series(conn, month_ends_until(AS_OF, 3), scope, CONFIG),
-            "loans": loans_at(conn, AS_OF, scope, CONFIG).to_dict("records"),
-            "roll": roll_rates(conn, 2026, 10, scope, CONFIG),
-            "vintage": vintage(conn, AS_OF, scope, CONFIG, months=6).to_dict("records"),
-            "staff": officer_scores(conn, AS_OF, scope, CONFIG),
+            "series": portfolio_series(conn, dates=month_ends_until(AS_OF, 3), scope=scope, config=CONFIG),
+            "loans": loans_at(conn, as_of=AS_OF, scope=scope, config=CONFIG).to_dict("records"),
+            "roll": roll_rates(conn, year=2026, month=10, scope=scope, config=CONFIG),
+            "vintage": vintage(conn, as_of=AS_OF, scope=scope, config=CONFIG, months=6).to_dict("records"),
+            "staff": officer_scores(conn, as_of=AS_OF, scope=scope, config=CONFIG),
         }
 
 
@@ -47,8 +49,8 @@ def _figures(engine: Engine, scope: Scope) -> dict:
 def test_snapshot_figures_equal_live_figures(seeded: Engine, scope: Scope) -> None:
     live = _figures(seeded, scope)
     with seeded.begin() as conn:
-        written = refresh(conn, default_dates(AS_OF))
-        assert has_current_snapshot(conn, AS_OF)
+        written = refresh(conn, dates=default_dates(AS_OF))
+        assert has_current_snapshot(conn, as_of=AS_OF)
     assert written > 0
     assert _figures(seeded, scope) == live
     assert live["series"] == live["portfolio"]
@@ -57,12 +59,12 @@ def test_snapshot_figures_equal_live_figures(seeded: Engine, scope: Scope) -> No
 
 def test_refresh_is_idempotent_and_a_write_makes_it_stale(seeded: Engine) -> None:
     with seeded.begin() as conn:
-        first = refresh(conn, [AS_OF])
-        assert refresh(conn, [AS_OF]) == first == 400  # every loan was disbursed by as_of
-        assert has_current_snapshot(conn, AS_OF)
-        assert not has_current_snapshot(conn, date(2026, 10, 30))
+        first = refresh(conn, dates=[AS_OF])
+        assert refresh(conn, dates=[AS_OF]) == first == 400  # every loan was disbursed by as_of
+        assert has_current_snapshot(conn, as_of=AS_OF)
+        assert not has_current_snapshot(conn, as_of=date(2026, 10, 30))
         bump_data_version(conn)
-        assert not has_current_snapshot(conn, AS_OF)
+        assert not has_current_snapshot(conn, as_of=AS_OF)
 
 
 def test_default_dates_cover_month_ends_sundays_and_the_latest_date() -> None:

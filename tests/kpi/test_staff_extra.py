@@ -40,10 +40,16 @@ def _book(conn) -> None:  # type: ignore[no-untyped-def]
 def test_visit_plan_by_officer(engine: Engine) -> None:
     with engine.begin() as conn:
         _book(conn)
-        frame = visit_plan_by_officer(conn, 2025, 1, D("2025-03-31"), Scope(), CONFIG)
-        whole = visit_plan(conn, 2025, 1, D("2025-03-31"), Scope(), CONFIG)
-        in_b2 = visit_plan_by_officer(conn, 2025, 1, D("2025-03-31"), Scope(branch_id="B2"), CONFIG)
-        not_started = visit_plan_by_officer(conn, 2025, 2, D("2025-03-31"), Scope(), CONFIG)
+        frame = visit_plan_by_officer(
+            conn, year=2025, quarter=1, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG
+        )
+        whole = visit_plan(conn, year=2025, quarter=1, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG)
+        in_b2 = visit_plan_by_officer(
+            conn, year=2025, quarter=1, as_of=D("2025-03-31"), scope=Scope(branch_id="B2"), config=CONFIG
+        )
+        not_started = visit_plan_by_officer(
+            conn, year=2025, quarter=2, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG
+        )
     assert frame.values.tolist() == [["O1", 2, 1, Decimal("0.5")], ["O2", 1, 0, Decimal(0)]]
     assert (frame["planned"].sum(), frame["done"].sum()) == (whole.planned, whole.done)
     assert in_b2["officer_id"].tolist() == ["O2"]
@@ -53,8 +59,12 @@ def test_visit_plan_by_officer(engine: Engine) -> None:
 def test_issue_figures_by_officer(engine: Engine) -> None:
     with engine.begin() as conn:
         _book(conn)
-        frame = issue_figures_by_officer(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-31"), Scope())
-        whole = issue_figures(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-31"), Scope())
+        frame = issue_figures_by_officer(
+            conn, start=D("2025-03-01"), end=D("2025-03-31"), as_of=D("2025-03-31"), scope=Scope()
+        )
+        whole = issue_figures(
+            conn, start=D("2025-03-01"), end=D("2025-03-31"), as_of=D("2025-03-31"), scope=Scope()
+        )
     rows = frame.set_index("officer_id")
     assert rows.loc["O1", ["raised", "resolved", "serious", "reported_on_time"]].tolist() == [3, 1, 2, 1]
     assert rows.loc["O1", "feedback_on_time_rate"] == Decimal("0.5")

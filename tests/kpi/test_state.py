@@ -18,7 +18,7 @@ CONFIG = Config()
 
 def _state(engine: Engine, as_of: str) -> dict[str, dict]:
     with engine.connect() as conn:
-        frame = loans_at(conn, D(as_of), Scope(), CONFIG)
+        frame = loans_at(conn, as_of=D(as_of), scope=Scope(), config=CONFIG)
     return {row["loan_id"]: row for row in frame.to_dict("records")}
 
 
@@ -122,7 +122,7 @@ def test_credit_card_floors_come_from_configuration(one_loan: Engine, dpd: int, 
     """Rule 12 for credit cards: 91-120 DPD substandard, 121-180 doubtful, over 180 loss: 90/120/180."""
     card = Config(substandard_after_dpd=90, doubtful_after_dpd=120, loss_after_dpd=180)
     with one_loan.connect() as conn:
-        row = loans_at(conn, D("2025-02-10") + timedelta(days=dpd), Scope(), card).iloc[0]
+        row = loans_at(conn, as_of=D("2025-02-10") + timedelta(days=dpd), scope=Scope(), config=card).iloc[0]
     assert (row["dpd"], row["classification"]) == (dpd, classification)
 
 

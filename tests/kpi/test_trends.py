@@ -55,7 +55,7 @@ def book(engine: Engine) -> Engine:
 
 def test_portfolio_trend_per_month_end(book: Engine) -> None:
     with book.connect() as conn:
-        trend = portfolio_trend(conn, D("2025-04-15"), Scope(), CONFIG, months=3)
+        trend = portfolio_trend(conn, as_of=D("2025-04-15"), scope=Scope(), config=CONFIG, months=3)
     assert [p.as_of for p in trend] == [D("2025-01-31"), D("2025-02-28"), D("2025-03-31")]
     jan, feb, mar = trend
     assert (jan.active_loans, jan.balance) == (5, Decimal("12000.00"))
@@ -87,14 +87,16 @@ def test_portfolio_trend_per_month_end(book: Engine) -> None:
 
 def test_portfolio_trend_follows_the_scope(book: Engine) -> None:
     with book.connect() as conn:
-        trend = portfolio_trend(conn, D("2025-03-31"), Scope(branch_id="B2"), CONFIG, months=2)
+        trend = portfolio_trend(
+            conn, as_of=D("2025-03-31"), scope=Scope(branch_id="B2"), config=CONFIG, months=2
+        )
     assert [p.balance for p in trend] == [Decimal("3000.00"), Decimal("3000.00")]
     assert [p.npl_ratio for p in trend] == [Decimal(0), Decimal(1)]
 
 
 def test_cure_trend(book: Engine) -> None:
     with book.connect() as conn:
-        cures = cure_trend(conn, D("2025-03-31"), Scope(), CONFIG, months=3)
+        cures = cure_trend(conn, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG, months=3)
     assert cures["month"].tolist() == ["2025-01", "2025-02", "2025-03"]
     jan, feb, mar = (row for _, row in cures.iterrows())
     # January: only H was on the book at 2024-12-31 (M1), and it rolled to M2.
@@ -118,7 +120,7 @@ def _rows(frame):  # type: ignore[no-untyped-def]
 
 def test_portfolio_by_branch(book: Engine) -> None:
     with book.connect() as conn:
-        frame = portfolio_by(conn, D("2025-03-31"), Scope(), CONFIG, "branch_id")
+        frame = portfolio_by(conn, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG, by="branch_id")
     assert frame["id"].tolist() == ["B11", "B2"]  # largest balance first
     b11, b2 = (row for _, row in frame.iterrows())
     assert (b11["name"], b11["loans"], b11["balance"]) == ("朝阳支行", 2, Decimal("4000.00"))
@@ -130,8 +132,12 @@ def test_portfolio_by_branch(book: Engine) -> None:
 
 def test_portfolio_by_product_and_channel(book: Engine) -> None:
     with book.connect() as conn:
-        products = _rows(portfolio_by(conn, D("2025-03-31"), Scope(), CONFIG, "product_id"))
-        channels = _rows(portfolio_by(conn, D("2025-03-31"), Scope(), CONFIG, "channel_id"))
+        products = _rows(
+            portfolio_by(conn, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG, by="product_id")
+        )
+        channels = _rows(
+            portfolio_by(conn, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG, by="channel_id")
+        )
     assert products["P1"].balance == Decimal("4000.00")
     assert products["P1"].npl_balance == Decimal("3000.00")
     assert products["P1"].npl_ratio == Decimal("0.75")
@@ -145,9 +151,11 @@ def test_portfolio_by_product_and_channel(book: Engine) -> None:
 
 def test_portfolio_by_scope_and_empty(book: Engine) -> None:
     with book.connect() as conn:
-        scoped = portfolio_by(conn, D("2025-03-31"), Scope(branch_id="B1"), CONFIG, "branch_id")
-        empty = portfolio_by(conn, D("2024-06-30"), Scope(), CONFIG, "product_id")
+        scoped = portfolio_by(
+            conn, as_of=D("2025-03-31"), scope=Scope(branch_id="B1"), config=CONFIG, by="branch_id"
+        )
+        empty = portfolio_by(conn, as_of=D("2024-06-30"), scope=Scope(), config=CONFIG, by="product_id")
         with pytest.raises(ValueError, match="cannot break down"):
-            portfolio_by(conn, D("2025-03-31"), Scope(), CONFIG, "officer_id")
+            portfolio_by(conn, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG, by="officer_id")
     assert scoped["id"].tolist() == ["B11"]
     assert empty.empty

@@ -68,7 +68,7 @@ def test_week_bounds() -> None:
 def test_entered_m1_cures_and_new_npls(engine: Engine) -> None:
     with engine.begin() as conn:
         build_week(conn)
-        changes = week_changes(conn, BEFORE, AFTER, Scope(), CONFIG)
+        changes = week_changes(conn, before=BEFORE, after=AFTER, scope=Scope(), config=CONFIG)
     assert changes.entered_m1.to_dict("records") == [
         {
             "loan_id": "E",
@@ -99,7 +99,7 @@ def test_movers_by_branch_and_officer(engine: Engine) -> None:
     B2 = N 1,000."""
     with engine.begin() as conn:
         build_week(conn)
-        changes = week_changes(conn, BEFORE, AFTER, Scope(), CONFIG)
+        changes = week_changes(conn, before=BEFORE, after=AFTER, scope=Scope(), config=CONFIG)
     assert changes.movers_by_branch.values.tolist() == [
         ["B2", Decimal("3000.00"), Decimal("1000.00"), Decimal("-2000.00")],
         ["B11", Decimal("1300.00"), Decimal("2000.00"), Decimal("700.00")],
@@ -111,7 +111,7 @@ def test_movers_by_branch_and_officer(engine: Engine) -> None:
 def test_scope_limits_the_changes(engine: Engine) -> None:
     with engine.begin() as conn:
         build_week(conn)
-        changes = week_changes(conn, BEFORE, AFTER, Scope(branch_id="B2"), CONFIG)
+        changes = week_changes(conn, before=BEFORE, after=AFTER, scope=Scope(branch_id="B2"), config=CONFIG)
     assert changes.entered_m1.empty
     assert changes.cures["loan_id"].tolist() == ["K"]
     assert changes.movers_by_branch["branch_id"].tolist() == ["B2"]
@@ -120,8 +120,8 @@ def test_scope_limits_the_changes(engine: Engine) -> None:
 def test_open_serious_issues(engine: Engine) -> None:
     with engine.begin() as conn:
         build_week(conn)
-        issues = open_serious_issues(conn, AFTER, Scope())
-        in_b2 = open_serious_issues(conn, AFTER, Scope(branch_id="B2"))
+        issues = open_serious_issues(conn, as_of=AFTER, scope=Scope())
+        in_b2 = open_serious_issues(conn, as_of=AFTER, scope=Scope(branch_id="B2"))
     assert issues["loan_id"].tolist() == ["E", "N"]
     assert issues["severity"].tolist() == ["important", "important"]
     assert issues["days_open"].tolist() == [15, 14]
@@ -131,9 +131,11 @@ def test_open_serious_issues(engine: Engine) -> None:
 def test_weekly_review_puts_it_together(engine: Engine) -> None:
     with engine.begin() as conn:
         build_week(conn)
-        review = weekly_review(conn, D("2025-03-10"), D("2025-03-31"), Scope(), CONFIG)
-        expected_now = portfolio(conn, AFTER, Scope(), CONFIG)
-        expected_before = portfolio(conn, BEFORE, Scope(), CONFIG)
+        review = weekly_review(
+            conn, monday=D("2025-03-10"), as_of=D("2025-03-31"), scope=Scope(), config=CONFIG
+        )
+        expected_now = portfolio(conn, as_of=AFTER, scope=Scope(), config=CONFIG)
+        expected_before = portfolio(conn, as_of=BEFORE, scope=Scope(), config=CONFIG)
     assert (review.before, review.end) == (BEFORE, AFTER)
     assert review.now == expected_now
     assert review.previous == expected_before
@@ -148,15 +150,19 @@ def test_the_week_before_comes_from_the_same_fold(engine: Engine) -> None:
     with engine.begin() as conn:
         build_week(conn)
         for monday in (D("2025-03-10"), D("2025-03-17")):
-            review = weekly_review(conn, monday, D("2025-03-31"), Scope(), CONFIG)
+            review = weekly_review(conn, monday=monday, as_of=D("2025-03-31"), scope=Scope(), config=CONFIG)
             assert review.counts_before == week_counts(
-                conn, monday - timedelta(weeks=1), D("2025-03-31"), Scope(), CONFIG
+                conn, monday=monday - timedelta(weeks=1), as_of=D("2025-03-31"), scope=Scope(), config=CONFIG
             )
-            alone = week_changes(conn, review.before, review.end, Scope(), CONFIG)
+            alone = week_changes(conn, before=review.before, after=review.end, scope=Scope(), config=CONFIG)
             for name in ("entered_m1", "cures", "new_npls", "movers_by_branch", "movers_by_officer"):
                 assert_frame_equal(getattr(review.changes, name), getattr(alone, name), check_dtype=False)
-        this_week = weekly_review(conn, D("2025-03-10"), D("2025-03-31"), Scope(), CONFIG).counts
-        next_week = weekly_review(conn, D("2025-03-17"), D("2025-03-31"), Scope(), CONFIG)
+        this_week = weekly_review(
+            conn, monday=D("2025-03-10"), as_of=D("2025-03-31"), scope=Scope(), config=CONFIG
+        ).counts
+        next_week = weekly_review(
+            conn, monday=D("2025-03-17"), as_of=D("2025-03-31"), scope=Scope(), config=CONFIG
+        )
     # E entered M1, K and R cured and N turned NPL in the week of 10 March: the next week compares with that.
     assert next_week.counts_before == this_week
     assert (this_week.entered_m1, this_week.cures, this_week.new_npls) == (1, 2, 1)
@@ -165,10 +171,14 @@ def test_the_week_before_comes_from_the_same_fold(engine: Engine) -> None:
 def test_from_snapshots_the_fold_takes_only_loans_that_can_change_and_finds_the_same(engine: Engine) -> None:
     with engine.begin() as conn:
         build_week(conn)
-        live = weekly_review(conn, D("2025-03-17"), D("2025-03-31"), Scope(), CONFIG)
-        refresh(conn, [D("2025-03-02"), BEFORE, AFTER, D("2025-03-23")])
-        assert all(has_current_snapshot(conn, d) for d in (D("2025-03-02"), BEFORE, AFTER))
-        stored = weekly_review(conn, D("2025-03-17"), D("2025-03-31"), Scope(), CONFIG)
+        live = weekly_review(
+            conn, monday=D("2025-03-17"), as_of=D("2025-03-31"), scope=Scope(), config=CONFIG
+        )
+        refresh(conn, dates=[D("2025-03-02"), BEFORE, AFTER, D("2025-03-23")])
+        assert all(has_current_snapshot(conn, as_of=d) for d in (D("2025-03-02"), BEFORE, AFTER))
+        stored = weekly_review(
+            conn, monday=D("2025-03-17"), as_of=D("2025-03-31"), scope=Scope(), config=CONFIG
+        )
     assert stored.counts_before == live.counts_before
     assert stored.counts == live.counts
     for name in ("entered_m1", "cures", "new_npls", "movers_by_branch", "movers_by_officer"):
@@ -181,9 +191,9 @@ def test_from_snapshots_a_current_loan_overridden_to_npl_is_a_new_npl(engine: En
     with engine.begin() as conn:
         build_week(conn)
         override(conn, "A", "2025-03-13", "doubtful")  # A is never past due: a candidate by its override
-        live = week_changes(conn, BEFORE, AFTER, Scope(), CONFIG)
-        refresh(conn, [BEFORE, AFTER])
-        stored = week_changes(conn, BEFORE, AFTER, Scope(), CONFIG)
+        live = week_changes(conn, before=BEFORE, after=AFTER, scope=Scope(), config=CONFIG)
+        refresh(conn, dates=[BEFORE, AFTER])
+        stored = week_changes(conn, before=BEFORE, after=AFTER, scope=Scope(), config=CONFIG)
     assert sorted(live.new_npls["loan_id"]) == ["A", "N"]
     for name in ("entered_m1", "cures", "new_npls", "movers_by_branch", "movers_by_officer"):
         assert_frame_equal(getattr(stored, name), getattr(live, name), check_dtype=False)

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from dashboard.kpi.periods import shift_months
 from db.models.enums import CLASSES, REPAYMENT_METHODS, SEVERITIES, STAFF_ROLES
 from seed import EXTRACT_COLUMNS, TABLES, generate, iter_chunks
-from seed.dates import add_months
 from seed.sink import Tables, empty_tables
 from tests.seed.conftest import AS_OF
 from tests.seed.figures import Book, system_class
@@ -80,9 +80,9 @@ def test_any_as_of_gives_a_book_that_ends_on_it(as_of: date) -> None:
 
 def test_loans_are_disbursed_over_three_years_more_of_them_lately(book: Tables) -> None:
     months = Counter(loan["disbursed_on"].replace(day=1) for loan in book["loans"])
-    assert min(months) == add_months(AS_OF.replace(day=1), -35)
-    first_year = sum(n for m, n in months.items() if m < add_months(AS_OF.replace(day=1), -23))
-    last_year = sum(n for m, n in months.items() if m > add_months(AS_OF.replace(day=1), -12))
+    assert min(months) == shift_months(AS_OF.replace(day=1), -35)
+    first_year = sum(n for m, n in months.items() if m < shift_months(AS_OF.replace(day=1), -23))
+    last_year = sum(n for m, n in months.items() if m > shift_months(AS_OF.replace(day=1), -12))
     assert last_year > first_year
 
 
@@ -100,7 +100,7 @@ def test_schedules_follow_the_repayment_method(book: Tables) -> None:
         assert (
             loan["maturity_on"]
             == items[-1]["due_on"]
-            == add_months(loan["disbursed_on"], loan["term_months"])
+            == shift_months(loan["disbursed_on"], loan["term_months"])
         )
         assert all(item["principal_due"].as_tuple().exponent == -2 for item in items)
         assert all(item["interest_due"] > 0 for item in items)
@@ -109,7 +109,7 @@ def test_schedules_follow_the_repayment_method(book: Tables) -> None:
         else:
             assert len(items) == loan["term_months"]
             assert [item["due_on"] for item in items] == [
-                add_months(loan["disbursed_on"], k) for k in range(1, len(items) + 1)
+                shift_months(loan["disbursed_on"], k) for k in range(1, len(items) + 1)
             ]
         if method == "interest_first":
             assert principals[:-1] == [0] * (len(items) - 1)
@@ -346,9 +346,9 @@ def test_inspections(book: Tables) -> None:
             assert loans[i["loan_id"]]["product_id"] in periodic
         elif i["kind"] == "sampling":
             assert i["done_on"].day <= 28
-            assert add_months(loans[i["loan_id"]]["disbursed_on"].replace(day=1), 1) == i["done_on"].replace(
-                day=1
-            )
+            assert shift_months(loans[i["loan_id"]]["disbursed_on"].replace(day=1), 1) == i[
+                "done_on"
+            ].replace(day=1)
         elif i["kind"] == "special":
             assert i["risk_signal"]
     on_time = late = missing = 0

@@ -15,9 +15,9 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from dashboard.actor import Actor
 from dashboard.testing import app_test
 from dashboard.ui.session import ACTOR_KEY
-from dashboard.work.actor import Actor
 from tests.conftest import url_of
 from tests.kpi.book import act, inspect, issue, loan, override, pay, reference, visit
 

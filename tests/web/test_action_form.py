@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.actor import Actor
 from dashboard.testing import app_test
-from dashboard.work.actor import Actor
 from db.models import CollectionAction
 from db.models.enums import ACTION_CHANNELS, ACTION_RESULTS
 from tests.web.conftest import PAGES, app

@@ -38,7 +38,9 @@ def test_scorecard_shows_the_engine_figures(agencies_db: Engine) -> None:
     with agencies_db.connect() as conn:
         scores = {
             s.agency_id: s
-            for s in agency_scores(conn, D("2025-03-01"), D("2025-03-31"), D("2025-03-20"), Scope())
+            for s in agency_scores(
+                conn, start=D("2025-03-01"), end=D("2025-03-31"), as_of=D("2025-03-20"), scope=Scope()
+            )
         }
     a1 = scores["A1"]
     shown = _metrics(at)

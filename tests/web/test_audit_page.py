@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import Engine, insert
 from streamlit.testing.v1 import AppTest
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.testing import app_test
-from dashboard.work.actor import Actor
 from dashboard.work.audit import write_audit
 from dashboard.work.issues import mark_reported
 from dashboard.work.overrides import record_override

@@ -23,7 +23,7 @@ FORM = "visit_B"
 
 def _record(engine: Engine, day: str) -> None:
     with engine.begin() as conn:
-        record_data_date(conn, D(day), source="import", detail="test", actor=IMPORT_ACTOR)
+        record_data_date(conn, data_date=D(day), source="import", detail="test", actor=IMPORT_ACTOR)
 
 
 def _overview(**query: str) -> AppTest:

@@ -101,7 +101,7 @@ def test_a_list_shown_whole_downloads_what_it_shows(big_book: Engine, downloads:
     at = _loans_page()
     assert not at.exception
     with big_book.connect() as conn:
-        total = loans_total(conn, AS_OF, Scope(), Config())
+        total = loans_total(conn, as_of=AS_OF, scope=Scope(), config=Config())
     assert total.loans == _figure(big_book).active_loans == 5
     assert _metrics(at)["Balance"] == money(_figure(big_book).balance) == money(total.balance)
     assert not [b for b in at.button if b.key == "loans_prepare"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 from db.models import Loan
 from tests.kpi.book import loan
 from tests.web.conftest import PAGES, app

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.actor import Actor
 from dashboard.auth.text import plain
-from dashboard.ui.i18n import translate
-from dashboard.work.actor import Actor
+from dashboard.i18n import translate
 from db.models import CollectionAction, Inspection, Visit
 from tests.web.conftest import PAGES, app
 

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 from dashboard import clock
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 from dashboard.work.inspections import proposed_overrides
 from db.models import Inspection
 from tests.kpi.book import loan

@@ -38,7 +38,14 @@ def test_january_figures_equal_the_engine(app_db: Engine) -> None:
     at.selectbox(key="inspections_month").set_value((2025, 1)).run()
     assert not at.exception
     with app_db.connect() as conn:
-        expected = first_checks(conn, D("2025-01-01"), D("2025-01-31"), D("2025-03-20"), Scope(), Config())
+        expected = first_checks(
+            conn,
+            start=D("2025-01-01"),
+            end=D("2025-01-31"),
+            as_of=D("2025-03-20"),
+            scope=Scope(),
+            config=Config(),
+        )
     shown = _metrics(at)
     assert shown["First-check completion"] == percent(expected.completion_rate) == "50.00%"
     assert shown["First-check on time"] == "50.00%"

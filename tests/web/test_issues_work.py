@@ -10,8 +10,8 @@ from sqlalchemy import Engine, func, insert, select
 from streamlit.testing.v1 import AppTest
 
 from dashboard import clock
+from dashboard.actor import Actor
 from dashboard.testing import app_test
-from dashboard.work.actor import Actor
 from dashboard.work.issues import resolve
 from db.models import AuditEntry, Issue
 from tests.kpi.book import D

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, update
 from streamlit.testing.v1 import AppTest
 
 from dashboard import clock
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 from db.models import Inspection, Issue
 from tests.kpi.book import act, inspect, override, visit
 from tests.web.conftest import PAGES, app

@@ -43,7 +43,7 @@ def test_tiles_list_and_tasks(overdue_db: Engine) -> None:
     at = _page(lang="en")
     assert not at.exception
     with overdue_db.connect() as conn:
-        expected = overdue_counts(conn, D("2025-03-20"), Scope(), Config())
+        expected = overdue_counts(conn, as_of=D("2025-03-20"), scope=Scope(), config=Config())
     shown = _metrics(at)
     assert shown["Overdue loans"] == str(expected.overdue) == "3"
     assert shown["50,000+ without a field visit"] == str(expected.big_no_visit) == "1"

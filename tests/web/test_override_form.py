@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import Engine, insert, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.testing import app_test
-from dashboard.work.actor import Actor
 from db.models import AuditEntry, ClassificationOverride, Inspection
 from tests.kpi.book import D, override
 from tests.web.conftest import PAGES, app, sign_in
@@ -57,7 +57,7 @@ def test_valid_override_saved_and_counted(app_db: Engine) -> None:
     assert at.selectbox(key="override_B_1_classification").options == ["Loss"]  # the next one is a new form
     assert at.dataframe[0].value["reason"].tolist()[0] == "担保人失联，经营停止"
     with app_db.connect() as conn:
-        figures = portfolio(conn, D("2025-03-20"), Scope(), Config())
+        figures = portfolio(conn, as_of=D("2025-03-20"), scope=Scope(), config=Config())
         audited = conn.execute(select(AuditEntry.username, AuditEntry.record_key)).all()
     assert figures.count_by_class["doubtful"] == 1
     assert [tuple(a) for a in audited] == [("r1", "B:2025-03-20")]

@@ -18,7 +18,7 @@ def _metrics(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def _expected(engine: Engine, scope: Scope):  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
-        return portfolio(conn, D("2025-03-20"), scope, Config())
+        return portfolio(conn, as_of=D("2025-03-20"), scope=scope, config=Config())
 
 
 def test_overview_shows_the_engine_figures(app_db: Engine) -> None:

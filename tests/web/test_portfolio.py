@@ -35,9 +35,9 @@ def _table(at: AppTest, column: str) -> pd.DataFrame:
 
 def _check_tiles_and_trend(at: AppTest, app_db: Engine) -> None:
     with app_db.connect() as conn:
-        now = portfolio(conn, AS_OF, Scope(), Config())
-        trend = portfolio_trend(conn, AS_OF, Scope(), Config())
-        cures = cure_trend(conn, AS_OF, Scope(), Config())
+        now = portfolio(conn, as_of=AS_OF, scope=Scope(), config=Config())
+        trend = portfolio_trend(conn, as_of=AS_OF, scope=Scope(), config=Config())
+        cures = cure_trend(conn, as_of=AS_OF, scope=Scope(), config=Config())
     shown = _metrics(at)
     assert shown["Balance"] == money(now.balance) == "¥9,000.00"
     assert shown["NPL ratio"] == percent(now.npl_ratio) == "55.56%"
@@ -51,7 +51,7 @@ def _check_tiles_and_trend(at: AppTest, app_db: Engine) -> None:
 def _check_roll_rates_of_the_default_month(at: AppTest, app_db: Engine) -> None:
     assert at.selectbox(key="portfolio_roll_month").value == (2025, 2)
     with app_db.connect() as conn:
-        expected = roll_rates(conn, 2025, 2, Scope(), Config())
+        expected = roll_rates(conn, year=2025, month=2, scope=Scope(), config=Config())
     rolls = _table(at, "roll_rate")
     assert rolls["base_loans"].tolist() == [row.base_count for row in expected.values()] == [2, 1, 0, 0, 0]
     assert rolls["roll_rate"].iloc[0] == float(expected["M0"].roll_rate) == 0.5
@@ -140,8 +140,8 @@ def test_branch_filter_changes_the_figures(app_db: Engine) -> None:
 def test_the_balance_change_names_the_month_end_and_is_neither_good_nor_bad(app_db: Engine) -> None:
     at = _page(lang="en", as_of=AS_OF.isoformat())
     with app_db.connect() as conn:
-        now = portfolio(conn, AS_OF, Scope(), Config())
-        before = portfolio(conn, D("2025-02-28"), Scope(), Config())
+        now = portfolio(conn, as_of=AS_OF, scope=Scope(), config=Config())
+        before = portfolio(conn, as_of=D("2025-02-28"), scope=Scope(), config=Config())
     balance = next(m for m in at.metric if m.label == "Balance")
     assert balance.proto.delta == f"{now.balance - before.balance:+,.2f} vs 2025-02-28"
     assert Metric.MetricColor.Name(balance.proto.color) == "GRAY"

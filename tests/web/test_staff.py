@@ -21,7 +21,9 @@ def test_officer_table_equals_the_engine(app_db: Engine) -> None:
     at = _page(lang="en")
     assert not at.exception
     with app_db.connect() as conn:
-        scores = {s.staff_id: s for s in officer_scores(conn, D("2025-03-20"), Scope(), Config())}
+        scores = {
+            s.staff_id: s for s in officer_scores(conn, as_of=D("2025-03-20"), scope=Scope(), config=Config())
+        }
     officers = at.dataframe[0].value.set_index("officer_id")
     assert officers.loc["O1", "overdue_ratio"] == float(scores["O1"].overdue_ratio) == 0.75
     assert officers.loc["O2", "npl_ratio"] == float(scores["O2"].npl_ratio) == 1.0

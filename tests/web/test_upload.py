@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
+from dashboard.actor import Actor
 from dashboard.testing import app_test
-from dashboard.work.actor import Actor
 from db.models import CollectionAction
 from tests.kpi.book import place
 from tests.web.conftest import PAGES, app

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine
 
+from dashboard.actor import Actor
 from dashboard.ui.pages import for_role
 from dashboard.ui.params import shown
-from dashboard.work.actor import Actor
 from tests.web.conftest import PAGES, app
 
 RM = Actor("r1", "risk_manager", name="R1", staff_id="R1", branch_id="B1")

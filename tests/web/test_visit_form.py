@@ -11,7 +11,7 @@ from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 from dashboard import clock
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 from db.models import AuditEntry, Issue, Visit
 from tests.web.conftest import PAGES, app
 

@@ -37,7 +37,9 @@ def _metrics(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 def _review(engine: Engine, monday: date = MONDAY, scope: Scope | None = None) -> WeeklyReview:
     with engine.connect() as conn:
-        return weekly_review(conn, monday, D("2025-03-20"), scope or Scope(), Config())
+        return weekly_review(
+            conn, monday=monday, as_of=D("2025-03-20"), scope=scope or Scope(), config=Config()
+        )
 
 
 def test_figures_equal_the_engine(weekly_db: Engine) -> None:
@@ -75,8 +77,13 @@ def test_count_tiles_show_the_change_against_the_week_before(weekly_db: Engine, 
     assert not at.exception
     review = _review(weekly_db, monday)
     with weekly_db.connect() as conn:
-        week_before = week_counts(conn, monday - timedelta(weeks=1), D("2025-03-20"), Scope(), Config())
-        assert week_counts(conn, monday, D("2025-03-20"), Scope(), Config()) == review.counts
+        week_before = week_counts(
+            conn, monday=monday - timedelta(weeks=1), as_of=D("2025-03-20"), scope=Scope(), config=Config()
+        )
+        assert (
+            week_counts(conn, monday=monday, as_of=D("2025-03-20"), scope=Scope(), config=Config())
+            == review.counts
+        )
     deltas, before = _deltas(at), review.before.isoformat()
     for key, label in COUNT_TILES.items():
         change = getattr(review.counts, key) - getattr(week_before, key)

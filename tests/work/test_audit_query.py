@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import Engine, insert
 
+from dashboard.actor import Actor
 from dashboard.config import Config
-from dashboard.work.actor import Actor
 from dashboard.work.audit_query import COLUMNS, audit_choices, audit_count, audit_entries
 from dashboard.work.overrides import record_override
 from db.models import AuditEntry

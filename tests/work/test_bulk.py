@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine, func, select
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.importer import ExtractInvalid
-from dashboard.work.actor import Actor
 from dashboard.work.bulk import preview, upload, upload_token
 from dashboard.work.errors import NotAllowed
 from db.models import AuditEntry, CollectionAction, Visit

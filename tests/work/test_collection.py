@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine, func, insert, select
 
+from dashboard.actor import Actor
 from dashboard.config import Config
-from dashboard.work.actor import Actor
 from dashboard.work.collection import ActionForm, parse_amount, recent_actions, record_action
 from dashboard.work.errors import FormInvalid, NotAllowed
 from dashboard.work.saving import submission_key

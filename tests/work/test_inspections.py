@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
+from dashboard.actor import Actor
 from dashboard.config import Config
-from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, NotAllowed
 from dashboard.work.inspections import InspectionForm, proposed_overrides, record_inspection
 from db.models import AuditEntry, FormSubmission, Inspection, Setting

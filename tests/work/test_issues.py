@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 from dashboard.work.errors import FormInvalid, NotAllowed, StaleRecord, WorkError
 from dashboard.work.issues import (
     assign,

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
+from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.snapshots import refresh
 from dashboard.kpi.state import has_current_snapshot
-from dashboard.work.actor import Actor
 from dashboard.work.errors import FormInvalid, NotAllowed
 from dashboard.work.overrides import loan_class, loan_overrides, record_override, worse_classes
 from db.data_version import bump_data_version
@@ -176,19 +176,19 @@ def test_figures_move_from_the_effective_date(book: Engine) -> None:
     scope = Scope()
     with book.begin() as conn:
         # Snapshots built before the override must show it from the effective date on.
-        refresh(conn, [D("2025-03-14"), TODAY])
-        assert has_current_snapshot(conn, TODAY)
-        assert portfolio(conn, TODAY, scope, CONFIG).count_by_class["substandard"] == 0
+        refresh(conn, dates=[D("2025-03-14"), TODAY])
+        assert has_current_snapshot(conn, as_of=TODAY)
+        assert portfolio(conn, as_of=TODAY, scope=scope, config=CONFIG).count_by_class["substandard"] == 0
     _save(book, "A", "2025-03-15", "substandard", "经营异常")
     with book.connect() as conn:
         # The save rebuilt A's snapshot rows from 15 March in its transaction: both dates stay current.
-        assert has_current_snapshot(conn, TODAY) and has_current_snapshot(conn, D("2025-03-14"))
-        now = portfolio(conn, TODAY, scope, CONFIG)
-        day_before = portfolio(conn, D("2025-03-14"), scope, CONFIG)
+        assert has_current_snapshot(conn, as_of=TODAY) and has_current_snapshot(conn, as_of=D("2025-03-14"))
+        now = portfolio(conn, as_of=TODAY, scope=scope, config=CONFIG)
+        day_before = portfolio(conn, as_of=D("2025-03-14"), scope=scope, config=CONFIG)
         bump_data_version(conn)  # every snapshot stale: the same figures computed live
-        assert not has_current_snapshot(conn, TODAY)
-        assert portfolio(conn, TODAY, scope, CONFIG) == now
-        assert portfolio(conn, D("2025-03-14"), scope, CONFIG) == day_before
+        assert not has_current_snapshot(conn, as_of=TODAY)
+        assert portfolio(conn, as_of=TODAY, scope=scope, config=CONFIG) == now
+        assert portfolio(conn, as_of=D("2025-03-14"), scope=scope, config=CONFIG) == day_before
     assert now.count_by_class["substandard"] == 1
     assert now.balance_by_class["substandard"] == now.npl_balance == 1000  # A's outstanding principal
     assert day_before.count_by_class["substandard"] == 0

@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
+from dashboard.actor import Actor
 from dashboard.config import load_config
 from dashboard.kpi.collection import overdue_list
 from dashboard.kpi.inspections import first_checks
 from dashboard.kpi.issues import issue_figures
 from dashboard.kpi.loan_card import timeline
 from dashboard.kpi.scope import Scope
-from dashboard.work.actor import Actor
 from dashboard.work.audit_query import audit_entries
 from dashboard.work.collection import ActionForm, record_action
 from dashboard.work.inspections import InspectionForm, proposed_overrides, record_inspection
@@ -38,8 +38,10 @@ def test_a_day_of_work_on_one_loan_shows_everywhere(engine: Engine) -> None:
     config = load_config(engine)
     scope = Scope(actor=RISK)
     with engine.connect() as conn:
-        issues_before = issue_figures(conn, D("2025-03-01"), TODAY, TODAY, scope)
-        checks_before = first_checks(conn, D("2025-01-01"), D("2025-01-31"), TODAY, scope, config)
+        issues_before = issue_figures(conn, start=D("2025-03-01"), end=TODAY, as_of=TODAY, scope=scope)
+        checks_before = first_checks(
+            conn, start=D("2025-01-01"), end=D("2025-01-31"), as_of=TODAY, scope=scope, config=config
+        )
 
     visit = record_visit(
         engine,
@@ -92,11 +94,13 @@ def test_a_day_of_work_on_one_loan_shows_everywhere(engine: Engine) -> None:
     )
 
     with engine.connect() as conn:
-        history = timeline(conn, "A", TODAY)
+        history = timeline(conn, loan_id="A", as_of=TODAY)
         audit = audit_entries(conn)
-        issues_after = issue_figures(conn, D("2025-03-01"), TODAY, TODAY, scope)
-        checks_after = first_checks(conn, D("2025-01-01"), D("2025-01-31"), TODAY, scope, config)
-        overdue = overdue_list(conn, TODAY, scope, config).set_index("loan_id")
+        issues_after = issue_figures(conn, start=D("2025-03-01"), end=TODAY, as_of=TODAY, scope=scope)
+        checks_after = first_checks(
+            conn, start=D("2025-01-01"), end=D("2025-01-31"), as_of=TODAY, scope=scope, config=config
+        )
+        overdue = overdue_list(conn, as_of=TODAY, scope=scope, config=config).set_index("loan_id")
         proposals = proposed_overrides(conn, RISK, TODAY, config=config)
 
     assert sorted(history["kind"]) == ["action", "inspection", "issue", "issue", "visit"]

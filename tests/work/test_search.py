@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, func, insert, select, update
 
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
 from dashboard.work.search import search_loans
 from db.models import Customer, Loan
 from tests.kpi.book import loan, reference

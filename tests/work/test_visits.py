@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from dashboard import clock
-from dashboard.ui.i18n import translate
-from dashboard.work.actor import Actor
+from dashboard.actor import Actor
+from dashboard.i18n import translate
 from dashboard.work.errors import FormInvalid, NotAllowed
 from dashboard.work.saving import submission_key
 from dashboard.work.visits import IssueFound, VisitForm, record_visit

@@ -1,8 +1,8 @@
 """loan state snapshots stored in primary-key order on SQLite (WITHOUT ROWID)
 
 Every read of the snapshots is a range of the primary key (as_of, loan_id): stored in that order, a date's
-rows are read without a lookup from the key's index into the table for each row (the portfolio page's
-figures on the demo database: 1.1 s of queries became 0.76 s). PostgreSQL is left as it is.
+rows are read without a lookup from the key's index into the table for each row (bench/RESULTS.md). PostgreSQL
+is left as it is.
 
 Revision ID: 0006
 Revises: 0005

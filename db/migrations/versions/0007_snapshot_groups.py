@@ -1,8 +1,8 @@
 """snapshot groups (each snapshot summed per branch, product, channel, officer, first_due and override) and a
 partial index on the snapshots' past-due rows
 
-At a million loans a portfolio read a date's million snapshot rows (1.1–2.0 s on PostgreSQL); the groups of a
-date are a few tens of thousands. The overdue list, vintage and the weekly review want only the past-due rows
+At a million loans a portfolio read a date's million snapshot rows; the groups of a date are a few tens of
+thousands. The overdue list, vintage and the weekly review want only the past-due rows
 of a date, a few per cent of it. Roll groups hold each month's roll-rate outcomes per dimension (built by
 `postloan refresh`). Periodic checks read a product's loans disbursed in given months,
 agency scores the promises falling due in a period.

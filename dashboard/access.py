@@ -1,0 +1,76 @@
+"""Which loans a user's job covers, as conditions on the loans table or on a table keyed by the loans'
+dimensions. The KPI scope (dashboard.kpi.scope) and the saves (dashboard.work.access) both build on these.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select, true
+
+from dashboard import clock
+from dashboard.actor import Actor
+from db.models import Branch, CollectorAssignment, Loan, Placement
+
+
+class Dimensions(Protocol):
+    """What a scope can be a condition on: the loans table, or a table keyed by the loans' dimensions."""
+
+    branch_id: Any
+    product_id: Any
+    channel_id: Any
+    officer_id: Any
+
+
+def branch_subtree(branch_id: str) -> Select[tuple[str]]:
+    """The branch and every branch below it, as a recursive CTE (works on SQLite and PostgreSQL)."""
+    tree = select(Branch.branch_id).where(Branch.branch_id == branch_id).cte(recursive=True)
+    tree = tree.union_all(select(Branch.branch_id).where(Branch.parent_id == tree.c.branch_id))
+    return select(tree.c.branch_id)
+
+
+def dimension_condition(actor: Actor, columns: Dimensions) -> ColumnElement[bool] | None:
+    """The loans this user's job covers as a condition on branch and officer (`columns` being Loan or a table
+    keyed by them); None for collectors and agencies, whose cover is a list of loans."""
+    role = actor.role
+    if role in ("admin", "auditor"):
+        return true()
+    if role in ("manager", "risk_manager"):
+        return columns.branch_id.in_(branch_subtree(actor.branch_id)) if actor.branch_id else true()
+    if role == "officer":
+        return columns.officer_id == actor.staff_id if actor.staff_id else false()
+    if role in ("collector", "agency"):
+        return None
+    return false()
+
+
+def loan_condition(actor: Actor, on: date | None = None) -> ColumnElement[bool]:
+    """A WHERE condition on the loans table: the loans this user's job covers.
+
+    Collectors see the loans assigned to them, agencies the loans placed with them while placed (on the
+    given day, today by default).
+    """
+    by_dimension = dimension_condition(actor, Loan)
+    if by_dimension is not None:
+        return by_dimension
+    day = on or clock.today()
+    if actor.role == "collector":
+        if not actor.staff_id:
+            return false()
+        return exists().where(
+            CollectorAssignment.loan_id == Loan.loan_id,
+            CollectorAssignment.staff_id == actor.staff_id,
+            CollectorAssignment.assigned_on <= day,
+            or_(CollectorAssignment.ended_on.is_(None), CollectorAssignment.ended_on > day),
+        )
+    if not actor.agency_id:
+        return false()
+    return exists().where(
+        and_(
+            Placement.loan_id == Loan.loan_id,
+            Placement.agency_id == actor.agency_id,
+            Placement.placed_on <= day,
+            or_(Placement.recalled_on.is_(None), Placement.recalled_on > day),
+        )
+    )
