@@ -1,5 +1,6 @@
 """Loan card: terms, state at the as-of date, schedule with what was paid, what the user's role may record on
-the loan, and the loan's history up to today."""
+the loan, and the loan's history up to today. An agency sees no officer, no classification and of the
+history only the collection actions (dashboard.work.external)."""
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +17,7 @@ from dashboard.ui.session import current_actor
 from dashboard.ui.unmask import show_customer_contact
 from dashboard.ui.widgets import money, table
 from dashboard.work.access import can, loan_in_scope
+from dashboard.work.external import agency_history, sees_internal
 
 SCHEDULE_COLUMNS = ("instalment_no", "due_on", "last_paid_on")
 AMOUNTS = ("principal_due", "interest_due", "principal_paid", "interest_paid", "remaining")
@@ -29,6 +31,7 @@ RECORD = (
 
 f = current()
 actor = current_actor()
+internal = sees_internal(actor)
 heading = st.empty()  # the title goes above the contract-number box, once the loan is known
 loan_id = st.text_input(t("loan.pick"), value=st.query_params.get("loan_id", ""), key="loan_id").strip()
 if not loan_id:
@@ -66,7 +69,7 @@ facts = {
     t("loan.customer"): summary["customer"],
     t("loan.product"): summary["product"],
     t("filter.branch"): summary["branch"],
-    t("loan.officer"): summary["officer"],
+    **({t("loan.officer"): summary["officer"]} if internal else {}),
     t("loan.disbursed"): summary["disbursed_on"].isoformat(),
     t("loan.principal"): money(summary["principal"]),
 }
@@ -79,7 +82,8 @@ if summary["active"]:
     state = st.columns(3)
     state[0].metric(t("term.dpd"), summary["dpd"], border=True)
     state[1].metric(t("term.bucket"), summary["bucket"], border=True)
-    state[2].metric(t("term.class"), t(f"class.{summary['classification']}"), border=True)
+    if internal:
+        state[2].metric(t("term.class"), t(f"class.{summary['classification']}"), border=True)
     amounts = st.columns(2)
     amounts[0].metric(t("term.outstanding_principal"), money(summary["outstanding_principal"]), border=True)
     amounts[1].metric(t("term.overdue_amount"), money(summary["overdue_amount"]), border=True)
@@ -94,10 +98,13 @@ table(
     column_config={name: st.column_config.Column(t(f"schedule.{name}")) for name in SCHEDULE_COLUMNS}
     | {name: st.column_config.NumberColumn(t(f"schedule.{name}"), format="accounting") for name in AMOUNTS},
 )
-st.subheader(t("loan.timeline"))
+st.subheader(t("loan.timeline") if internal else t("loan.timeline_agency"))
 # Up to today, not the as-of date: what was just recorded shows at once.
 st.caption(t("loan.timeline_note"))
 history = query(timeline, loan_id=loan_id, as_of=clock.today(), language=language()).copy()
+if not internal and actor is not None:
+    with engine().connect() as conn:
+        history = agency_history(conn, actor, history, other=t("loan.by_other"))
 history["kind"] = [t(f"timeline.kind.{kind}") for kind in history["kind"]]
 # As text: a date column under TextColumn was drawn as epoch milliseconds (1796601600000).
 history["date"] = [day.isoformat() for day in history["date"]]

@@ -1,5 +1,6 @@
 """Overdue lists: breaches of the collection rules against last week, every overdue loan with the next
-action the rules require, and each collector's task list for the day."""
+action the rules require, and each collector's task list for the day. An agency sees its placed loans'
+collection data only: no breach tiles, no internal columns, no collectors' task lists."""
 
 from functools import partial
 
@@ -13,7 +14,9 @@ from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t, t_codes
 from dashboard.ui.links import urls
+from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table, versus
+from dashboard.work.external import INTERNAL_OVERDUE_COLUMNS, sees_internal
 
 LIMIT = 5000
 TILES = ("loans", "big_no_visit", "not_placed", "lost_no_visit")
@@ -21,6 +24,8 @@ BREACHES = ("big_no_visit", "not_placed", "lost_no_visit")
 
 f = current()
 cfg = config()
+internal = sees_internal(current_actor())
+tiles = TILES if internal else TILES[:1]
 # The rule texts carry the configured thresholds.
 rule = {
     "amount": f"{cfg.field_visit_amount:,.0f}",
@@ -45,7 +50,7 @@ before = query(overdue_counts, as_of=previous_date, scope=f.scope, config=cfg)
 values = {"loans": (now.overdue, before.overdue)} | {
     key: (getattr(now, key), getattr(before, key)) for key in BREACHES
 }
-for tile, key in zip(st.columns(len(TILES)), TILES, strict=True):
+for tile, key in zip(st.columns(len(tiles)), tiles, strict=True):
     value, previous = values[key]
     with tile:
         st.metric(
@@ -63,7 +68,7 @@ for tile, key in zip(st.columns(len(TILES)), TILES, strict=True):
                 icon=":material/check:" if value == 0 else ":material/warning:",
             )
 with st.expander(t("common.definition")):
-    for key in (*TILES, "next_action", "days_since_contact"):
+    for key in (*tiles, "next_action", "days_since_contact"):
         st.markdown(f"**{t(f'term.overdue_{key}')}** — {t(f'def.overdue_{key}', **rule)}")
 
 if now.overdue == 0:
@@ -73,7 +78,7 @@ if now.overdue == 0:
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Codes to words in the chosen language, and the link to each loan's card first."""
-    shown = frame.drop(columns=["collector_id"])
+    shown = frame.drop(columns=["collector_id"] if internal else ["collector_id", *INTERNAL_OVERDUE_COLUMNS])
     shown.insert(0, "open", urls("loan", "loan_id", shown["loan_id"]))
     for column, prefix in (
         ("classification", "class."),
@@ -81,7 +86,8 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
         ("last_channel", "overdue.channel."),
         ("last_result", "overdue.result."),
     ):
-        shown[column] = t_codes(prefix, shown[column])
+        if column in shown:
+            shown[column] = t_codes(prefix, shown[column])
     return shown
 
 
@@ -138,6 +144,9 @@ st.altair_chart(
 )
 
 st.subheader(t("overdue.list"))
+if not internal:
+    table(readable(loans), "overdue_loans", column_config=LIST_CONFIG, total=now.overdue)
+    st.stop()  # the breaches and the collectors' task lists are the lender's
 if st.toggle(t("overdue.breaches_only"), key="overdue_breaches_only"):
     table(readable(loans[loans[list(BREACHES)].any(axis=1)]), "overdue_loans", column_config=LIST_CONFIG)
 else:

@@ -7,22 +7,28 @@ run and would never lock anyone.
 
 The signed-in user is st.session_state["actor"]. A browser cannot write session state, so a session that
 already holds an actor (the AppTest tests seed one) is taken as signed in.
+
+Idle expiry slides and spans the browser's tabs (dashboard.auth.idle): every script run of any tab of a
+sign-in counts as activity, and while there is activity the cookie is re-issued with a new expiry, so a tab
+opened from it is let in until the sign-in has been idle for POSTLOAN_IDLE_MINUTES.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import time
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlparse
 
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 from sqlalchemy import select
 from streamlit_authenticator.utilities import LoginError
 
 from dashboard.actor import Actor
+from dashboard.auth import idle
 from dashboard.auth.login import Attempt, attempt_login, env_int
 from dashboard.auth.text import plain
 from dashboard.auth.users import load_actor
@@ -38,6 +44,9 @@ NOTICE = "_auth_notice"
 OUTCOME = "_auth_outcome"
 SET_COOKIE = "_auth_set_cookie"
 NEXT_PAGE = "_auth_next_page"
+# The sign-in this session belongs to: its id travels in the cookie, so the tabs opened from it share it.
+SIGN_IN_ID = "_auth_sign_in"
+COOKIE_COMPONENT_KEY = "auth_cookie"
 # Kept through a sign-out: the language, and the library's keys ("logout" stops the cookie signing the
 # session straight back in).
 KEEP = {"lang", "authentication_status", "username", "name", "email", "roles", "logout"}
@@ -89,7 +98,8 @@ def authenticator(key: str) -> stauth.Authenticate:
         credentials,
         COOKIE_NAME,
         key,
-        # The cookie lives as long as an idle session may: a reload after that asks for the password.
+        # The cookie lives as long as an idle session may: a reload after that asks for the password. It is
+        # issued by issue_cookie, which slides this expiry on activity; the library only reads and deletes it.
         idle_minutes() / (24 * 60),
         auto_hash=False,
         login_sleep_time=login_sleep(),
@@ -110,13 +120,15 @@ def authenticator(key: str) -> stauth.Authenticate:
 def signed_in(auth: stauth.Authenticate) -> Actor | None:
     """The signed-in user, or None after drawing the sign-in page (the caller then stops).
 
-    A session idle for longer than POSTLOAN_IDLE_MINUTES is signed out; so is one whose user has been
-    disabled since (checked on every run for sessions that signed in through the form or the cookie)."""
+    A session whose sign-in has been idle in every tab for longer than POSTLOAN_IDLE_MINUTES is signed out;
+    so is one whose user has been disabled since (checked on every run for sessions that signed in through
+    the form or the cookie)."""
     state = st.session_state
+    now = idle.now()
+    idle_seconds = idle_minutes() * 60
     actor = current_actor()
     if actor is not None:
-        last = state.get(LAST_SEEN)
-        if last is not None and time.time() - last > idle_minutes() * 60:
+        if idle.expired(_last_active(), now, idle_seconds):
             sign_out(auth, "auth.expired")
             actor = None
         elif state.get("authentication_status"):
@@ -131,25 +143,64 @@ def signed_in(auth: stauth.Authenticate) -> Actor | None:
     if actor is None:
         sign_in_page(auth)
         return None
-    state[LAST_SEEN] = time.time()
-    if state.pop(SET_COOKIE, False):
-        # Set here, on the first run after the sign-in, not in the run that drew the form: that run ends
-        # in a rerun, which can drop the cookie component before the browser runs it.
-        auth.cookie_controller.set_cookie()
+    state[LAST_SEEN] = now
+    sid = state.get(SIGN_IN_ID)
+    if sid is not None:
+        idle.ACTIVITY.seen(sid, now, idle_seconds)
+        # Set on the first run after the sign-in, not in the run that drew the form: that run ends in a
+        # rerun, which can drop the cookie component before the browser runs it. Then again every minute
+        # or so of activity, which slides its expiry.
+        if idle.ACTIVITY.claim_cookie(sid, now, idle_seconds, force=state.pop(SET_COOKIE, False)):
+            issue_cookie(auth, actor.username, sid, now)
     return actor
 
 
-def _start(actor: Actor) -> None:
-    st.session_state.pop(NOTICE, None)
-    st.session_state[ACTOR_KEY] = actor
-    st.session_state[LAST_SEEN] = time.time()
+def _last_active() -> float | None:
+    """When this session's sign-in was last active in any tab (None: a session the tests seeded)."""
+    state = st.session_state
+    times = [state.get(LAST_SEEN)]
+    if state.get(SIGN_IN_ID) is not None:
+        times.append(idle.ACTIVITY.last_seen(state[SIGN_IN_ID]))
+    known = [at for at in times if at is not None]
+    return max(known) if known else None
+
+
+def issue_cookie(auth: stauth.Authenticate, username: str, sid: str, now: float) -> None:
+    """(Re-)issue the sign-in cookie, valid for POSTLOAN_IDLE_MINUTES from now.
+
+    The token is the library's (a JWT with username and exp_date, signed with the cookie key, which its
+    get_cookie checks) plus the sign-in id. The browser is told the expiry as an age in seconds and as an
+    instant in UTC: the library's set_cookie sends the server's naive local time, which a browser in
+    another time zone reads hours off."""
+    model = auth.cookie_controller.cookie_model
+    seconds = idle_minutes() * 60
+    expires = now + seconds
+    token = jwt.encode(
+        {"username": username, "exp_date": expires, "sid": sid}, model.cookie_key, algorithm="HS256"
+    )
+    model.cookie_manager.set(
+        COOKIE_NAME,
+        token,
+        key=COOKIE_COMPONENT_KEY,
+        expires_at=datetime.fromtimestamp(expires, UTC),
+        max_age=seconds,
+    )
+
+
+def _start(actor: Actor, sid: str | None = None) -> None:
+    """Start the session of a sign-in: a new one (the form) or the cookie's (a reload, a new tab)."""
+    state = st.session_state
+    state.pop(NOTICE, None)
+    state[ACTOR_KEY] = actor
+    state[LAST_SEEN] = idle.now()
+    state[SIGN_IN_ID] = sid or secrets.token_urlsafe(16)
 
 
 def _from_cookie(auth: stauth.Authenticate) -> Actor | None:
     """Sign a new session in from a valid cookie, before anything is drawn and without a rerun, so the
     first run of a reload or a deep link reaches st.navigation signed in and opens the page asked for."""
     state = st.session_state
-    token = auth.cookie_controller.get_cookie()
+    token = auth.cookie_controller.get_cookie()  # None once expired: the library checks exp_date
     if not token:
         return None
     try:
@@ -165,7 +216,8 @@ def _from_cookie(auth: stauth.Authenticate) -> Actor | None:
         auth.logout(location="unrendered")
         state[NOTICE] = "auth.disabled"
         return None
-    _start(actor)
+    # A cookie from before sign-ins had ids gets a new one (and is re-issued with it at once).
+    _start(actor, token.get("sid"))
     return actor
 
 

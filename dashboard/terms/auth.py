@@ -41,6 +41,12 @@ TERMS = {
         "`POSTLOAN_DEMO=1` 时每次启动使用随机密钥（`make run` 即如此）。",
     ),
     "auth.no_pages": ("Your role ({role}) has no pages.", "您的角色（{role}）没有可访问的页面。"),
+    "auth.not_for_role_title": ("Not available to your role", "无权访问"),
+    "auth.not_for_role": (
+        "The page “{page}” is not available to your role ({role}).",
+        "您的角色（{role}）无权访问“{page}”页面。",
+    ),
+    "auth.to_start": ("Go to {page}", "前往{page}"),
     "auth.role.admin": ("administrator", "系统管理员"),
     "auth.role.manager": ("manager", "管理层"),
     "auth.role.risk_manager": ("risk manager", "风险经理"),
@@ -48,6 +54,9 @@ TERMS = {
     "auth.role.collector": ("collector", "催收员"),
     "auth.role.agency": ("collection agency", "委外催收机构"),
     "auth.role.auditor": ("auditor", "审计"),
+    # --- What an external agency sees (dashboard.work.external)
+    "loan.timeline_agency": ("Collection actions", "催收记录"),
+    "loan.by_other": ("another collector", "其他催收人员"),
     # --- Customer identifiers on the loan card
     "auth.contact": ("Customer identifiers", "客户身份信息"),
     "auth.id_number": ("ID number", "身份证号"),

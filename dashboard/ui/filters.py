@@ -3,8 +3,8 @@ view. Values in the URL are checked: an unknown branch or a malformed date is ig
 page says which parameter was ignored.
 
 The filters offer only what the signed-in user may see (the branches of their subtree; an officer only
-themselves), and the Scope they make carries the user, so the server restricts every query whatever the
-URL says.
+themselves; an agency neither the lender's branches nor its officers), and the Scope they make carries the
+user, so the server restricts every query whatever the URL says.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from dashboard.ui.data import choices, data_date, engine, latest_date, version
 from dashboard.ui.i18n import language, t
 from dashboard.ui.params import parse_date, warn_bad
 from dashboard.ui.session import current_actor
+from dashboard.work.external import INTERNAL_FILTERS, sees_internal
 from db.models import Branch, Staff
 
 SCOPE_FILTERS = ("branch", "product", "channel", "officer")
@@ -131,7 +132,14 @@ def allowed_choices(actor: Actor | None) -> dict[str, dict[str, str]]:
         options["officer"] = {k: v for k, v in options["officer"].items() if officer_branch.get(k) in keep}
     if actor.role == "officer":
         options["officer"] = {k: v for k, v in options["officer"].items() if k == actor.staff_id}
+    if not sees_internal(actor):
+        options.update({name: {} for name in INTERNAL_FILTERS})
     return options
+
+
+def _offered(actor: Actor | None, name: str) -> bool:
+    """Whether the sidebar shows this filter to this user at all."""
+    return sees_internal(actor) or name not in INTERNAL_FILTERS
 
 
 def _fixed(actor: Actor | None, name: str) -> bool:
@@ -165,6 +173,8 @@ def render_sidebar(actor: Actor | None = None, *, filters: bool = True) -> Filte
         if (loaded := data_date()) is not None:
             st.caption(t("filter.data_date", data_date=loaded))
         for name in SCOPE_FILTERS:
+            if not _offered(actor, name):
+                continue
             names = options[name]
             st.selectbox(
                 t(f"filter.{name}"),

@@ -27,6 +27,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit_read": frozenset({"manager", "auditor", "admin"}),
     "admin": frozenset({"admin"}),
     "unmask": frozenset({"officer", "collector", "agency", "risk_manager"}),
+    # The lender's own information: staff names, inspections, visits, classification, management figures.
+    # An external agency sees only its placed loans' collection data (dashboard.work.external).
+    "see_internal": frozenset({"manager", "risk_manager", "officer", "collector", "auditor", "admin"}),
 }
 
 

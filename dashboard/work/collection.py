@@ -21,6 +21,7 @@ from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.work.access import loan_in_scope, require
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
+from dashboard.work.external import sees_internal
 from dashboard.work.saving import Change, Saved, save
 from db.models import CollectionAction, Loan
 from db.models.enums import ACTION_CHANNELS, ACTION_RESULTS
@@ -197,7 +198,8 @@ def parse_amount(value: Decimal | str | None) -> tuple[Decimal | None, Message |
 def recent_actions(
     conn: Connection, actor: Actor, loan_id: str, on: date | None = None, limit: int = RECENT
 ) -> list[dict[str, Any]]:
-    """The loan's latest actions, newest first; nothing for a loan outside the user's scope."""
+    """The loan's latest actions, newest first; nothing for a loan outside the user's scope. For an agency,
+    `by` names the agency's own actions only (None for the lender's collectors and other agencies)."""
     if not loan_id or "\x00" in loan_id or not loan_in_scope(conn, actor, loan_id, on):
         return []
     rows = conn.execute(
@@ -214,4 +216,8 @@ def recent_actions(
         .order_by(CollectionAction.acted_at.desc(), CollectionAction.action_id.desc())
         .limit(limit)
     )
-    return [dict(row._mapping) for row in rows]
+    actions = [dict(row._mapping) for row in rows]
+    if not sees_internal(actor):
+        for action in actions:
+            action["by"] = action["by"] if action["by"] == actor.agency_id else None
+    return actions

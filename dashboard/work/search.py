@@ -13,6 +13,7 @@ from sqlalchemy import Connection, case, or_, select
 from dashboard.access import loan_condition
 from dashboard.actor import Actor
 from dashboard.auth.masking import mask_id
+from dashboard.work.external import sees_internal
 from db.models import Branch, Customer, Loan, Product, Staff
 
 MIN_TEXT = 2
@@ -30,7 +31,8 @@ def search_text(text: str | None) -> str | None:
 def search_loans(conn: Connection, actor: Actor, text: str | None, limit: int = 50) -> pd.DataFrame:
     """Loans in the actor's scope whose contract number starts with `text` (an exact match first), whose
     customer's name contains it, or, for a four-character text, whose customer's ID number ends with it.
-    Case is ignored. ID numbers come back masked. An empty frame for a text under 2 characters."""
+    Case is ignored. ID numbers come back masked; an agency gets no officer column (the lender's staff). An
+    empty frame for a text under 2 characters."""
     needle = search_text(text)
     if needle is None:
         return pd.DataFrame(columns=COLUMNS)
@@ -62,4 +64,4 @@ def search_loans(conn: Connection, actor: Actor, text: str | None, limit: int = 
     ).all()
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["id_number"] = [mask_id(x) for x in frame["id_number"]]
-    return frame
+    return frame if sees_internal(actor) else frame.drop(columns=["officer"])

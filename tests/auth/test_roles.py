@@ -1,19 +1,30 @@
-"""Role × page matrix (AppTest): each role's navigation lists exactly the pages of its job (issue 5's role
-table, written out here by hand), a page outside it cannot be opened, and a page's figures and rows for a
-restricted user are the KPI engine's for their scope, not the whole book's."""
+"""Role × page × field matrix (AppTest): each role's navigation lists exactly the pages of its job (issue 5's
+role table, written out here by hand); every page of the role opens at its URL path, a page outside it says so
+in the user's language instead of running; a page's figures and rows for a restricted user are the KPI
+engine's for their scope, not the whole book's; and an external agency sees no internal field, name, record
+or filter option on the pages it has (issue 14 items 12 and 13)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
-from sqlalchemy import Engine, insert
-from streamlit.testing.v1 import AppTest
+from google.protobuf.json_format import MessageToJson
+from sqlalchemy import Engine, insert, update
+from streamlit.commands import navigation as st_navigation
+from streamlit.runtime.scriptrunner import RerunData
+from streamlit.testing.v1 import AppTest, local_script_runner
+from streamlit.testing.v1.element_tree import Dataframe
 
 from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
+from dashboard.ui.i18n import translate
+from dashboard.ui.pages import PAGES as ALL_PAGES
 from dashboard.ui.pages import PAGES_DIR
-from db.models import CollectorAssignment
+from db.models import CollectorAssignment, Inspection, Staff, Visit
 from tests.auth.conftest import (
     ADMIN,
     AGENCY_A1,
@@ -23,7 +34,7 @@ from tests.auth.conftest import (
     OFFICER_O1,
     RISK_B1,
 )
-from tests.kpi.book import D, place
+from tests.kpi.book import D, act, inspect, place, visit
 from tests.web.conftest import PAGES, app
 
 DASHBOARDS = ["overview", "portfolio", "overdue", "inspections", "agencies", "staff", "weekly", "loans"]
@@ -58,9 +69,12 @@ AS_OF = D("2025-03-20")
 
 
 def _listed(at: AppTest) -> list[str]:
-    # AppTest keeps the pages the last run gave st.navigation (it resolves switch_page against them).
+    # AppTest keeps the pages the last run gave st.navigation (it resolves switch_page against them). Left
+    # out: the root (the first page again) and the refusals of pages outside the role (no page script).
     return [
-        page["script_path"].rsplit("/", 1)[-1].removesuffix(".py") for page in at._registered_pages.values()
+        page["script_path"].rsplit("/", 1)[-1].removesuffix(".py")
+        for page in at._registered_pages.values()
+        if page["script_path"] and page["url_pathname"]
     ]
 
 
@@ -165,3 +179,174 @@ def test_whoever_may_record_has_the_form_in_their_navigation(action: str, url_pa
 
     (page,) = [p for p in PAGES if p.url_path == url_path]
     assert PERMISSIONS[action] <= set(page.roles)
+
+
+class Url:
+    """The app opened at a URL path, as a browser typing it would (AppTest itself switches pages by file):
+    every run asks for the page by its path, and Streamlit's "Page not found" answers are counted."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.path = ""
+        self.not_found: list[str] = []
+
+        def by_path(**fields: Any) -> RerunData:
+            return RerunData(**(fields | {"page_script_hash": "", "page_name": self.path}))
+
+        monkeypatch.setattr(local_script_runner, "RerunData", by_path)
+        monkeypatch.setattr(
+            st_navigation, "send_page_not_found", lambda ctx: self.not_found.append(self.path)
+        )
+
+    def open(self, at: AppTest, path: str) -> AppTest:
+        self.path = path
+        return at.run()
+
+
+def _page_run(at: AppTest) -> str:
+    """The url path of the page the last run ran ("" for the root)."""
+    return at._registered_pages[at._finished_page_script_hash]["url_pathname"]
+
+
+SPECS = {spec.file.removesuffix(".py"): spec for spec in ALL_PAGES}
+
+
+@pytest.mark.parametrize("role", list(ROLE_PAGES))
+def test_every_page_of_the_role_opens_at_its_url_and_others_say_why_not(
+    app_db: Engine, monkeypatch: pytest.MonkeyPatch, role: str
+) -> None:
+    """Issue 14 item 13: /overview (a manager's start page) and /overdue (a collector's) showed Streamlit's
+    English "Page not found": the default page is served at the root only."""
+    url = Url(monkeypatch)
+    at = app(actor=ACTORS[role], lang="en")
+    for page in ROLE_PAGES[role]:
+        path = SPECS[page].url_path
+        url.open(at, path)
+        assert not at.exception, (role, path)
+        assert url.not_found == [], (role, path)
+        assert _page_run(at) == path, (role, path)
+        assert not [w for w in at.warning if "not available to your role" in w.value], (role, path)
+    # The root runs the start page.
+    url.open(at, "")
+    assert _page_run(at) == "" and at._registered_pages[at._finished_page_script_hash]["script_path"] == str(
+        PAGES_DIR / SPECS[ROLE_PAGES[role][0]].file
+    )
+    for page in sorted(set(SPECS) - set(ROLE_PAGES[role])):
+        spec = SPECS[page]
+        url.open(at, spec.url_path)
+        assert not at.exception, (role, page)
+        title = translate(spec.title_key, "en")
+        role_name = translate(f"auth.role.{role}", "en")
+        assert [w.value for w in at.warning] == [
+            f"The page “{title}” is not available to your role ({role_name})."
+        ], (role, page)
+        assert not at.metric and not at.dataframe and not at.main.text_input, (role, page)
+    assert url.not_found == []
+
+
+def test_a_page_outside_the_role_says_so_in_chinese(app_db: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = Url(monkeypatch)
+    at = url.open(app(actor=COLLECTOR_C1, lang="zh"), "overview")
+    assert [w.value for w in at.warning] == ["您的角色（催收员）无权访问“概览”页面。"]
+    assert url.not_found == []
+
+
+# --- What an external agency sees (issue 14 item 12)
+
+# Names and records of the lender's own that an agency must never be shown.
+STAFF_NAMES = {"O1": "欧阳一", "O2": "欧阳二", "C1": "陈催收", "R1": "任风控"}
+FINDINGS = ("内部检查发现：经营异常", "内部回访：客户称资金周转困难")
+OVERRIDE_REASON = "担保人失联"
+BRANCHES = ("总行", "北京分行", "朝阳支行", "上海分行")
+INTERNAL_WORDS = (*STAFF_NAMES.values(), *FINDINGS, OVERRIDE_REASON)
+
+
+@pytest.fixture
+def placed_book(app_db: Engine) -> Engine:
+    """Loan C (O2's, in B2) placed with agency A1 and assigned to collector C1, with the lender's
+    inspection, visit and override on it, an action by C1 and one by A1; the staff get real names."""
+    with app_db.begin() as conn:
+        place(conn, "C", "A1", "2025-03-01", "5000")
+        conn.execute(
+            insert(CollectorAssignment),
+            [{"loan_id": "C", "staff_id": "C1", "assigned_on": D("2025-03-01"), "ended_on": None}],
+        )
+        inspect(conn, "C", "periodic", "2025-03-05", staff="R1")
+        conn.execute(update(Inspection).where(Inspection.loan_id == "C").values(notes=FINDINGS[0]))
+        visit(conn, "C", "2025-03-06")
+        conn.execute(update(Visit).where(Visit.loan_id == "C").values(content=FINDINGS[1]))
+        act(conn, "C", "2025-03-07T10:00:00", "call", staff="C1", result="no_answer")
+        act(conn, "C", "2025-03-12T15:00:00", "call", agency="A1", result="connected")
+        for staff_id, name in STAFF_NAMES.items():
+            conn.execute(update(Staff).where(Staff.staff_id == staff_id).values(name=name))
+    return app_db
+
+
+def _shown(at: AppTest, where: Any = None) -> str:
+    """Every text the run put on the page (or in `where`): labels, values, options, table cells."""
+    texts = []
+    for node in where if where is not None else at._tree:
+        if isinstance(node, Dataframe):
+            texts.append(node.value.to_csv())
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            texts.append(MessageToJson(proto, ensure_ascii=False))
+    return "\n".join(texts)
+
+
+def _agency_pages(url: Url, actor: Actor) -> Iterator[tuple[str, AppTest]]:
+    """The agency's pages with loan C on them: the overdue list, C's card, Find with C, the action form."""
+    yield "overdue", url.open(app(actor=actor, lang="zh"), "overdue")
+    yield "loan", url.open(app(actor=actor, lang="zh", loan_id="C"), "loan")
+    find = url.open(app(actor=actor, lang="zh"), "find")
+    find.text_input(key="find_text").input("王伟").run()
+    yield "find", find
+    yield "action", url.open(app(actor=actor, lang="zh", loan_id="C"), "action")
+
+
+def test_the_lender_sees_its_internal_information_on_these_pages(
+    placed_book: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The contrast for the agency's test below: the same pages show a manager every internal word."""
+    shown = {page: _shown(at) for page, at in _agency_pages(Url(monkeypatch), ACTORS["manager"])}
+    assert all(name in shown["overdue"] for name in (STAFF_NAMES["O2"], STAFF_NAMES["C1"]))
+    assert all(word in shown["loan"] for word in (STAFF_NAMES["O2"], *FINDINGS, OVERRIDE_REASON))
+    assert STAFF_NAMES["O1"] in shown["find"]
+
+
+def test_an_agency_sees_its_placed_loans_collection_data_and_nothing_internal(
+    placed_book: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = Url(monkeypatch)
+    pages: dict[str, AppTest] = {}
+    for page, at in _agency_pages(url, AGENCY_A1):
+        assert not at.exception, page
+        text = _shown(at)
+        assert not [word for word in INTERNAL_WORDS if word in text], page
+        # Filters: no branch tree, no officers; the language, the as-of date, product and channel remain.
+        assert [box.key for box in at.sidebar.selectbox] == ["lang", "product", "channel"], page
+        assert not [name for name in BRANCHES if name in _shown(at, at.sidebar)], page
+        pages[page] = at
+    overdue, card, find, action = (pages[p] for p in ("overdue", "loan", "find", "action"))
+    # Overdue list: its loan with the collection columns; no breach tiles, internal columns or task lists.
+    assert [m.label for m in overdue.metric] == [translate("term.overdue_loans", "zh")]
+    assert overdue.dataframe[0].value["loan_id"].tolist() == ["C"]
+    assert not set(overdue.dataframe[0].value.columns) & {
+        "officer",
+        "collector",
+        "classification",
+        "big_no_visit",
+        "not_placed",
+        "lost_no_visit",
+    }
+    assert "overdue_collector" not in [box.key for box in overdue.selectbox]
+    # Loan card: state without the classification, history of collection actions only, the agency's own
+    # named, the lender's collector not.
+    assert translate("term.class", "zh") not in [m.label for m in card.metric]
+    history = card.dataframe[-1].value
+    assert set(history["kind"]) == {translate("timeline.kind.action", "zh")}
+    assert sorted(history["by"]) == sorted(["甲催收", translate("loan.by_other", "zh")])
+    assert "officer" not in find.dataframe[0].value.columns
+    assert find.dataframe[0].value["loan_id"].tolist() == ["C"]
+    # The action form's recent actions: who did each only for the agency's own.
+    assert sorted(action.dataframe[0].value[translate("action.col.by", "zh")]) == ["", "A1"]
+    assert url.not_found == []

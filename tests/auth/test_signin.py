@@ -1,21 +1,29 @@
 """The sign-in flow in the app (AppTest, streamlit-authenticator's real form; the cookie is tested in a
-real browser): the cookie key, signing in and out, wrong passwords and the lockout, idle expiry, and a user
-disabled while signed in."""
+real browser, and here by handing the tokens the app sets to a new session): the cookie key, signing in and
+out, wrong passwords and the lockout, idle expiry across tabs, and a user disabled while signed in."""
 
 from __future__ import annotations
 
 import time
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
+import jwt
 import pytest
+import streamlit.runtime.context
+from extra_streamlit_components import CookieManager
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
+from streamlit_authenticator.models import cookie_model
 
-from dashboard.auth.signin import LAST_SEEN
+from dashboard.auth import idle
+from dashboard.auth.signin import COOKIE_NAME, LAST_SEEN
 from dashboard.auth.users import NewUser, add_user, set_disabled
 from dashboard.ui.session import ACTOR_KEY
 from db.models import LoginAttempt
 from tests.auth.conftest import ADMIN, OFFICER_O1
-from tests.web.conftest import app
+from tests.web.conftest import TEST_ENV, app
 
 
 @pytest.fixture
@@ -118,3 +126,100 @@ def test_a_user_disabled_while_signed_in_is_signed_out_at_the_next_run(users_db:
     assert at.info[0].value == "This account is disabled. Ask an administrator."
     _sign_in(at, "o1", "right password")
     assert at.error[0].value == "Incorrect username or password."
+
+
+MINUTE = 60.0
+
+
+class Browser:
+    """Time and the browser's cookie jar for AppTest: the clock of the idle expiry and of the library's
+    cookie check moves when told; each cookie the app sets is kept, and a new session (a new tab) sends the
+    latest one, as st.context.cookies of a real tab would."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.at = time.time()
+        self.cookie: str | None = None
+        browser = self
+
+        class Clock(datetime):
+            @classmethod
+            def now(cls, tz: Any = None) -> Any:
+                return datetime.fromtimestamp(browser.at, tz)
+
+        original_set = CookieManager.set
+
+        def keep(manager: CookieManager, cookie: str, val: Any, *args: Any, **kwargs: Any) -> None:
+            if cookie == COOKIE_NAME:
+                browser.cookie = str(val)
+            original_set(manager, cookie, val, *args, **kwargs)
+
+        monkeypatch.setattr(idle, "now", lambda: browser.at)
+        monkeypatch.setattr(cookie_model, "datetime", Clock)
+        monkeypatch.setattr(CookieManager, "set", keep)
+        monkeypatch.setattr(streamlit.runtime.context, "_get_client_context", self._client)
+
+    def _client(self) -> SimpleNamespace:
+        return SimpleNamespace(cookies={COOKIE_NAME: self.cookie} if self.cookie else {}, headers={})
+
+    def wait(self, minutes: float) -> None:
+        self.at += minutes * MINUTE
+
+    def new_tab(self) -> AppTest:
+        return app(actor=None, lang="en").run()
+
+    def cookie_expires(self) -> float:
+        assert self.cookie is not None
+        claims = jwt.decode(self.cookie, TEST_ENV["POSTLOAN_COOKIE_KEY"], algorithms=["HS256"])
+        return float(claims["exp_date"])
+
+
+def test_active_all_along_a_new_tab_after_50_minutes_is_let_in(
+    users_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 14 item 11: the cookie expired 30 minutes after signing in, whatever the activity."""
+    monkeypatch.setenv("POSTLOAN_IDLE_MINUTES", "30")
+    browser = Browser(monkeypatch)
+    tab = _sign_in(browser.new_tab(), "o1", "right password")
+    assert _actor(tab).username == "o1" and browser.cookie is not None
+    browser.wait(25)
+    tab.run()
+    assert _actor(tab).username == "o1"
+    assert browser.cookie_expires() == browser.at + 30 * MINUTE  # slid on the activity
+    browser.wait(25)  # 50 minutes after signing in, 25 after the last click
+    drill_down = browser.new_tab()
+    assert not drill_down.exception
+    assert _actor(drill_down).username == "o1" and not drill_down.text_input
+    assert drill_down.title[0].value == "Portfolio overview"
+    assert _actor(tab.run()).username == "o1"
+
+
+def test_a_tab_left_idle_while_another_is_used_stays_signed_in(
+    users_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTLOAN_IDLE_MINUTES", "30")
+    browser = Browser(monkeypatch)
+    first = _sign_in(browser.new_tab(), "o1", "right password")
+    browser.wait(20)
+    second = browser.new_tab()
+    assert _actor(second).username == "o1"
+    browser.wait(20)
+    second.run()
+    browser.wait(5)  # the first tab: 45 minutes without a run, the sign-in: 5
+    first.run()
+    assert not first.exception
+    assert _actor(first).username == "o1"
+
+
+def test_idle_31_minutes_in_every_tab_signs_out_and_a_new_tab_asks_for_the_password(
+    users_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POSTLOAN_IDLE_MINUTES", "30")
+    browser = Browser(monkeypatch)
+    tab = _sign_in(browser.new_tab(), "o1", "right password")
+    browser.wait(25)
+    tab.run()
+    browser.wait(31)
+    assert _signed_out(browser.new_tab())
+    tab.run()
+    assert _signed_out(tab)
+    assert "signed out after a period without activity" in tab.info[0].value

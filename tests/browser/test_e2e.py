@@ -167,9 +167,15 @@ def test_a_page_outside_the_role_is_not_served(base: str, page: Any) -> None:
     sign_in(page, base, "risk")
     heading(page)
     page.goto(f"{base}/users?lang=en")
-    assert heading(page) != "Users"
+    assert heading(page) == "Not available to your role"
+    assert page.get_by_text("The page “Users” is not available to your role (risk manager).").count() == 1
     assert page.get_by_role("button", name="Add a user").count() == 0
+    assert page.get_by_text("Page not found").count() == 0
     shot(page, "09-users-page-refused")
+    # The role's start page by its own path, not only at the root (issue 14 item 13).
+    page.goto(f"{base}/overview?lang=en")
+    assert heading(page) == "Portfolio overview"
+    assert page.get_by_text("Page not found").count() == 0
 
 
 def test_five_wrong_passwords_lock_the_account(base: str, page: Any) -> None:

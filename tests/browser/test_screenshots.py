@@ -58,11 +58,11 @@ def test_every_page_of_the_role_renders(server: tuple[str, str], browser: Any, u
     sign_in(page, base, username)
     pages = for_role(USERS[username])
     assert pages
-    for index, spec in enumerate(pages):
-        path = "" if index == 0 else spec.url_path  # the role's first page is served at the root
+    for spec in pages:
         for language in ("en", "zh"):
             query = f"lang={language}" + (f"&loan_id={loan_id}" if spec.url_path == "loan" else "")
-            page.goto(f"{base}/{path}?{query}")
+            # Every page at its own path, the role's first page too (issue 14 item 13).
+            page.goto(f"{base}/{spec.url_path}?{query}")
             heading(page)
             no_exception(page)
             assert page.get_by_text("Page not found").count() == 0, f"{spec.file} ({language})"
