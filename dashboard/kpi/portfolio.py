@@ -231,9 +231,9 @@ def loans_at(
     """The active loans behind a portfolio figure, worst first (the drill-down list)."""
     query = _loans_query(
         conn,
-        as_of,
-        scope,
-        config,
+        as_of=as_of,
+        scope=scope,
+        config=config,
         overdue_only=overdue_only,
         bucket=bucket,
         classification=classification,
@@ -259,7 +259,13 @@ def loans_total(
     """The count and balance of every loan loans_at lists with these arguments (not only the rows a page
     shows), summed by the database."""
     rows = _loans_query(
-        conn, as_of, scope, config, bucket=bucket, classification=classification, agency_id=agency_id
+        conn,
+        as_of=as_of,
+        scope=scope,
+        config=config,
+        bucket=bucket,
+        classification=classification,
+        agency_id=agency_id,
     ).subquery()
     count, cents = conn.execute(select(func.count(), func.coalesce(func.sum(rows.c.op_cents), 0))).one()
     return LoansTotal(loans=int(count), balance=yuan(cents))
@@ -279,7 +285,13 @@ def iter_loans_at(
     """Every row of loans_at (LOAN_COLUMNS, worst first), a batch at a time from a server-side cursor: an
     export of a whole book never holds it as one frame."""
     query = _loans_query(
-        conn, as_of, scope, config, bucket=bucket, classification=classification, agency_id=agency_id
+        conn,
+        as_of=as_of,
+        scope=scope,
+        config=config,
+        bucket=bucket,
+        classification=classification,
+        agency_id=agency_id,
     )
     query = query.order_by(query.selected_columns.dpd.desc(), query.selected_columns.loan_id)
     result = conn.execution_options(yield_per=batch).execute(query)
