@@ -89,7 +89,7 @@ def test_the_data_date_given_to_postloan_import_is_the_default_as_of(
     assert "data date: 2024-03-31" in capsys.readouterr().out
     assert _kpi_as_of(capsys) == ("2024-03-31", "")
     with engine.connect() as conn:
-        assert has_current_snapshot(conn, D("2024-03-31"))  # the refresh after the import used it too
+        assert has_current_snapshot(conn, as_of=D("2024-03-31"))  # the refresh after the import used it too
     # An extract of corrections to older rows, without a date, does not take the data date back.
     corrections = minimal_extract()
     corrections["repayments.csv"] = corrections["repayments.csv"][:1]
@@ -129,7 +129,7 @@ def test_seed_records_its_as_of_as_the_data_date(
     assert (audit["username"], audit["action"], audit["after"]["rows"]["loans"]) == ("seed", "seed", 40)
     assert _kpi_as_of(capsys) == ("2026-06-17", "")
     with engine.connect() as conn:
-        assert has_current_snapshot(conn, D("2026-06-17"))
+        assert has_current_snapshot(conn, as_of=D("2026-06-17"))
         assert conn.execute(select(func.max(Loan.disbursed_on))).scalar() <= D("2026-06-17")
 
 
@@ -187,11 +187,11 @@ def test_work_saved_after_the_data_date_moves_neither_it_nor_a_figure(
     as_of_before, _ = _kpi_as_of(capsys)
     with book.connect() as conn:
         assert latest_data_date(conn) == expected
-        figures_before = portfolio(conn, expected, Scope(), Config())
+        figures_before = portfolio(conn, as_of=expected, scope=Scope(), config=Config())
     _save_work_after(book, "2025-04-15")
     with book.connect() as conn:
         assert latest_data_date(conn) == expected
-        assert portfolio(conn, latest_data_date(conn), Scope(), Config()) == figures_before
+        assert portfolio(conn, as_of=latest_data_date(conn), scope=Scope(), config=Config()) == figures_before
     assert _kpi_as_of(capsys)[0] == as_of_before == expected.isoformat()
 
 

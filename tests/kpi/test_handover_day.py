@@ -28,7 +28,7 @@ from tests.kpi.book import D, loan, pay, place, reference
 CFG = Config()
 HANDOVER = D("2025-03-10")
 EVE = D("2025-03-09")
-MARCH = (D("2025-03-01"), D("2025-03-31"), D("2025-03-31"))
+MARCH = {"start": D("2025-03-01"), "end": D("2025-03-31"), "as_of": D("2025-03-31")}
 C1 = Actor("c1", "collector", staff_id="C1")
 C2 = Actor("c2", "collector", staff_id="C2")
 A1 = Actor("a1", "agency", agency_id="A1")
@@ -70,7 +70,7 @@ def book(engine: Engine) -> Engine:
 
 def test_a_payment_on_the_hand_over_day_is_credited_to_the_new_collector_only(book: Engine) -> None:
     with book.connect() as conn:
-        frame = collector_recoveries(conn, *MARCH, Scope())
+        frame = collector_recoveries(conn, **MARCH, scope=Scope())
     assert dict(zip(frame["staff_id"], frame["recovered"], strict=True)) == {
         "C1": Decimal("20.00"),
         "C2": Decimal("130.00"),
@@ -79,7 +79,7 @@ def test_a_payment_on_the_hand_over_day_is_credited_to_the_new_collector_only(bo
 
 def test_a_payment_on_the_recall_day_is_credited_to_the_new_agency_only(book: Engine) -> None:
     with book.connect() as conn:
-        scores = {s.agency_id: s for s in agency_scores(conn, *MARCH, Scope())}
+        scores = {s.agency_id: s for s in agency_scores(conn, **MARCH, scope=Scope())}
     assert (scores["A1"].recovered, scores["A2"].recovered) == (Decimal("20.00"), Decimal("130.00"))
     assert (scores["A1"].cases, scores["A2"].cases) == (1, 1)
 
@@ -89,9 +89,14 @@ def test_a_collector_or_agency_that_held_the_loan_only_until_the_period_began_ha
 ) -> None:
     """Ended or recalled on the period's first day: the loan was theirs up to the day before only."""
     with book.connect() as conn:
-        recoveries = collector_recoveries(conn, HANDOVER, D("2025-03-31"), D("2025-03-31"), Scope())
+        recoveries = collector_recoveries(
+            conn, start=HANDOVER, end=D("2025-03-31"), as_of=D("2025-03-31"), scope=Scope()
+        )
         scores = {
-            s.agency_id: s for s in agency_scores(conn, HANDOVER, D("2025-03-31"), D("2025-03-31"), Scope())
+            s.agency_id: s
+            for s in agency_scores(
+                conn, start=HANDOVER, end=D("2025-03-31"), as_of=D("2025-03-31"), scope=Scope()
+            )
         }
     assert recoveries["staff_id"].tolist() == ["C2"]
     assert (scores["A1"].cases, scores["A2"].cases) == (0, 1)
@@ -99,10 +104,10 @@ def test_a_collector_or_agency_that_held_the_loan_only_until_the_period_began_ha
 
 def test_on_the_hand_over_day_the_lists_show_the_new_holder_only(book: Engine) -> None:
     with book.connect() as conn:
-        on_day = overdue_list(conn, HANDOVER, Scope(), CFG)
-        eve = overdue_list(conn, EVE, Scope(), CFG)
-        holding = collectors(conn, HANDOVER, Scope())
-        c1_tasks = overdue_list(conn, HANDOVER, Scope(), CFG, collector_id="C1")
+        on_day = overdue_list(conn, as_of=HANDOVER, scope=Scope(), config=CFG)
+        eve = overdue_list(conn, as_of=EVE, scope=Scope(), config=CFG)
+        holding = collectors(conn, as_of=HANDOVER, scope=Scope())
+        c1_tasks = overdue_list(conn, as_of=HANDOVER, scope=Scope(), config=CFG, collector_id="C1")
         placed_a1 = loans_at(conn, as_of=HANDOVER, scope=Scope(), config=CFG, agency_id="A1")
         placed_a2 = loans_at(conn, as_of=HANDOVER, scope=Scope(), config=CFG, agency_id="A2")
     assert on_day.loc[0, "collector_id"] == "C2"

@@ -17,7 +17,7 @@ AS_OF = D("2025-03-31")
 
 def test_total_and_rows_match_the_figure_drilled_from(book: Engine) -> None:  # noqa: F811
     with book.connect() as conn:
-        figure = portfolio(conn, AS_OF, Scope(), CONFIG)
+        figure = portfolio(conn, as_of=AS_OF, scope=Scope(), config=CONFIG)
         assert loans_total(conn, as_of=AS_OF, scope=Scope(), config=CONFIG) == LoansTotal(
             figure.active_loans, figure.balance
         )

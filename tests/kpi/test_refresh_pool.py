@@ -111,7 +111,7 @@ def test_a_refresh_on_32_cores_runs_within_the_pool_and_completes(
 
     monkeypatch.setattr(snapshots, "refresh", recorded)
     try:
-        rows = refresh_side_by_side(engine, DATES)
+        rows = refresh_side_by_side(engine, dates=DATES)
         with engine.connect() as conn:
             stored = conn.execute(
                 select(func.count(func.distinct(LoanStateSnapshot.as_of)), func.count()).select_from(

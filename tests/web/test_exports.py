@@ -53,7 +53,7 @@ def big_book(app_db: Engine) -> Engine:
 
 def _figure(engine: Engine) -> object:
     with engine.connect() as conn:
-        return portfolio(conn, AS_OF, Scope(), Config())
+        return portfolio(conn, as_of=AS_OF, scope=Scope(), config=Config())
 
 
 def _metrics(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
