@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -26,6 +26,7 @@ from dashboard.kpi.roll import build_roll_groups, roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
 from dashboard.kpi.snapshots import default_dates, prune, refresh_side_by_side, stale_dates
 from dashboard.kpi.staff import officer_scores
+from dashboard.progress import Progress, for_terminal
 from db.data_version import bump_data_version
 from db.engine import make_engine
 from db.migrate import ensure_schema, upgrade
@@ -170,13 +171,16 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
 
     if not args.directory.is_dir():
         raise UsageError(f"{args.directory} is not a directory")
+    progress = for_terminal()
     try:
-        summary = import_directory(engine, args.directory)
+        summary = import_directory(engine, args.directory, progress=progress)
     except ExtractInvalid as exc:
+        progress.close()
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was imported.", file=sys.stderr)
         return 1
+    progress.close()
     for table, count in summary.rows.items():
         print(f"{table}: {count} row(s)")
     args.as_of = None
@@ -192,7 +196,11 @@ def _refresh(args: argparse.Namespace, engine: Engine) -> int:
         dates = default_dates(latest)
         built = dates if getattr(args, "all", False) else stale_dates(conn, dates)
     # Each date is replaced whole at its commit: readers see its previous snapshot until then.
-    rows = refresh_side_by_side(engine, built)
+    progress = for_terminal()
+    try:
+        rows = refresh_side_by_side(engine, built, progress=progress)
+    finally:
+        progress.close()
     with engine.begin() as conn:
         dropped = prune(conn, dates)
         months = build_roll_groups(conn)
@@ -216,9 +224,14 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
         _demo_users(engine)
         return 0
     # Streamed chunk by chunk, so a million loans need no more memory than a few thousand.
-    chunks = iter_chunks(n_loans=args.loans, seed=args.seed, as_of=as_of, chunk_size=SEED_CHUNK_LOANS)
+    progress = for_terminal()
+    progress.begin(args.loans, "seed", unit="loan")
+    chunks = _reporting(
+        iter_chunks(n_loans=args.loans, seed=args.seed, as_of=as_of, chunk_size=SEED_CHUNK_LOANS), progress
+    )
     if args.out:
         stream_extract(chunks, args.out)
+        progress.close()
         print(f"wrote the extract of {args.loans} loans as of {as_of} to {args.out}")
         return 0
     assert engine is not None
@@ -227,6 +240,7 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
             raise UsageError("the database already holds data: add --replace to delete it and seed anew")
         delete_all_data(engine)
     counts = stream_to_database(engine, chunks)
+    progress.close()
     with engine.begin() as conn:
         bump_data_version(conn)
     print(f"seeded {counts.get('loans', 0)} loans as of {as_of} (seed {args.seed})")
@@ -234,6 +248,14 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     refreshed = _refresh(args, engine)
     _demo_users(engine)
     return refreshed
+
+
+def _reporting(chunks: Iterator[dict[str, Any]], progress: Progress) -> Iterator[dict[str, Any]]:
+    for chunk in chunks:
+        loans = len(chunk.get("loans", ()))
+        yield chunk
+        del chunk  # as stream_to_database does: the chunk goes before the next one is built
+        progress.advance(n=loans)
 
 
 def _demo_users(engine: Engine) -> None:

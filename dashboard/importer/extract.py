@@ -15,6 +15,7 @@ from dashboard.importer.spec import REQUIRED_FILES
 from dashboard.importer.validate import validate_tables
 from dashboard.kpi import groups
 from dashboard.kpi.snapshots import refresh_loans
+from dashboard.progress import QUIET, Progress
 from db.data_version import bump_data_version
 
 # Up to this many loans changed, an import rebuilds their snapshot rows itself (a correction, a day's
@@ -23,7 +24,11 @@ REBUILD_LOANS_MAX = 2000
 
 
 def import_files(
-    engine: Engine, files: Mapping[str, Source], *, required: Iterable[str] = ()
+    engine: Engine,
+    files: Mapping[str, Source],
+    *,
+    required: Iterable[str] = (),
+    progress: Progress = QUIET,
 ) -> ImportSummary:
     """Check every file, then write them all or nothing; ExtractInvalid carries every problem found.
 
@@ -31,15 +36,15 @@ def import_files(
     between, the database refuses the write and still nothing is written.
     """
     with engine.begin() as conn:
-        checked = validate_tables(conn, files, required=required)
+        checked = validate_tables(conn, files, required=required, progress=progress)
         if checked.problems:
             raise ExtractInvalid(checked.problems)
-        summary = load_tables(conn, checked.rows)
+        summary = load_tables(conn, checked.rows, progress=progress)
         _keep_snapshots(conn, summary.state)
         return summary
 
 
-def import_directory(engine: Engine, directory: Path) -> ImportSummary:
+def import_directory(engine: Engine, directory: Path, *, progress: Progress = QUIET) -> ImportSummary:
     """Import every .csv file of the directory; a .csv with an unknown name is a problem, so that nothing is
     silently left out. Other files and hidden ones (editors' and macOS's ._ companions) are ignored."""
     if not directory.is_dir():
@@ -49,7 +54,7 @@ def import_directory(engine: Engine, directory: Path) -> ImportSummary:
         for path in sorted(directory.iterdir())
         if path.is_file() and path.suffix.lower() == ".csv" and not path.name.startswith(".")
     }
-    return import_files(engine, files, required=REQUIRED_FILES)
+    return import_files(engine, files, required=REQUIRED_FILES, progress=progress)
 
 
 def _keep_snapshots(conn: Connection, reach: StateReach) -> None:
