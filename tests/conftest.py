@@ -190,15 +190,14 @@ def engine(
         yield from _pg_database_engine()
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the browser tests, and keep them on one xdist worker (--dist loadgroup): each module
-    starts its own app, and two apps plus two Chromiums at once overload a 2-core machine."""
+    """Mark every test under tests/browser `browser` (make test-fast leaves them out). Their modules
+    also carry xdist_group("browser"), which keeps them on one worker: xdist reads that mark before this
+    hook runs."""
     browser = Path(__file__).parent / "browser"
     for item in items:
         if browser in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 def url_of(engine: Engine) -> str:
