@@ -33,13 +33,14 @@ lint: install
 	$(BIN)/ruff format --check .
 
 # Everything: SQLite and PostgreSQL, the browser tests; in parallel, a migrated template per worker.
-# --dist loadgroup keeps the browser tests (xdist_group "browser") on one worker.
+# --dist loadfile: a module's tests share a worker, so a module-scoped app (tests/browser) or book starts
+# once. (loadgroup would be finer, but pytest-xdist 3.8 cannot set the group on pytest 9's node ids.)
 test: lint
-	$(BIN)/pytest -n $(WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile
 
 # The inner loop: SQLite only, no browser.
 test-fast: install
-	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -m "not postgres and not browser"
+	$(BIN)/pytest -n $(WORKERS) --dist loadfile -m "not postgres and not browser"
 
 # After changing the dependencies in pyproject.toml: resolve and pin them anew (commit requirements.lock).
 lock:

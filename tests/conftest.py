@@ -191,9 +191,7 @@ def engine(
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test under tests/browser `browser` (make test-fast leaves them out). Their modules
-    also carry xdist_group("browser"), which keeps them on one worker: xdist reads that mark before this
-    hook runs."""
+    """Mark every test under tests/browser `browser`: make test-fast leaves them out."""
     browser = Path(__file__).parent / "browser"
     for item in items:
         if browser in Path(item.path).parents:

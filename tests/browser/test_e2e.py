@@ -33,8 +33,6 @@ from tests.browser.app import (
 )
 
 SHOTS = ROOT / "artifacts" / "browser"
-# One worker runs every browser test (make test's --dist loadgroup): each module starts its own app.
-pytestmark = pytest.mark.xdist_group("browser")
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,6 @@ from db.models import Loan
 from tests.browser.app import ROOT, heading, launch, need_chromium, no_exception, running_app, seed, sign_in
 
 SHOTS = ROOT / "artifacts" / "screenshots"
-# One worker runs every browser test (make test's --dist loadgroup): each module starts its own app.
-pytestmark = pytest.mark.xdist_group("browser")
 # demo username -> role (seed/users.py)
 USERS = {
     "manager": "manager",
