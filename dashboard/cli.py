@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
@@ -26,6 +26,7 @@ from dashboard.kpi.roll import build_roll_groups, roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
 from dashboard.kpi.snapshots import default_dates, prune, refresh_side_by_side, stale_dates
 from dashboard.kpi.staff import officer_scores
+from dashboard.progress import Progress, for_terminal
 from dashboard.usage import UsageError
 from db.data_version import bump_data_version
 from db.engine import make_engine
@@ -191,13 +192,16 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
         raise UsageError(f"{args.directory} is not a directory")
     if args.data_date is not None and args.data_date > clock.today():
         raise UsageError(f"--data-date {args.data_date} is after today ({clock.today()})")
+    progress = for_terminal()
     try:
-        summary = import_directory(engine, args.directory, data_date=args.data_date)
+        summary = import_directory(engine, args.directory, data_date=args.data_date, progress=progress)
     except ExtractInvalid as exc:
+        progress.close()
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"{len(exc.problems)} problem(s); nothing was imported.", file=sys.stderr)
         return 1
+    progress.close()
     for table, count in summary.rows.items():
         print(f"{table}: {count} row(s)")
     if summary.data_date is not None:
@@ -215,7 +219,11 @@ def _refresh(args: argparse.Namespace, engine: Engine) -> int:
         dates = default_dates(latest)
         built = dates if getattr(args, "all", False) else stale_dates(conn, dates=dates)
     # Each date is replaced whole at its commit: readers see its previous snapshot until then.
-    rows = refresh_side_by_side(engine, dates=built)
+    progress = for_terminal()
+    try:
+        rows = refresh_side_by_side(engine, dates=built, progress=progress)
+    finally:
+        progress.close()
     with engine.begin() as conn:
         dropped = prune(conn, keep=dates)
         months = build_roll_groups(conn)
@@ -241,9 +249,14 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
         _demo_users(engine)
         return 0
     # Streamed chunk by chunk, so a million loans need no more memory than a few thousand.
-    chunks = iter_chunks(n_loans=args.loans, seed=args.seed, as_of=as_of, chunk_size=SEED_CHUNK_LOANS)
+    progress = for_terminal()
+    progress.begin(args.loans, "seed", unit="loan")
+    chunks = _reporting(
+        iter_chunks(n_loans=args.loans, seed=args.seed, as_of=as_of, chunk_size=SEED_CHUNK_LOANS), progress
+    )
     if args.out:
         stream_extract(chunks, args.out)
+        progress.close()
         print(f"wrote the extract of {args.loans} loans as of {as_of} to {args.out}")
         print(f"import it with: postloan import {args.out} --data-date {as_of}")
         return 0
@@ -253,6 +266,7 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
             raise UsageError("the database already holds data: add --replace to delete it and seed anew")
         delete_all_data(engine)
     counts = stream_to_database(engine, chunks)
+    progress.close()
     with engine.begin() as conn:
         detail = f"--loans {args.loans} --seed {args.seed} --as-of {as_of}"
         record_data_date(conn, data_date=as_of, source="seed", detail=detail, actor=SEED_ACTOR, rows=counts)
@@ -262,6 +276,14 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     refreshed = _refresh(args, engine)
     _demo_users(engine)
     return refreshed
+
+
+def _reporting(chunks: Iterator[dict[str, Any]], progress: Progress) -> Iterator[dict[str, Any]]:
+    for chunk in chunks:
+        loans = len(chunk.get("loans", ()))
+        yield chunk
+        del chunk  # as stream_to_database does: the chunk goes before the next one is built
+        progress.advance(n=loans)
 
 
 def _demo_users(engine: Engine) -> None:

@@ -9,9 +9,11 @@ from sqlalchemy import Engine, Numeric, column, func, insert, inspect, select, t
 from sqlalchemy.exc import IntegrityError
 
 from db.data_version import bump_data_version, data_version
+from db.engine import make_engine
 from db.migrate import current_revision, ensure_schema, head_revision
 from db.models import Base, LoanStateSnapshot
 from db.sqlfuncs import cents
+from tests.conftest import url_of
 from tests.kpi.book import loan, reference
 
 SNAPSHOT_COLUMNS = ("as_of", "loan_id", "op_cents", "overdue_cents", "first_due", "override_rank", "active")
@@ -124,11 +126,15 @@ def test_sqlite_keeps_the_snapshots_in_key_order_and_their_rows_through_the_migr
 def test_postgresql_sessions_run_without_jit_and_keep_the_url_options(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         pytest.skip("a PostgreSQL setting")
-    with engine.connect() as conn:
-        assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
-        assert conn.exec_driver_sql("SHOW random_page_cost").scalar() == "1.1"
-        # The per-test schema arrives through the URL's options: it must survive the added one.
-        assert conn.exec_driver_sql("SHOW search_path").scalar().startswith("t_")
+    # Options a deployment puts in DATABASE_URL (here a search path) must survive the ones we add.
+    with_options = make_engine(f"{url_of(engine)}?options=-csearch_path%3Dother,public")
+    try:
+        with with_options.connect() as conn:
+            assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+            assert conn.exec_driver_sql("SHOW random_page_cost").scalar() == "1.1"
+            assert conn.exec_driver_sql("SHOW search_path").scalar() == "other,public"
+    finally:
+        with_options.dispose()
 
 
 def test_migration_0007_builds_the_groups_of_the_snapshots_already_there(engine: Engine) -> None:

@@ -17,6 +17,7 @@ from dashboard.importer.validate import validate_tables
 from dashboard.kpi import groups
 from dashboard.kpi.data_dates import IMPORT_ACTOR, default_import_date, record_data_date, recorded_data_date
 from dashboard.kpi.snapshots import refresh_loans
+from dashboard.progress import QUIET, Progress
 from db.data_version import bump_data_version
 
 # Up to this many loans changed, an import rebuilds their snapshot rows itself (a correction, a day's
@@ -31,6 +32,7 @@ def import_files(
     required: Iterable[str] = (),
     extract: str | None = None,
     data_date: date | None = None,
+    progress: Progress = QUIET,
 ) -> ImportSummary:
     """Check every file, then write them all or nothing; ExtractInvalid carries every problem found.
 
@@ -42,10 +44,10 @@ def import_files(
     their own (visits, actions) record none and so never move the default as-of date.
     """
     with engine.begin() as conn:
-        checked = validate_tables(conn, files, required=required)
+        checked = validate_tables(conn, files, required=required, progress=progress)
         if checked.problems:
             raise ExtractInvalid(checked.problems)
-        summary = load_tables(conn, checked.rows)
+        summary = load_tables(conn, checked.rows, progress=progress)
         if extract is not None:
             summary.data_date = data_date or default_import_date(conn)
             # The same date again is no news: importing the same extract twice still changes nothing.
@@ -62,7 +64,9 @@ def import_files(
         return summary
 
 
-def import_directory(engine: Engine, directory: Path, *, data_date: date | None = None) -> ImportSummary:
+def import_directory(
+    engine: Engine, directory: Path, *, data_date: date | None = None, progress: Progress = QUIET
+) -> ImportSummary:
     """Import every .csv file of the directory; a .csv with an unknown name is a problem, so that nothing is
     silently left out. Other files and hidden ones (editors' and macOS's ._ companions) are ignored.
     `data_date`: the date through which the extract's repayments are complete (default: its latest
@@ -75,7 +79,12 @@ def import_directory(engine: Engine, directory: Path, *, data_date: date | None 
         if path.is_file() and path.suffix.lower() == ".csv" and not path.name.startswith(".")
     }
     return import_files(
-        engine, files, required=REQUIRED_FILES, extract=str(directory.resolve()), data_date=data_date
+        engine,
+        files,
+        required=REQUIRED_FILES,
+        extract=str(directory.resolve()),
+        data_date=data_date,
+        progress=progress,
     )
 
 

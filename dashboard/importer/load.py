@@ -15,6 +15,7 @@ from dashboard.importer.pg_bulk import RowsRefused, copy_upsert
 from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
 from dashboard.importer.reach import StateReach, note_changes
 from dashboard.importer.spec import LOAD_ORDER, SPECS, FileSpec
+from dashboard.progress import QUIET, Progress
 from db.models import Base
 
 BATCH_ROWS = 5000
@@ -33,7 +34,9 @@ class ImportSummary:
     data_date: date | None = None
 
 
-def load_tables(connection: Connection, rows: Mapping[str, Sequence[Row]]) -> ImportSummary:
+def load_tables(
+    connection: Connection, rows: Mapping[str, Sequence[Row]], *, progress: Progress = QUIET
+) -> ImportSummary:
     """Upsert rows from validate_tables: a row whose key exists replaces the stored one (on PostgreSQL
     through COPY, see dashboard.importer.pg_bulk).
 
@@ -41,6 +44,7 @@ def load_tables(connection: Connection, rows: Mapping[str, Sequence[Row]]) -> Im
     this raises ExtractInvalid, and the caller's transaction must roll back (`engine.begin()` does).
     """
     summary = ImportSummary()
+    progress.begin(sum(len(rows[table]) for table in LOAD_ORDER if table in rows), "write", unit="row")
     for table in LOAD_ORDER:
         if table not in rows:
             continue
@@ -58,6 +62,7 @@ def load_tables(connection: Connection, rows: Mapping[str, Sequence[Row]]) -> Im
             message = f"the database refused the rows: {detail}; nothing was written"
             raise ExtractInvalid([Problem(spec.file_name, 1, FILE_LEVEL, message)]) from exc
         summary.rows[table] = len(ordered)
+        progress.advance(table, n=len(ordered))
     return summary
 
 

@@ -14,6 +14,7 @@ from dashboard.importer.problems import FILE_LEVEL, Problem
 from dashboard.importer.read import Source, decode
 from dashboard.importer.references import check_branch_loops, check_references
 from dashboard.importer.spec import BY_FILE_NAME, LOAD_ORDER
+from dashboard.progress import QUIET, Progress
 
 
 class Checked(NamedTuple):
@@ -22,19 +23,26 @@ class Checked(NamedTuple):
 
 
 def validate_tables(
-    bind: Engine | Connection, files: Mapping[str, Source], *, required: Iterable[str] = ()
+    bind: Engine | Connection,
+    files: Mapping[str, Source],
+    *,
+    required: Iterable[str] = (),
+    progress: Progress = QUIET,
 ) -> Checked:
     """Parse and check files named like the extract's ("visits.csv"); references may point at rows of the
     other files given or at rows already in the database. `required`: file names that must be among them."""
     problems: list[Problem] = []
     parsed: dict[str, ParsedFile] = {}
+    progress.begin(len(files), "check", unit="file")
     for name, source in files.items():
+        progress.advance(name, n=0)
         spec = BY_FILE_NAME.get(name)
         if spec is None:
             expected = ", ".join(BY_FILE_NAME)
             problems.append(Problem(name, 1, FILE_LEVEL, f"unknown file (expected one of {expected})"))
             continue
         parsed[spec.table] = parse_file(spec, decode(name, source, problems), problems)
+        progress.advance(name)
     missing = [name for name in required if BY_FILE_NAME[name].table not in parsed]
     problems += [Problem(name, 1, FILE_LEVEL, "required file is missing") for name in missing]
     with _connection(bind) as conn:

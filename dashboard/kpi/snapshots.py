@@ -19,6 +19,7 @@ from dashboard.kpi import groups
 from dashboard.kpi.periods import month_ends_until
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import live_base, reaching
+from dashboard.progress import QUIET, Progress
 from db.data_version import state_version
 from db.engine import parallel_workers
 from db.models import LoanStateSnapshot, RollMonth, SnapshotDate, SnapshotGroup, StateChange
@@ -34,7 +35,9 @@ def default_dates(latest: date, months: int = 13, weeks: int = 5) -> list[date]:
     return sorted({*month_ends_until(latest, months), *sundays, latest})
 
 
-def refresh(conn: Connection, *, dates: Sequence[date], analyze: bool = True) -> int:
+def refresh(
+    conn: Connection, *, dates: Sequence[date], analyze: bool = True, progress: Progress = QUIET
+) -> int:
     """Rebuild the snapshot of each date (idempotent); returns the rows written."""
     if conn.dialect.name == "postgresql":
         # Sessions plan for the dashboard's lookups by key (db.engine); a snapshot aggregates whole tables,
@@ -48,6 +51,7 @@ def refresh(conn: Connection, *, dates: Sequence[date], analyze: bool = True) ->
         _insert_state(conn, as_of)
         groups.build(conn, as_of=as_of)
         conn.execute(insert(SnapshotDate).values(as_of=as_of, data_version=version))
+        progress.advance(str(as_of))
     if dates and analyze:
         _analyze(conn)
     # Drivers differ on rowcount for INSERT … SELECT, so count what is there.
@@ -56,20 +60,22 @@ def refresh(conn: Connection, *, dates: Sequence[date], analyze: bool = True) ->
     ).scalar_one()
 
 
-def refresh_side_by_side(engine: Engine, *, dates: Sequence[date]) -> int:
+def refresh_side_by_side(engine: Engine, *, dates: Sequence[date], progress: Progress = QUIET) -> int:
     """refresh() of each date in its own transaction, a date per core at a time, then ANALYZE; returns the
     rows written. PostgreSQL builds an INSERT … SELECT on one core, so a refresh of many dates (a seed, a
     `refresh --all`) takes half the time on two. The dates at once are bounded by the connection pool too
     (POSTLOAN_POOL_SIZE less a margin): a worker per core on a many-core host waited on the pool. Each date
     is replaced at its commit, whole: a reader sees its old snapshot or its new one. SQLite, with one writer
     at a time, builds them in one transaction."""
+    if dates:
+        progress.begin(len(dates), "snapshots", unit="date")
     if engine.dialect.name != "postgresql" or len(dates) < 2:
         with engine.begin() as conn:
-            return refresh(conn, dates=dates)
+            return refresh(conn, dates=dates, progress=progress)
 
     def one(as_of: date) -> int:
         with engine.begin() as conn:
-            return refresh(conn, dates=[as_of], analyze=False)
+            return refresh(conn, dates=[as_of], analyze=False, progress=progress)
 
     # A roll month spans two dates: dropped by both dates' transactions, its row would make the second wait
     # for the first to commit (seen at a million loans: the dates were built one after another). Dropped
