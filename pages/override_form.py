@@ -14,7 +14,6 @@ from dashboard.ui.data import config, engine, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
-from dashboard.ui.params import identifier
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.access import can
@@ -139,7 +138,8 @@ def proposals_section(actor: Actor) -> None:
 
 
 # The link's loan id is checked like any URL value; ids are shown as plain text, never as Markdown.
-loan_id = identifier("loan_id") or st.text_input(t("ovr.loan"), key="override_loan").strip()
+# Checked like every form's (forms.loan_problem in override_section): a bad id is an error at the form.
+loan_id = (st.query_params.get("loan_id") or st.text_input(t("ovr.loan"), key="override_loan") or "").strip()
 if loan_id:
     override_section(actor, loan_id)
 else:

@@ -78,7 +78,7 @@ effective = rows.set_index("name")["effective"]
 with st.form(FLOORS_FORM, clear_on_submit=False):
     for column, floor in zip(st.columns(len(FLOORS)), FLOORS, strict=True):
         with column:
-            st.text_input(meaning(floor), value=effective[floor], key=f"{FLOORS_FORM}_{floor}")
+            st.text_input(meaning(floor, language()), value=effective[floor], key=f"{FLOORS_FORM}_{floor}")
             forms.field_error(FLOORS_FORM, floor)
     saved_floors = st.form_submit_button(t("admin.save_floors"), type="primary")
 if saved_floors:

@@ -149,8 +149,19 @@ def nav_titles(page: Any) -> list[str]:
 
 
 def open_select(box: Any) -> None:
-    """Open a selectbox's list of options (the combobox input, whichever widget library draws it)."""
-    box.get_by_role("combobox").first.click()
+    """Open a selectbox's list of options (the combobox input, whichever widget library draws it).
+
+    A script run that starts just after the click (the sign-in cookie's re-issue, once a minute, reruns the
+    page) redraws the sidebar and closes the list: open it again until its options show."""
+    page = box.page
+    for _ in range(5):
+        box.get_by_role("combobox").first.click()
+        try:
+            page.get_by_role("option").first.wait_for(timeout=3_000)
+            return
+        except Exception:
+            settle(page)
+    raise AssertionError("the selectbox's options never showed")
 
 
 def choose(page: Any, label: str, option: str) -> None:

@@ -151,7 +151,9 @@ def test_record_a_visit_and_see_it_on_the_loan_card(base: str, database: str, pa
     page.get_by_role("button", name="Save").click()
     settle(page)
     no_exception(page)
-    assert page.get_by_text("Saved as ").count() == 1
+    from playwright.sync_api import expect
+
+    expect(page.get_by_text("Saved as ")).to_have_count(1, timeout=30_000)
     shot(page, "07-visit-saved")
 
     page.goto(f"{base}/loan?loan_id={loan_id}&lang=en")

@@ -8,6 +8,8 @@ import pytest
 from sqlalchemy import Engine
 
 from dashboard.actor import Actor
+from dashboard.auth.text import plain
+from dashboard.i18n import translate
 from dashboard.ui.pages import for_role
 from dashboard.ui.params import shown
 from tests.web.conftest import PAGES, app
@@ -97,7 +99,15 @@ def test_override_loan_id_in_the_link(app_db: Engine, junk: str) -> None:
     at = app(RM, lang="en", loan_id=junk).run()
     at.switch_page(str(PAGES / "override_form.py")).run()
     assert not at.exception
-    assert _bad(at, "loan_id")
+    assert not at.get("form")
+    assert [e.value for e in at.error] == [
+        translate(
+            "work.err.bad_loan_id",
+            "en",
+            loan_id=plain(junk.replace("\n", "?")[:40] + ("…" if len(junk) > 40 else "")),
+            max=40,
+        )
+    ]
 
 
 def test_override_form_shows_the_links_loan_id_as_plain_text(app_db: Engine) -> None:
