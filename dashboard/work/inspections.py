@@ -18,14 +18,14 @@ from sqlalchemy import Connection, Engine, exists, insert, select
 from dashboard import clock
 from dashboard.access import loan_condition
 from dashboard.actor import Actor
-from dashboard.config import Config, parse_setting
+from dashboard.config import Config, config_from
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import class_name, loan_state
 from dashboard.work.access import require, require_loan
 from dashboard.work.errors import FormInvalid, Message, message
 from dashboard.work.saving import Change, Saved, save
 from dashboard.work.visits import clean, loan_date_problem, new_id, require_staff, text_problem
-from db.models import ClassificationOverride, Inspection, Loan, Product, Setting, Staff
+from db.models import ClassificationOverride, Inspection, Loan, Product, Staff
 from db.models.enums import INSPECTION_KINDS, INSPECTION_METHODS
 
 # Boxes ticked when something is wrong; any of them needs the findings written down.
@@ -137,8 +137,7 @@ def record_inspection(
 
 def _config(conn: Connection) -> Config:
     """The configuration as dashboard.config.load_config reads it, through this connection."""
-    rows = conn.execute(select(Setting.key, Setting.value)).all()
-    return replace(Config(), **{key: parse_setting(key, value) for key, value in rows})
+    return config_from(conn)
 
 
 def proposed_overrides(
