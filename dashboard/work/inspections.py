@@ -33,7 +33,7 @@ CHANGED = ("assets_changed", "job_changed", "income_changed", "family_changed", 
 BAD_WHEN_TICKED = (*CHANGED, "illegal_or_dispute")
 # Boxes ticked when all is well; unticked they need the findings written down.
 OK_WHEN_TICKED = ("funds_use_ok", "guarantor_collateral_ok", "business_ok")
-PROPOSAL_COLUMNS = ["loan_id", "done_on", "inspector", "findings", "current_class"]
+PROPOSAL_COLUMNS = ["loan_id", "done_on", "inspector", "findings", "inspection_id", "current_class"]
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,7 @@ def proposed_overrides(
         ClassificationOverride.effective_on <= as_of,
     )
     rows = conn.execute(
-        select(Inspection.loan_id, Inspection.done_on, Staff.name, Inspection.notes)
+        select(Inspection.loan_id, Inspection.done_on, Staff.name, Inspection.notes, Inspection.inspection_id)
         .join(Loan, Loan.loan_id == Inspection.loan_id)
         .outerjoin(Staff, Staff.staff_id == Inspection.staff_id)
         .where(
