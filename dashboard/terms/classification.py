@@ -98,6 +98,17 @@ TERMS: dict[str, tuple[str, str]] = {
         "Proposal {proposal_id} was already decided ({status}) by someone else; nothing was saved",
         "调整建议 {proposal_id} 已由他人审批（{status}），本次未保存",
     ),
+    "mig.title": ("Class migration in a month", "五级分类月度迁徙"),
+    "mig.caption": (
+        "Each loan's effective class at the start of the month (the previous month-end) against its end: "
+        "loans in the book at both dates. Rows: class at the start; columns: class at the end.",
+        "每笔贷款月初（上月末）与月末的五级分类对比，仅含两个日期均在贷的贷款。行：月初分类；列：月末分类。",
+    ),
+    "mig.month": ("Month", "月份"),
+    "mig.dates": ("From {start} to {end}", "{start} 至 {end}"),
+    "mig.counts": ("Loans", "笔数"),
+    "mig.balances": ("Balance at the end", "月末余额"),
+    "mig.from": ("Class at the start", "月初分类"),
 }
 
 for _code, (_en, _zh) in _TRIGGERS.items():
