@@ -11,6 +11,7 @@ from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine, query
+from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
 from dashboard.ui.params import identifier
@@ -41,6 +42,7 @@ if not can(actor, "override"):
     st.error(t("ovr.refused"))
     st.stop()
 
+current()  # the sidebar filters, as on every page
 cfg = config()
 with engine().connect() as _conn:
     # Proposals and approvals act on the data date (the latest complete loan state), whatever the as-of
