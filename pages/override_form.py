@@ -225,8 +225,9 @@ def suggestions_section(actor: Actor) -> None:
     )
 
 
-# The link's loan id is checked like any URL value; ids are shown as plain text, never as Markdown.
-loan_id = identifier("loan_id") or st.text_input(t("ovr.loan"), key="override_loan").strip()
+# The link's loan id is checked by forms.loan_problem (length, control characters, scope) and shown as plain
+# text, never as Markdown: a bad one is a message where the form would be, as on the other forms.
+loan_id = (st.query_params.get("loan_id") or st.text_input(t("ovr.loan"), key="override_loan") or "").strip()
 if loan_id:
     propose_section(actor, loan_id, identifier("inspection_id"))
 else:
