@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+import re
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
-from db.models import Setting
+from db.models import Product, Setting
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,33 @@ class Config:
     # Agencies under these are flagged for recall.
     agency_min_recovery_rate: Decimal = Decimal("0.05")
     agency_min_coverage: Decimal = Decimal("0.90")
+    # Rule 12 per product: (product_id, substandard, doubtful, loss) of each product with its own floors
+    # (products.dpd_floors). Not a setting: load_config reads it from the products table.
+    product_floors: tuple[tuple[str, int, int, int], ...] = field(default=(), metadata={"setting": False})
+
+    def floors(self, product_id: str | None = None) -> tuple[int, int, int]:
+        """The DPD floors (substandard, doubtful, loss) of a product: its own, else the settings'."""
+        for product, *own in self.product_floors:
+            if product == product_id:
+                return own[0], own[1], own[2]
+        return self.substandard_after_dpd, self.doubtful_after_dpd, self.loss_after_dpd
+
+
+# The fields stored in the settings table (all but the per-product floors).
+SETTINGS = tuple(f.name for f in fields(Config) if f.metadata.get("setting", True))
+_FLOORS = re.compile(r"(\d{1,5})/(\d{1,5})/(\d{1,5})", re.ASCII)
+
+
+def parse_floors(text: str) -> tuple[int, int, int]:
+    """A product's DPD floors written "S/D/L" (more than S days past due: at least substandard, more than D
+    doubtful, more than L loss), strictly rising. ValueError says what is wrong."""
+    found = _FLOORS.fullmatch(text.strip())
+    if not found:
+        raise ValueError(f"{text!r} is not written S/D/L with three whole numbers of days, e.g. 90/120/180")
+    s, d, low = (int(n) for n in found.groups())
+    if not s < d < low:
+        raise ValueError(f"{text!r} does not rise: substandard < doubtful < loss is required")
+    return s, d, low
 
 
 _PARSERS = {int: int, Decimal: Decimal, date: date.fromisoformat}
@@ -55,7 +83,7 @@ _PARSERS = {int: int, Decimal: Decimal, date: date.fromisoformat}
 
 def parse_setting(name: str, raw: str) -> object:
     """Turn a stored setting into the field's type; unknown names and bad values raise ValueError."""
-    types = {f.name: f.type for f in fields(Config)}
+    types = {f.name: f.type for f in fields(Config) if f.name in SETTINGS}
     if name not in types:
         raise ValueError(f"unknown setting {name!r}")
     kind = {"int": int, "Decimal": Decimal, "date": date}[str(types[name])]
@@ -67,5 +95,19 @@ def parse_setting(name: str, raw: str) -> object:
 
 def load_config(engine: Engine) -> Config:
     with engine.connect() as conn:
-        rows = conn.execute(select(Setting.key, Setting.value)).all()
-    return replace(Config(), **{key: parse_setting(key, value) for key, value in rows})
+        return config_from(conn)
+
+
+def config_from(conn: Connection) -> Config:
+    """The settings table over the defaults, with each product's own DPD floors."""
+    rows = conn.execute(select(Setting.key, Setting.value)).all()
+    products = conn.execute(
+        select(Product.product_id, Product.dpd_floors)
+        .where(Product.dpd_floors.is_not(None))
+        .order_by(Product.product_id)
+    ).all()
+    return replace(
+        Config(),
+        **{key: parse_setting(key, value) for key, value in rows},
+        product_floors=tuple((p, *parse_floors(text)) for p, text in products),
+    )

@@ -18,6 +18,7 @@ from dashboard.ui.unmask import show_customer_contact
 from dashboard.ui.widgets import money, table
 from dashboard.work.access import can, loan_in_scope
 from dashboard.work.external import agency_history, sees_internal
+from dashboard.work.overrides import classification_history
 
 SCHEDULE_COLUMNS = ("instalment_no", "due_on", "last_paid_on")
 AMOUNTS = ("principal_due", "interest_due", "principal_paid", "interest_paid", "remaining")
@@ -98,6 +99,33 @@ table(
     column_config={name: st.column_config.Column(t(f"schedule.{name}")) for name in SCHEDULE_COLUMNS}
     | {name: st.column_config.NumberColumn(t(f"schedule.{name}"), format="accounting") for name in AMOUNTS},
 )
+# Classification history (issue 15): who proposed each class, who approved or rejected it, when (internal).
+if internal:
+    classes = query(classification_history, loan_id)
+    if not classes.empty:
+        st.subheader(t("cls.history"))
+        classes = classes.assign(
+            classification=[t(f"class.{c}") for c in classes["classification"]],
+            status=[t(f"cls.status.{s}") for s in classes["status"]],
+            triggers=[
+                None if pd.isna(v) else ", ".join(t(f"cls.trigger.{c}") for c in str(v).split(","))
+                for v in classes["triggers"]
+            ],
+            # As text: dates and times under TextColumn were drawn as epoch milliseconds.
+            **{
+                c: [None if pd.isna(v) else str(v)[:19] for v in classes[c]]
+                for c in ("proposed_at", "decided_at")
+            },
+            effective_on=[None if pd.isna(v) else str(v) for v in classes["effective_on"]],
+        )
+        table(
+            classes,
+            f"classification_history_{loan_id}",
+            column_config={
+                name: st.column_config.TextColumn(t(f"cls.col.{name}")) for name in classes.columns
+            },
+        )
+
 st.subheader(t("loan.timeline") if internal else t("loan.timeline_agency"))
 # Up to today, not the as-of date: what was just recorded shows at once.
 st.caption(t("loan.timeline_note"))

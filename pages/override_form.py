@@ -1,12 +1,12 @@
-"""Classification override (DOMAIN rule 12): a risk manager moves a loan to a worse class with a reason.
-Below the form, the overrides that risk-signal inspections propose."""
+"""Classification (DOMAIN rule 12, issue 15): propose a loan's class with a reason and triggers; a risk
+manager of the loan's branch, not the proposer, approves or rejects it with a comment. Below: the proposals
+waiting (oldest first), and the overrides that risk-signal inspections suggest."""
 
-from datetime import date
+from urllib.parse import quote_plus
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import clock
 from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.ui import forms
@@ -14,12 +14,24 @@ from dashboard.ui.data import config, engine, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
+from dashboard.ui.params import identifier
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.access import can
 from dashboard.work.inspections import proposed_overrides
-from dashboard.work.overrides import MAX_REASON, loan_class, loan_overrides, record_override, worse_classes
-from dashboard.work.saving import Saved
+from dashboard.work.overrides import (
+    MAX_REASON,
+    classification_history,
+    decide_proposal,
+    decision_day,
+    loan_class_now,
+    pending_proposals,
+    proposable_classes,
+    propose_override,
+)
+from db.models.enums import OVERRIDE_TRIGGERS
+
+DECIDE = "decide"
 
 actor = current_actor()
 if actor is None:
@@ -30,104 +42,180 @@ if not can(actor, "override"):
     st.error(t("ovr.refused"))
     st.stop()
 
-f = current()
+current()  # the sidebar filters, as on every page
 cfg = config()
+with engine().connect() as _conn:
+    # Proposals and approvals act on the data date (the latest complete loan state), whatever the as-of
+    # date chosen in the sidebar: the service checks the class on the same day.
+    today = decision_day(_conn)
 st.caption(t("ovr.rule"))
+st.caption(t("cls.propose_intro"))
 
 
-DONE = "_ovr_done"
+def _classes(values: pd.Series) -> list[str | None]:
+    return [None if pd.isna(c) else t(f"class.{c}") for c in values]
 
 
-def _seen_key(loan_id: str, on: date) -> str:
-    return f"_ovr_seen_{loan_id}_{on.isoformat()}"
+def _triggers(values: pd.Series) -> list[str | None]:
+    return [
+        None if pd.isna(v) else ", ".join(t(f"cls.trigger.{code}") for code in str(v).split(","))
+        for v in values
+    ]
 
 
-def override_section(actor: Actor, loan_id: str) -> None:
+def _text(values: pd.Series) -> list[str | None]:
+    """Dates and times as text: under TextColumn they were drawn as epoch milliseconds."""
+    return [None if pd.isna(v) else str(v)[:19] for v in values]
+
+
+def propose_section(actor: Actor, loan_id: str, inspection_id: str | None) -> None:
     problem = forms.loan_problem(actor, loan_id)
     if problem:
         st.error(problem, icon=":material/block:")
         return
     with engine().connect() as conn:
-        # What the form was rendered against (the loan's class, how many overrides it had) stays until this
-        # user saves or changes the date: the form and its options must not change under a submit. Someone
-        # else's override in between is caught by the save, which checks the class again.
-        key = _seen_key(loan_id, f.as_of)
-        if key not in st.session_state:
-            st.session_state[key] = {
-                "class": loan_class(conn, loan_id, f.as_of, cfg),
-                "overrides": len(loan_overrides(conn, loan_id)),
-            }
-    seen = st.session_state[key]
-    done = st.session_state.pop(DONE, None)
-    if done:
-        record, duplicate = done
-        st.success(t("ovr.duplicate" if duplicate else "ovr.saved", record=record))
-    current_class: str | None = seen["class"]
-    if current_class is None:
-        st.info(t("ovr.not_active", loan_id=plain(loan_id), date=f.as_of))
+        now = loan_class_now(conn, loan_id, today, cfg)
+    if now is None:
+        st.info(t("ovr.not_active", loan_id=plain(loan_id), date=today))
+    elif now.written_off:
+        st.info(t("cls.err.written_off", date=today))
     else:
-        st.metric(t("ovr.current", date=f.as_of), t(f"class.{current_class}"), border=True)
-    worse = worse_classes(current_class) if current_class else []
-    if current_class == "loss":
-        st.info(t("ovr.nothing_worse", date=f.as_of))
-    if worse:
-        # One form (and idempotency token) per state of the loan's overrides: after a save the next form is
-        # a new record, while a resubmit of the same form writes nothing.
-        override_form(actor, loan_id, worse, f"override_{loan_id}_{seen['overrides']}", key)
-    history = query(loan_overrides, loan_id)
+        left, right = st.columns(2)
+        left.metric(t("ovr.current", date=today), t(f"class.{now.effective}"), border=True)
+        right.metric(t("cls.floor", dpd=now.dpd), t(f"class.{now.floor}"), border=True)
+        history = query(classification_history, loan_id)
+        # A new form (and token) per proposal on record: after a save the next form is a new record.
+        propose_form(
+            actor, loan_id, proposable_classes(now), inspection_id, f"propose_{loan_id}_{len(history)}"
+        )
+    history = query(classification_history, loan_id)
     if not history.empty:
-        st.subheader(t("ovr.history"))
-        history["classification"] = [t(f"class.{c}") for c in history["classification"]]
+        st.subheader(t("cls.history"))
+        show = history.assign(
+            classification=_classes(history["classification"]),
+            status=[t(f"cls.status.{s}") for s in history["status"]],
+            triggers=_triggers(history["triggers"]),
+            proposed_at=_text(history["proposed_at"]),
+            decided_at=_text(history["decided_at"]),
+            effective_on=_text(history["effective_on"]),
+        )
         table(
-            history,
-            f"overrides_{loan_id}",
-            column_config={name: t(f"ovr.col.{name}") for name in history.columns},
+            show,
+            f"classification_history_{loan_id}",
+            column_config={name: st.column_config.TextColumn(t(f"cls.col.{name}")) for name in show.columns},
         )
 
 
-def override_form(actor: Actor, loan_id: str, worse: list[str], name: str, seen_key: str) -> None:
+def propose_form(
+    actor: Actor, loan_id: str, options: list[str], inspection_id: str | None, name: str
+) -> None:
     forms.notices(name)
+    forms.field_error(name, "loan_id")
+    if inspection_id:
+        st.caption(t("cls.inspection", inspection_id=plain(inspection_id)))
+        forms.field_error(name, "inspection_id")
     with st.form(name, clear_on_submit=False):
         token = forms.token(name)
-        effective_on = st.date_input(
-            t("ovr.effective_on"), value=f.as_of, key=f"{name}_effective_on", **forms.ANY_DAY
-        )
-        forms.field_error(name, "effective_on")
         classification = st.selectbox(
-            t("ovr.classification"),
-            worse,
-            format_func={c: t(f"class.{c}") for c in worse}.__getitem__,
+            t("cls.class"),
+            options,
+            format_func={c: t(f"class.{c}") for c in options}.__getitem__,
             key=f"{name}_classification",
         )
         forms.field_error(name, "classification")
-        reason = st.text_area(t("ovr.reason"), max_chars=MAX_REASON, key=f"{name}_reason")
+        triggers = st.multiselect(
+            t("cls.triggers"),
+            OVERRIDE_TRIGGERS,
+            # Labels worked out here, in the user's language, rather than inside format_func.
+            format_func={code: t(f"cls.trigger.{code}") for code in OVERRIDE_TRIGGERS}.__getitem__,
+            key=f"{name}_triggers",
+        )
+        forms.field_error(name, "triggers")
+        other = st.text_input(t("cls.other_trigger"), max_chars=MAX_REASON, key=f"{name}_other_trigger")
+        forms.field_error(name, "other_trigger")
+        reason = st.text_area(t("cls.reason"), max_chars=MAX_REASON, key=f"{name}_reason")
         forms.field_error(name, "reason")
-        if st.form_submit_button(t("work.submit"), key=f"{name}_submit"):
+        if st.form_submit_button(t("cls.propose"), key=f"{name}_submit"):
+            forms.outcome(
+                name,
+                lambda: propose_override(
+                    engine(),
+                    actor,
+                    loan_id,
+                    classification,
+                    reason,
+                    triggers,
+                    other,
+                    token,
+                    cfg,
+                    inspection_id=inspection_id,
+                ),
+            )
 
-            def run() -> Saved:
-                saved = record_override(
-                    engine(), actor, loan_id, effective_on, classification, reason, token, cfg
-                )
-                st.session_state.pop(seen_key, None)  # the class has changed: read it again
-                st.session_state[DONE] = (saved.record_key, saved.duplicate)
-                return saved
 
-            forms.outcome(name, run)
-
-
-def proposals_section(actor: Actor) -> None:
-    st.subheader(t("ovr.proposals"))
-    proposals = query(proposed_overrides, actor, clock.today()).copy()
-    if "loan_id" in proposals.columns:
-        proposals.insert(0, "open", urls("override", "loan_id", proposals["loan_id"]))
-    if "done_on" in proposals.columns:  # as text: a date under TextColumn was drawn as epoch milliseconds
-        proposals["done_on"] = [None if pd.isna(day) else day.isoformat() for day in proposals["done_on"]]
-    if "current_class" in proposals.columns:
-        proposals["current_class"] = [
-            None if pd.isna(c) else t(f"class.{c}") for c in proposals["current_class"]
-        ]
+def pending_section(actor: Actor) -> None:
+    st.subheader(t("cls.pending_title"))
+    forms.notices(DECIDE)
+    pending = query(pending_proposals, actor, as_of=today, config=cfg)
+    if pending.empty:
+        st.info(t("cls.pending_none"))
+        return
+    show = pending.drop(columns=["proposed_by"]).assign(
+        current_class=_classes(pending["current_class"]),
+        proposed_class=_classes(pending["proposed_class"]),
+        triggers=_triggers(pending["triggers"]),
+        proposed_at=_text(pending["proposed_at"]),
+        balance=[None if pd.isna(b) else float(b) for b in pending["balance"]],
+    )
     table(
-        proposals,
+        show,
+        "pending_proposals",
+        column_config={name: st.column_config.Column(t(f"cls.col.{name}")) for name in show.columns}
+        | {"balance": st.column_config.NumberColumn(t("cls.col.balance"), format="accounting")},
+    )
+    labels = {
+        int(row.proposal_id): f"{row.proposal_id} · {row.loan_id} → {t(f'class.{row.proposed_class}')}"
+        for row in pending.itertuples()
+    }
+    with st.form(DECIDE, clear_on_submit=False):
+        token = forms.token(DECIDE)
+        proposal = st.selectbox(
+            t("cls.decide"), list(labels), format_func=labels.__getitem__, key=f"{DECIDE}_id"
+        )
+        forms.field_error(DECIDE, "decision")
+        comment = st.text_area(t("cls.comment"), max_chars=MAX_REASON, key=f"{DECIDE}_comment")
+        forms.field_error(DECIDE, "comment")
+        left, right = st.columns(2)
+        approve = left.form_submit_button(t("cls.approve"), type="primary", key=f"{DECIDE}_approve")
+        reject = right.form_submit_button(t("cls.reject"), key=f"{DECIDE}_reject")
+    if (approve or reject) and proposal is not None:
+        forms.outcome(
+            DECIDE,
+            lambda: decide_proposal(engine(), actor, int(proposal), bool(approve), comment, token, cfg),
+        )
+
+
+def suggestions_section(actor: Actor) -> None:
+    st.subheader(t("ovr.proposals"))
+    suggested = query(proposed_overrides, actor, today).copy()
+    if "loan_id" in suggested.columns:
+        # The proposal opened from here keeps the inspection that raised the signal.
+        links = urls("override", "loan_id", suggested["loan_id"])
+        suggested.insert(
+            0,
+            "open",
+            [
+                f"{link}&inspection_id={quote_plus(i)}"
+                for link, i in zip(links, suggested["inspection_id"], strict=True)
+            ],
+        )
+        suggested = suggested.drop(columns="inspection_id")
+    if "done_on" in suggested.columns:  # as text: a date under TextColumn was drawn as epoch milliseconds
+        suggested["done_on"] = [None if pd.isna(day) else day.isoformat() for day in suggested["done_on"]]
+    if "current_class" in suggested.columns:
+        suggested["current_class"] = _classes(suggested["current_class"])
+    table(
+        suggested,
         "override_proposals",
         column_config={
             name: st.column_config.TextColumn(t(f"ovr.col.{name}"))
@@ -137,11 +225,13 @@ def proposals_section(actor: Actor) -> None:
     )
 
 
-# The link's loan id is checked like any URL value; ids are shown as plain text, never as Markdown.
-# Checked like every form's (forms.loan_problem in override_section): a bad id is an error at the form.
+# The link's loan id is checked by forms.loan_problem (length, control characters, scope) and shown as plain
+# text, never as Markdown: a bad one is a message where the form would be, as on the other forms.
 loan_id = (st.query_params.get("loan_id") or st.text_input(t("ovr.loan"), key="override_loan") or "").strip()
 if loan_id:
-    override_section(actor, loan_id)
+    propose_section(actor, loan_id, identifier("inspection_id"))
 else:
     forms.no_loan_yet()
-proposals_section(actor)
+if can(actor, "override_approve"):
+    pending_section(actor)
+suggestions_section(actor)

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
+from dashboard.kpi.migration import class_migration, month_bounds
 from dashboard.kpi.periods import month_end, month_ends_until, previous_month, previous_month_end
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.roll import TO_REPAID, TO_WRITTEN_OFF, roll_rate_series
@@ -17,7 +18,7 @@ from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import url
-from dashboard.ui.widgets import definition, headline_tiles, percent, ratio_tile, table
+from dashboard.ui.widgets import definition, headline_tiles, month_picker, percent, ratio_tile, table
 from db.models.enums import BUCKETS, CLASSES
 
 MONTHS = 12
@@ -421,3 +422,27 @@ for tab, (by, param, label) in zip(
                 "open": link,
             },
         )
+
+# --- Monthly class migration (issue 15): effective class at the month's start against its end.
+st.subheader(t("mig.title"))
+st.caption(t("mig.caption"))
+mig_year, mig_month = month_picker(t("mig.month"), f.as_of, "portfolio_migration_month")
+migration = query(class_migration, year=mig_year, month=mig_month, as_of=f.as_of, scope=f.scope, config=cfg)
+mig_start, mig_end = month_bounds(mig_year, mig_month, as_of=f.as_of)
+st.caption(t("mig.dates", start=mig_start, end=mig_end))
+mig_names = {c: t(f"class.{c}") for c in CLASSES}
+for value, label in (("loans", "mig.counts"), ("end_balance", "mig.balances")):
+    matrix = (
+        migration.pivot(index="from_class", columns="to_class", values=value)
+        .reindex(index=list(CLASSES), columns=list(CLASSES))
+        .reset_index()
+        .rename(columns={"from_class": "mig_from"})
+    )
+    matrix["mig_from"] = [mig_names[c] for c in matrix["mig_from"]]
+    st.markdown(f"**{t(label)}**")
+    table(
+        matrix,
+        f"portfolio_migration_{value}",
+        column_config={"mig_from": t("mig.from")}
+        | {c: (amount(mig_names[c]) if value == "end_balance" else mig_names[c]) for c in CLASSES},
+    )

@@ -8,7 +8,9 @@ from dashboard.auth.settings import (
     NAMES,
     clear_setting,
     meaning,
+    product_floor_rows,
     set_dpd_floors,
+    set_product_floors,
     set_setting,
     setting_rows,
 )
@@ -21,6 +23,7 @@ from dashboard.work.access import can
 
 FORM = "setting"
 FLOORS_FORM = "floors"
+PRODUCT_FORM = "product_floors"
 
 actor = current_actor()
 if actor is None:
@@ -84,3 +87,38 @@ with st.form(FLOORS_FORM, clear_on_submit=False):
 if saved_floors:
     typed = {floor: st.session_state[f"{FLOORS_FORM}_{floor}"] for floor in FLOORS}
     forms.outcome(FLOORS_FORM, lambda: set_dpd_floors(engine(), actor, typed, floors_token))
+
+# Per product (DOMAIN section 5, products.dpd_floors): a credit card's 90/120/180 beside the default.
+st.subheader(t("admin.product_floors"))
+st.caption(t("admin.product_floors_intro"))
+with engine().connect() as conn:
+    products = product_floor_rows(conn)
+table(
+    products,
+    "product_floors",
+    column_config={
+        "product_id": t("admin.col.product"),
+        "name": t("admin.col.product_name"),
+        "dpd_floors": t("admin.col.dpd_floors"),
+        "effective": t("admin.col.floors_effective"),
+    },
+)
+forms.notices(PRODUCT_FORM)
+product_token = forms.token(PRODUCT_FORM)
+product_names = dict(zip(products["product_id"], products["name"], strict=True))
+with st.form(PRODUCT_FORM, clear_on_submit=False):
+    product = st.selectbox(
+        t("admin.product"),
+        list(product_names),
+        format_func=lambda p: f"{p} — {product_names[p]}",
+        key=f"{PRODUCT_FORM}_product",
+    )
+    forms.field_error(PRODUCT_FORM, "product")
+    st.text_input(t("admin.product_floors_value"), key=f"{PRODUCT_FORM}_dpd_floors")
+    forms.field_error(PRODUCT_FORM, "dpd_floors")
+    saved_product = st.form_submit_button(t("admin.save_product_floors"), type="primary")
+if saved_product and product is not None:
+    typed_floors = st.session_state[f"{PRODUCT_FORM}_dpd_floors"]
+    forms.outcome(
+        PRODUCT_FORM, lambda: set_product_floors(engine(), actor, product, typed_floors, product_token)
+    )

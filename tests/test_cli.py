@@ -211,3 +211,40 @@ def test_refresh_on_an_empty_database(tmp_path, monkeypatch, capsys) -> None:  #
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     assert main(["refresh"]) == 0
     assert "nothing to snapshot" in capsys.readouterr().out
+
+
+CARD_DPD = {90: "special_mention", 91: "substandard", 100: "substandard", 120: "substandard", 121: "doubtful"}
+CARD_DPD |= {130: "doubtful", 180: "doubtful", 181: "loss", 190: "loss"}
+
+
+def test_portfolio_classifies_a_card_product_by_its_own_floors(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A credit-card product (products.dpd_floors 90/120/180): loans at 90/91, 120/121, 180/181 DPD (and the
+    issue's 100, 130, 190) fall on each side of its floors; the same loans on P1 (90/270/360) do not."""
+    from datetime import timedelta
+
+    from db.models import Product
+
+    as_of = D("2025-12-31")
+    with engine.begin() as conn:
+        reference(conn)
+        conn.execute(
+            Product.__table__.insert().values(
+                product_id="P3",
+                name="信用卡",
+                category="consumer",
+                repayment_method="equal_instalment",
+                dpd_floors="90/120/180",
+            )
+        )
+        for dpd in CARD_DPD:
+            due = (as_of - timedelta(days=dpd)).isoformat()
+            loan(conn, f"K{dpd}", "1000", "2025-01-01", [(due, "1000", "0")], product="P3")
+            loan(conn, f"L{dpd}", "1000", "2025-01-01", [(due, "1000", "0")], product="P1")
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
+    _, card, _ = _run(capsys, "kpi", "portfolio", "--as-of", "2025-12-31", "--product", "P3")
+    _, other, _ = _run(capsys, "kpi", "portfolio", "--as-of", "2025-12-31", "--product", "P1")
+    expected = {name: list(CARD_DPD.values()).count(name) for name in card["count_by_class"]}
+    assert card["count_by_class"] == expected
+    assert other["count_by_class"] == {**dict.fromkeys(expected, 0), "special_mention": 1, "substandard": 8}

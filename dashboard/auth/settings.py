@@ -7,8 +7,9 @@ key/value text, so these checks cannot be row CHECKs; they run here inside the s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import fields, replace
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,14 +18,14 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from dashboard.actor import Actor
-from dashboard.config import Config, parse_setting
+from dashboard.config import SETTINGS, Config, parse_floors, parse_setting
 from dashboard.i18n import TERMS, translate
 from dashboard.work.access import require
 from dashboard.work.errors import FormInvalid, Message, message
 from dashboard.work.saving import Change, Saved, save
-from db.models import Setting
+from db.models import Product, Setting
 
-NAMES = [f.name for f in fields(Config)]
+NAMES = list(SETTINGS)
 SHARES = {
     "sampling_share",
     "m1_cure_target",
@@ -201,5 +202,51 @@ def clear_setting(engine: Engine, actor: Actor, name: str, token: str | None = N
         before = stored(conn).get(name)
         conn.execute(delete(Setting).where(Setting.key == name))
         return [Change("delete", "settings", name, None if before is None else {"value": before}, None)]
+
+    return save(engine, actor, token, write)
+
+
+PRODUCT_COLUMNS = ["product_id", "name", "dpd_floors", "effective"]
+
+
+def product_floor_rows(conn: Connection) -> pd.DataFrame:
+    """Each product: its own DPD floors (None: the settings') and the floors in effect, as S/D/L."""
+    values = stored(conn)
+    default = "/".join(values.get(name) or _text(getattr(Config(), name)) for name in FLOORS)
+    rows = [
+        (product_id, name, floors, floors or default)
+        for product_id, name, floors in conn.execute(
+            select(Product.product_id, Product.name, Product.dpd_floors).order_by(Product.product_id)
+        )
+    ]
+    return pd.DataFrame(rows, columns=PRODUCT_COLUMNS, dtype=object)
+
+
+def set_product_floors(
+    engine: Engine, actor: Actor, product_id: str, raw: str | None, token: str | None = None
+) -> Saved:
+    """A product's own DPD floors "S/D/L" (strictly rising, the importer's check), or blank for the
+    settings' floors. Class is derived from DPD at query time, so no snapshot is rebuilt; the data version
+    the save bumps makes every page read the new floors."""
+    text = (raw or "").strip()
+
+    def write(conn: Connection) -> list[Change]:
+        require(actor, "admin")
+        before = conn.execute(select(Product.dpd_floors).where(Product.product_id == product_id)).first()
+        if before is None:
+            raise FormInvalid({"product": message("admin.err.no_product", product=product_id)})
+        value = None
+        if text:
+            try:
+                value = "/".join(str(n) for n in parse_floors(text))
+            except ValueError:
+                order = re.fullmatch(r"\d+/\d+/\d+", text, re.ASCII)
+                raise FormInvalid(
+                    {"dpd_floors": message("admin.err.dpd_order" if order else "admin.err.floors_form")}
+                ) from None
+        conn.execute(update(Product).where(Product.product_id == product_id).values(dpd_floors=value))
+        return [
+            Change("update", "products", product_id, {"dpd_floors": before.dpd_floors}, {"dpd_floors": value})
+        ]
 
     return save(engine, actor, token, write)

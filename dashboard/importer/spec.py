@@ -70,7 +70,13 @@ class FileSpec:
         return tuple(c.name for c in self.columns)
 
 
+# Columns whose cells have a form of their own, beyond the type of the database column.
+PARSERS: dict[tuple[str, str], values.Parser] = {("products", "dpd_floors"): values.parse_dpd_floors}
+
+
 def _parser(table: str, column: Column[Any]) -> values.Parser:
+    if (table, column.name) in PARSERS:
+        return PARSERS[(table, column.name)]
     enumeration = ENUMERATIONS.get((table, column.name))
     if enumeration:
         return values.one_of(enumeration)

@@ -11,6 +11,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from dashboard.config import parse_floors
+
 Parser = Callable[[str], Any]
 
 # ASCII digits only: \d would also take full-width and other scripts' digits, which int() accepts.
@@ -38,6 +40,15 @@ def text(max_length: int | None) -> Parser:
         return value
 
     return parse
+
+
+def parse_dpd_floors(value: str) -> str:
+    """A product's DPD floors "S/D/L", strictly rising; stored as written, without spaces."""
+    try:
+        floors = parse_floors(value)
+    except ValueError as exc:
+        raise BadValue(str(exc)) from None
+    return "/".join(str(n) for n in floors)
 
 
 def one_of(allowed: Iterable[str]) -> Parser:

@@ -26,7 +26,7 @@ from dashboard.kpi.state import (
     has_current_snapshot,
     loan_state,
 )
-from db.models import Agency, LoanStateSnapshot, Placement, SnapshotGroup
+from db.models import Agency, Loan, LoanStateSnapshot, Placement, SnapshotGroup
 from db.models.enums import BUCKETS, CLASSES
 
 
@@ -83,9 +83,11 @@ def portfolio_series(conn: Connection, *, dates: list[date], scope: Scope, confi
         return [portfolio(conn, as_of=d, scope=scope, config=config) for d in dates]
     s = LoanStateSnapshot
     bucket_ix = bucket_expr(s.first_due, s.as_of)
-    class_ix = class_expr(s.first_due, s.override_rank, s.as_of, config)
-    query = select(s.as_of, bucket_ix, class_ix, func.count(), func.sum(s.op_cents)).where(
-        s.as_of.in_(dates), s.active == 1
+    class_ix = class_expr(s.first_due, s.override_rank, s.as_of, config, product_id=Loan.product_id)
+    query = (
+        select(s.as_of, bucket_ix, class_ix, func.count(), func.sum(s.op_cents))
+        .join(Loan, Loan.loan_id == s.loan_id)
+        .where(s.as_of.in_(dates), s.active == 1)
     )
     if not scope.is_everything:
         query = query.where(s.loan_id.in_(scope.loan_ids()))
@@ -103,7 +105,7 @@ def _from_snapshot_groups(
     periods = dates_table({"as_of": dates}, config, "periods")
     at = Cutoffs(periods, "as_of")
     bucket_ix = bucket_expr(g.first_due, at)
-    class_ix = class_expr(g.first_due, g.override_rank, at, config)
+    class_ix = class_expr(g.first_due, g.override_rank, at, config, product_id=g.product_id)
     query = (
         select(periods.c.as_of, bucket_ix, class_ix, func.sum(g.loans), func.sum(g.op_cents))
         .select_from(periods)

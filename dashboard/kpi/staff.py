@@ -98,7 +98,9 @@ def _grouped_state(as_of: date, config: Config, in_scope: ColumnElement[bool]) -
             g.loans,
             g.op_cents,
             bucket_expr(g.first_due, as_of).label("bucket_ix"),
-            class_expr(g.first_due, g.override_rank, as_of, config).label("class_ix"),
+            class_expr(g.first_due, g.override_rank, as_of, config, product_id=g.product_id).label(
+                "class_ix"
+            ),
         )
         .where(g.as_of == as_of, in_scope)
         .subquery("grouped")

@@ -76,6 +76,7 @@ def dates_table(columns: Mapping[str, Sequence[date]], config: Config, name: str
     on every row, which costs more on SQLite than the query itself."""
     bounds = sorted(
         {30, 60, 90, config.substandard_after_dpd, config.doubtful_after_dpd, config.loss_after_dpd}
+        | {days for _, *floors in config.product_floors for days in floors}
     )
     date_type = LoanStateSnapshot.as_of.type
     rows = [
@@ -113,20 +114,40 @@ def bucket_expr(first_due: ColumnElement[date], as_of: AsOf) -> ColumnElement[in
     )
 
 
+def _dpd_class(
+    first_due: ColumnElement[date], as_of: AsOf, floors: tuple[int, int, int]
+) -> ColumnElement[int]:
+    substandard, doubtful, loss = floors
+    return case(
+        (first_due.is_(None), 0),
+        (_past_due_by_more_than(first_due, as_of, loss), 4),
+        (_past_due_by_more_than(first_due, as_of, doubtful), 3),
+        (_past_due_by_more_than(first_due, as_of, substandard), 2),
+        else_=1,
+    )
+
+
 def class_expr(
     first_due: ColumnElement[date],
     override_rank: ColumnElement[int],
     as_of: AsOf,
     config: Config,
+    *,
+    product_id: ColumnElement[str],
 ) -> ColumnElement[int]:
-    """Index into CLASSES: the worse of the DPD class (floors from configuration) and the override."""
-    system_rank = case(
-        (first_due.is_(None), 0),
-        (_past_due_by_more_than(first_due, as_of, config.loss_after_dpd), 4),
-        (_past_due_by_more_than(first_due, as_of, config.doubtful_after_dpd), 3),
-        (_past_due_by_more_than(first_due, as_of, config.substandard_after_dpd), 2),
-        else_=1,
-    )
+    """Index into CLASSES: the worse of the DPD class and the override. The DPD floors are the loan's
+    product's own (products.dpd_floors) or the settings'; derived here at query time from the oldest unpaid
+    due date, so snapshots and their groups (which keep that date and the product) stay right when floors
+    change."""
+    system_rank = _dpd_class(first_due, as_of, config.floors())
+    if config.product_floors:
+        system_rank = case(
+            *(
+                (product_id == product, _dpd_class(first_due, as_of, (s, d, loss)))
+                for product, s, d, loss in config.product_floors
+            ),
+            else_=system_rank,
+        )
     return case((override_rank > system_rank, override_rank), else_=system_rank)
 
 
@@ -266,7 +287,7 @@ def loan_state(
     base = snapshot_base(as_of, scope, past_due=past_due, among=among) if fresh else live_base(as_of, scope)
     first_due = base.c.first_due
     bucket_ix = bucket_expr(first_due, as_of)
-    class_ix = class_expr(first_due, base.c.override_rank, as_of, config)
+    class_ix = class_expr(first_due, base.c.override_rank, as_of, config, product_id=Loan.product_id)
     dpd = case((first_due.is_(None), 0), else_=days_between(literal(as_of), first_due))
     query = select(
         Loan.loan_id,

@@ -95,7 +95,7 @@ def portfolio_by(conn: Connection, *, as_of: date, scope: Scope, config: Config,
         g = SnapshotGroup
         group, count, op_cents = g.__table__.c[by], func.sum(g.loans), g.op_cents
         bucket_ix = bucket_expr(g.first_due, as_of)
-        class_ix = class_expr(g.first_due, g.override_rank, as_of, config)
+        class_ix = class_expr(g.first_due, g.override_rank, as_of, config, product_id=g.product_id)
         source = SnapshotGroup.__table__.outerjoin(table, key == group)
     overdue = func.sum(case((bucket_ix > 0, op_cents), else_=0))
     npl = func.sum(case((class_ix >= NPL_RANK, op_cents), else_=0))

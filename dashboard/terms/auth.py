@@ -131,6 +131,20 @@ TERMS = {
         "信用卡业务：90 / 120 / 180（逾期91–120天次级，121–180天可疑，180天以上损失）。",
     ),
     "admin.save_floors": ("Save the floors", "保存阈值"),
+    "admin.product_floors": ("DPD floors per product", "各产品逾期天数阈值"),
+    "admin.product_floors_intro": (
+        "A product may have its own floors, written substandard/doubtful/loss (e.g. 90/120/180 for a "
+        "credit card); blank: the floors above. They must rise. Figures change at once, snapshots included.",
+        "产品可单独设定阈值，写作 次级/可疑/损失（如信用卡 90/120/180）；留空则用上方阈值。须递增。"
+        "保存后各项指标（含快照）即时按新阈值计算。",
+    ),
+    "admin.product": ("Product", "产品"),
+    "admin.product_floors_value": ("Floors S/D/L (blank: the default)", "阈值 次级/可疑/损失（留空为默认）"),
+    "admin.save_product_floors": ("Save the product's floors", "保存产品阈值"),
+    "admin.col.product": ("Product", "产品"),
+    "admin.col.product_name": ("Name", "名称"),
+    "admin.col.dpd_floors": ("Own floors", "产品阈值"),
+    "admin.col.floors_effective": ("In effect", "当前生效"),
     "admin.col.name_setting": ("Setting", "参数"),
     "admin.col.meaning": ("Meaning", "含义"),
     "admin.col.default": ("Default", "默认值"),
@@ -223,6 +237,11 @@ TERMS = {
         "together under Classification DPD floors",
         "逾期天数阈值须递增：次级 < 可疑 < 损失。如需同时修改多项，请在“五级分类逾期天数阈值”中一并保存",
     ),
+    "admin.err.floors_form": (
+        "Write three whole numbers of days as S/D/L, e.g. 90/120/180",
+        "请写作 次级/可疑/损失 三个整数天数，如 90/120/180",
+    ),
+    "admin.err.no_product": ("There is no product {product}", "产品 {product} 不存在"),
     "admin.err.hours_order": (
         "Contact hours must start before they end",
         "联系时段的开始时间须早于结束时间",

@@ -95,7 +95,10 @@ TERMS: dict[str, tuple[str, str]] = {
     ),
     # Classification overrides
     "ovr.loan": ("Contract number", "合同号"),
-    "ovr.refused": ("Only risk managers may override a classification.", "只有风险经理可以调整五级分类。"),
+    "ovr.refused": (
+        "Only risk managers and account officers may propose a classification.",
+        "只有风险经理和客户经理可以提出五级分类调整。",
+    ),
     "ovr.current": ("Class on {date}", "{date} 的分类"),
     "ovr.not_active": (
         "Loan {loan_id} is not active on {date} (not yet disbursed, repaid or written off): "
@@ -107,9 +110,9 @@ TERMS: dict[str, tuple[str, str]] = {
         "该贷款在 {date} 已为损失类，没有更差的分类。",
     ),
     "ovr.rule": (
-        "A person may only move a loan to a worse class than its current one, with a written reason; the "
-        "override counts in every figure from its effective date.",
-        "人工调整只能调至比当前分类更差的类别，并须书面说明理由；调整自生效日起计入各项指标。",
+        "A class is never better than the loan's DPD floor; a change needs a written reason and counts in "
+        "every figure from the day it is approved.",
+        "分类不得优于逾期天数下限；调整须书面说明理由，自批准之日起计入各项指标。",
     ),
     "ovr.effective_on": ("Effective from", "生效日期"),
     "ovr.classification": ("New class", "调整后分类"),

@@ -63,7 +63,11 @@ PAGES = [
         roles=("manager", "risk_manager", "officer", "auditor"),
     ),
     PageSpec(
-        "override_form.py", "page.override_form", ":material/gavel:", "override", roles=("risk_manager",)
+        "override_form.py",
+        "page.override_form",
+        ":material/gavel:",
+        "override",
+        roles=("risk_manager", "officer"),
     ),
     PageSpec(
         "upload.py", "page.upload", ":material/upload_file:", "upload", roles=("agency", "risk_manager")

@@ -22,7 +22,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "collection_action": frozenset({"officer", "collector", "agency"}),
     "issue_edit": frozenset({"risk_manager"}),  # assign, mark reported, reopen
     "issue_resolve": frozenset({"risk_manager", "manager"}),
-    "override": frozenset({"risk_manager"}),
+    # Propose a class (issue 15): officers on their loans, risk managers on their subtree; approve or
+    # reject: a risk manager whose subtree covers the loan, never the proposer (dashboard.work.overrides).
+    "override": frozenset({"risk_manager", "officer"}),
+    "override_approve": frozenset({"risk_manager"}),
     "bulk_upload": frozenset({"agency", "risk_manager"}),
     "audit_read": frozenset({"manager", "auditor", "admin"}),
     "admin": frozenset({"admin"}),

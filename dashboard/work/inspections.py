@@ -18,14 +18,14 @@ from sqlalchemy import Connection, Engine, exists, insert, select
 from dashboard import clock
 from dashboard.access import loan_condition
 from dashboard.actor import Actor
-from dashboard.config import Config, parse_setting
+from dashboard.config import Config, config_from
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import class_name, loan_state
 from dashboard.work.access import require, require_loan
 from dashboard.work.errors import FormInvalid, Message, message
 from dashboard.work.saving import Change, Saved, save
 from dashboard.work.visits import clean, loan_date_problem, new_id, require_staff, text_problem
-from db.models import ClassificationOverride, Inspection, Loan, Product, Setting, Staff
+from db.models import ClassificationOverride, Inspection, Loan, Product, Staff
 from db.models.enums import INSPECTION_KINDS, INSPECTION_METHODS
 
 # Boxes ticked when something is wrong; any of them needs the findings written down.
@@ -33,7 +33,7 @@ CHANGED = ("assets_changed", "job_changed", "income_changed", "family_changed", 
 BAD_WHEN_TICKED = (*CHANGED, "illegal_or_dispute")
 # Boxes ticked when all is well; unticked they need the findings written down.
 OK_WHEN_TICKED = ("funds_use_ok", "guarantor_collateral_ok", "business_ok")
-PROPOSAL_COLUMNS = ["loan_id", "done_on", "inspector", "findings", "current_class"]
+PROPOSAL_COLUMNS = ["loan_id", "done_on", "inspector", "findings", "inspection_id", "current_class"]
 
 
 @dataclass(frozen=True)
@@ -137,8 +137,7 @@ def record_inspection(
 
 def _config(conn: Connection) -> Config:
     """The configuration as dashboard.config.load_config reads it, through this connection."""
-    rows = conn.execute(select(Setting.key, Setting.value)).all()
-    return replace(Config(), **{key: parse_setting(key, value) for key, value in rows})
+    return config_from(conn)
 
 
 def proposed_overrides(
@@ -154,7 +153,7 @@ def proposed_overrides(
         ClassificationOverride.effective_on <= as_of,
     )
     rows = conn.execute(
-        select(Inspection.loan_id, Inspection.done_on, Staff.name, Inspection.notes)
+        select(Inspection.loan_id, Inspection.done_on, Staff.name, Inspection.notes, Inspection.inspection_id)
         .join(Loan, Loan.loan_id == Inspection.loan_id)
         .outerjoin(Staff, Staff.staff_id == Inspection.staff_id)
         .where(

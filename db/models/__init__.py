@@ -1,6 +1,15 @@
 """All models, imported here so that Base.metadata knows every table."""
 
-from db.models.app import AuditEntry, DataVersion, ExtractLoad, FormSubmission, LoginAttempt, Setting, User
+from db.models.app import (
+    AuditEntry,
+    ClassificationProposal,
+    DataVersion,
+    ExtractLoad,
+    FormSubmission,
+    LoginAttempt,
+    Setting,
+    User,
+)
 from db.models.base import Base
 from db.models.loans import (
     ClassificationOverride,
@@ -31,6 +40,7 @@ __all__ = [
     "Branch",
     "Channel",
     "ClassificationOverride",
+    "ClassificationProposal",
     "CollectionAction",
     "CollectorAssignment",
     "Customer",

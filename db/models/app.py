@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Key, one_of
-from db.models.enums import USER_ROLES
+from db.models.enums import CLASSES, PROPOSAL_STATUSES, USER_ROLES
 
 
 class User(Base):
@@ -75,6 +75,56 @@ class ExtractLoad(Base):
     loaded_at: Mapped[datetime]
     source: Mapped[str] = mapped_column(String(10))
     detail: Mapped[str] = mapped_column(Text)  # the extract's directory, or the seed's arguments
+
+
+class ClassificationProposal(Base):
+    """A proposed class for a loan (DOMAIN rule 12, maker-checker): a worse class, or a lift of an earlier
+    downgrade back toward the DPD floor. It takes effect only when a risk manager other than the proposer
+    approves it: the approval writes the classification_overrides row, effective on the approval day.
+    Imported overrides have no proposal (the core system approved them)."""
+
+    __tablename__ = "classification_proposals"
+    __table_args__ = (
+        one_of("classification", CLASSES),
+        one_of("status", PROPOSAL_STATUSES),
+        CheckConstraint("length(trim(reason)) > 0", name="reason_required"),
+        CheckConstraint("length(triggers) > 0", name="trigger_required"),
+        CheckConstraint(
+            "other_trigger IS NULL OR length(trim(other_trigger)) > 0", name="other_trigger_not_blank"
+        ),
+        CheckConstraint("decided_by IS NULL OR decided_by <> proposed_by", name="not_self_approved"),
+        CheckConstraint(
+            "(status = 'pending' AND decided_by IS NULL AND decided_at IS NULL AND effective_on IS NULL)"
+            " OR (status <> 'pending' AND decided_by IS NOT NULL AND decided_at IS NOT NULL"
+            " AND decision_comment IS NOT NULL AND length(trim(decision_comment)) > 0)",
+            name="decided_with_comment",
+        ),
+        CheckConstraint("effective_on IS NULL OR status = 'approved'", name="effective_when_approved"),
+        # One open proposal per loan: a second would be decided against a class the first may change.
+        Index(
+            "uq_classification_proposals_pending_loan",
+            "loan_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index("ix_classification_proposals_status_at", "status", "proposed_at"),
+    )
+
+    proposal_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"), index=True)
+    classification: Mapped[str] = mapped_column(Key)
+    reason: Mapped[str] = mapped_column(Text)
+    triggers: Mapped[str] = mapped_column(String(300))  # codes of OVERRIDE_TRIGGERS, comma-separated
+    other_trigger: Mapped[str | None] = mapped_column(Text)
+    inspection_id: Mapped[str | None] = mapped_column(Key, ForeignKey("inspections.inspection_id"))
+    proposed_by: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    proposed_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    decided_at: Mapped[datetime | None]
+    decision_comment: Mapped[str | None] = mapped_column(Text)
+    effective_on: Mapped[date | None]
 
 
 class FormSubmission(Base):

@@ -23,6 +23,20 @@ SEVERITIES = ("general", "important", "major")
 CLASSES = ("normal", "special_mention", "substandard", "doubtful", "loss")
 BUCKETS = ("M0", "M1", "M2", "M3", "M3+")
 NPL_CLASSES = ("substandard", "doubtful", "loss")
+# Why a class is proposed (seed 002 Art. 48, quiz multiple-choice 12, the 2023 classification rules).
+OVERRIDE_TRIGGERS = (
+    "business_stopped",
+    "insolvency",
+    "defective_documents",
+    "fraud",
+    "funds_misused",
+    "guarantor_incapable",
+    "collateral_lost_value",
+    "restructured",
+    "overdue_elsewhere",
+    "other",
+)
+PROPOSAL_STATUSES = ("pending", "approved", "rejected")
 USER_ROLES = ("admin", "manager", "risk_manager", "officer", "collector", "agency", "auditor")
 
 # The tables of the core-banking extract (DOMAIN section 5), parents before children: the order files

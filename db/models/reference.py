@@ -56,6 +56,10 @@ class Product(Base):
     category: Mapped[str] = mapped_column(String(20))
     repayment_method: Mapped[str] = mapped_column(String(30))
     periodic_check_months: Mapped[int | None] = mapped_column(Integer)
+    # Rule 12's DPD floors for this product, written "S/D/L" (e.g. "90/120/180" for a credit card); NULL:
+    # the settings' floors. Parsed and checked (strictly rising) by dashboard.config.parse_floors, in the
+    # importer and the Settings page; class is derived from DPD at query time, so a change applies at once.
+    dpd_floors: Mapped[str | None] = mapped_column(String(20))
 
 
 class Channel(Base):

@@ -227,3 +227,34 @@ def test_admin_pages_are_not_for_other_roles(app_db: Engine) -> None:
     for page in ("users", "settings"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(str(PAGES / f"{page}.py"))
+
+
+def test_settings_page_gives_a_product_its_own_floors_and_refuses_a_non_rising_triple(app_db: Engine) -> None:
+    from db.models import Product
+
+    def stored() -> dict[str, str | None]:
+        with app_db.connect() as conn:
+            return dict(conn.execute(select(Product.product_id, Product.dpd_floors)).all())
+
+    at = _page("settings")
+    assert not at.exception
+    at.selectbox(key="product_floors_product").set_value("P1")
+    at.text_input(key="product_floors_dpd_floors").input("120/180/180")
+    next(b for b in at.button if b.label == "Save the product's floors").click().run()
+    assert [e.value for e in at.error] == [
+        "1 field(s) need correcting; nothing was saved",
+        "The DPD floors must rise: substandard < doubtful < loss",
+    ]
+    assert stored() == {"P1": None, "P2": None}
+    at.text_input(key="product_floors_dpd_floors").input("90/120/180")
+    next(b for b in at.button if b.label == "Save the product's floors").click().run()
+    assert not at.exception
+    assert stored() == {"P1": "90/120/180", "P2": None}
+    shown = at.dataframe[1].value.set_index("product_id")
+    assert shown.loc[["P1", "P2"], "effective"].tolist() == ["90/120/180", "90/270/360"]
+    assert load_config(app_db).floors("P1") == (90, 120, 180)
+    with app_db.connect() as conn:
+        audit = conn.execute(
+            select(AuditEntry.action, AuditEntry.after).where(AuditEntry.table_name == "products")
+        )
+        assert audit.all() == [("update", '{"dpd_floors": "90/120/180"}')]

@@ -280,3 +280,31 @@ def test_a_path_that_is_not_a_directory(sqlite_engine: Engine, tmp_path: Path) -
     with pytest.raises(ExtractInvalid) as refused:
         import_directory(sqlite_engine, tmp_path / "nowhere")
     assert [str(p) for p in refused.value.problems] == [f"{tmp_path / 'nowhere'}:1: -: not a directory"]
+
+
+def test_dpd_floors_that_do_not_rise_or_are_not_three_numbers_are_refused_with_their_line(
+    engine: Engine, tmp_path: Path
+) -> None:
+    x = minimal_extract()
+    x["products.csv"][0]["dpd_floors"] = "120/180/180"
+    x["products.csv"][1]["dpd_floors"] = "90-120-180"
+    assert problems_of(engine, write_extract(tmp_path / "x", x)) == [
+        "products.csv:2: dpd_floors: '120/180/180' does not rise: substandard < doubtful < loss is required",
+        "products.csv:3: dpd_floors: '90-120-180' is not written S/D/L with three whole numbers of days, "
+        "e.g. 90/120/180",
+    ]
+
+
+def test_a_card_product_s_floors_are_imported_and_a_blank_means_the_settings(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from dashboard.config import load_config
+
+    x = minimal_extract()
+    x["products.csv"][0]["dpd_floors"] = " 90/120/180 "
+    x["products.csv"][1]["dpd_floors"] = ""
+    import_directory(engine, write_extract(tmp_path / "x", x))
+    config = load_config(engine)
+    first, second = (row["product_id"] for row in x["products.csv"][:2])
+    assert config.floors(first) == (90, 120, 180)
+    assert config.floors(second) == (90, 270, 360)

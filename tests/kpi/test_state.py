@@ -171,3 +171,71 @@ def test_latest_override_wins(one_loan: Engine) -> None:
         override(conn, "L1", "2025-01-20", "special_mention")
     assert _state(one_loan, "2025-01-18")["L1"]["classification"] == "loss"
     assert _state(one_loan, "2025-01-25")["L1"]["classification"] == "special_mention"
+
+
+def _card_book(engine: Engine) -> None:
+    """L1 on P1 (the settings' floors) and K1 on the card product P3 (90/120/180), the same schedule."""
+    from db.models import Product
+
+    with engine.begin() as conn:
+        reference(conn)
+        conn.execute(
+            Product.__table__.insert().values(
+                product_id="P3",
+                name="信用卡",
+                category="consumer",
+                repayment_method="equal_instalment",
+                dpd_floors="90/120/180",
+            )
+        )
+        for loan_id, product in (("L1", "P1"), ("K1", "P3")):
+            loan(conn, loan_id, "3000", "2025-01-10", [("2025-02-10", "3000", "10")], product=product)
+
+
+@pytest.mark.parametrize(
+    ("dpd", "card", "other"),
+    [
+        (90, "special_mention", "special_mention"),
+        (91, "substandard", "substandard"),
+        (120, "substandard", "substandard"),
+        (121, "doubtful", "substandard"),
+        (180, "doubtful", "substandard"),
+        (181, "loss", "substandard"),
+    ],
+)
+def test_a_product_with_its_own_floors_is_classified_by_them(
+    engine: Engine, dpd: int, card: str, other: str
+) -> None:
+    """products.dpd_floors 90/120/180 (credit cards, Art. 92) for K1's product; L1's keeps 90/270/360. Live,
+    from a snapshot and from the snapshot groups alike; and a change of floors applies at once, without
+    rebuilding the snapshot (class is derived from DPD at query time)."""
+    from sqlalchemy import update
+
+    from dashboard.config import load_config
+    from dashboard.kpi.portfolio import portfolio
+    from dashboard.kpi.snapshots import refresh
+    from db.models import Product
+
+    _card_book(engine)
+    as_of = D("2025-02-10") + timedelta(days=dpd)
+    config = load_config(engine)
+    assert config.floors("P3") == (90, 120, 180) and config.floors("P1") == (90, 270, 360)
+    with engine.connect() as conn:
+        live = loans_at(conn, as_of=as_of, scope=Scope(), config=config).set_index("loan_id")
+    assert (live.loc["K1", "dpd"], live.loc["K1", "classification"]) == (dpd, card)
+    assert live.loc["L1", "classification"] == other
+    with engine.begin() as conn:
+        refresh(conn, dates=[as_of])
+    with engine.connect() as conn:
+        snap = loans_at(conn, as_of=as_of, scope=Scope(), config=config).set_index("loan_id")
+        grouped = portfolio(conn, as_of=as_of, scope=Scope(), config=config)
+    assert snap.loc["K1", "classification"] == card
+    expected = {name: 0 for name in ("normal", "special_mention", "substandard", "doubtful", "loss")}
+    expected[card] += 1
+    expected[other] += 1
+    assert grouped.count_by_class == expected
+    with engine.begin() as conn:
+        conn.execute(update(Product).where(Product.product_id == "P3").values(dpd_floors=None))
+    with engine.connect() as conn:
+        back = portfolio(conn, as_of=as_of, scope=Scope(), config=load_config(engine))
+    assert back.count_by_class[other] == 2

@@ -40,6 +40,7 @@ def test_links_to_what_the_role_may_record(app_db: Engine) -> None:
         ("Record a visit", "visit", "loan_id=B"),
         ("Record an inspection", "inspect", "loan_id=B"),
         ("Record a collection action", "action", "loan_id=B"),
+        ("Classification override", "override", "loan_id=B"),  # officers propose (issue 15)
     ]
     read_only = card(AUDITOR, lang="en", loan_id="B")
     assert not read_only.exception
@@ -142,4 +143,4 @@ def test_chinese(app_db: Engine) -> None:
     at.text_input(key="loan_id").input("B").run()
     assert not at.exception
     assert set(at.dataframe[-1].value["kind"]) == {"催收", "回访", "问题"}
-    assert [x[0] for x in links(at)] == ["回访记录", "贷后检查记录", "催收记录"]
+    assert [x[0] for x in links(at)] == ["回访记录", "贷后检查记录", "催收记录", "五级分类调整"]

@@ -69,7 +69,9 @@ def _check_breakdowns_link_to_the_loans(at: AppTest) -> None:
     assert products["open"].tolist() == ["loans?lang=en&as_of=2025-03-20&product=P1"]
     assert channels["name"].tolist() == ["网点"]
     downloads = [b.proto.label for b in at.get("download_button")]
-    assert downloads.count("Download CSV") == downloads.count("Download Excel") == len(at.dataframe) == 7
+    assert (
+        downloads.count("Download CSV") == downloads.count("Download Excel") == len(at.dataframe) == 9
+    )  # 7, and the two class-migration matrices
 
 
 def _chart_data(at: AppTest) -> list[list[pd.DataFrame]]:

@@ -190,7 +190,14 @@ def test_risk_signals_propose_overrides_until_one_is_made(book: Engine) -> None:
         override(conn, "B", "2025-01-20", "special_mention")  # before B's inspection: does not answer it
     with book.connect() as conn:
         proposals = proposed_overrides(conn, RISK_HQ, TODAY)
-    assert proposals.columns.tolist() == ["loan_id", "done_on", "inspector", "findings", "current_class"]
+    assert proposals.columns.tolist() == [
+        "loan_id",
+        "done_on",
+        "inspector",
+        "findings",
+        "inspection_id",
+        "current_class",
+    ]
     assert proposals["loan_id"].tolist() == ["X", "A", "B"]  # newest first
     assert proposals["done_on"].tolist() == [D("2025-03-10"), D("2025-03-01"), D("2025-02-01")]
     assert proposals["findings"].tolist() == ["经营停止", "担保人失联", "资金挪用"]

@@ -233,8 +233,9 @@ def test_one_override_per_loan_and_day(book: Engine) -> None:
 @pytest.mark.parametrize(
     ("actor", "loan_id", "expected"),
     [
-        (Actor("m1", "manager", branch_id="HQ"), "B", "A manager may not do this (override)"),
-        (Actor("o1", "officer", staff_id="O1"), "B", "A officer may not do this (override)"),
+        # Applied at once, without a second person: risk managers only (officers propose, issue 15).
+        (Actor("m1", "manager", branch_id="HQ"), "B", "A manager may not do this (override_approve)"),
+        (Actor("o1", "officer", staff_id="O1"), "B", "A officer may not do this (override_approve)"),
         (
             Actor("r9", "risk_manager", branch_id="B1"),
             "B",
