@@ -212,6 +212,11 @@ def agency_ids(conn: Connection) -> list[str]:
     return list(conn.scalars(select(Agency.agency_id).order_by(Agency.agency_id)))
 
 
+def _worst_first(query: Select) -> Select:
+    """The drill-down's order, shared by the list and its streamed export: highest DPD first."""
+    return query.order_by(query.selected_columns.dpd.desc(), query.selected_columns.loan_id)
+
+
 def _loan_row(row: Sequence[Any]) -> tuple[Any, ...]:
     loan_id, dpd, b, c, op, overdue = row
     return (loan_id, int(dpd), bucket_name(b), class_name(c), yuan(op), yuan(overdue))
@@ -242,7 +247,7 @@ def loans_at(
         max_dpd=max_dpd,
         agency_id=agency_id,
     )
-    query = query.order_by(query.selected_columns.dpd.desc(), query.selected_columns.loan_id)
+    query = _worst_first(query)
     if limit is not None:
         query = query.limit(limit)
     return pd.DataFrame([_loan_row(row) for row in conn.execute(query)], columns=LOAN_COLUMNS)
@@ -295,7 +300,7 @@ def iter_loans_at(
         classification=classification,
         agency_id=agency_id,
     )
-    query = query.order_by(query.selected_columns.dpd.desc(), query.selected_columns.loan_id)
+    query = _worst_first(query)
     result = conn.execution_options(yield_per=batch).execute(query)
     for rows in result.partitions():
         yield [_loan_row(row) for row in rows]
