@@ -142,7 +142,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "mig.col.upgrade_balance": ("Upgraded balance (end)", "上调余额（月末）"),
     "mig.col.downgrades": ("Downgrades", "下调笔数"),
     "mig.col.downgrade_balance": ("Downgraded balance (end)", "下调余额（月末）"),
-    "mig.col.from": ("Class at the start", "月初分类"),
+    "mig.col.loans": ("Loans", "笔数"),
 }
 
 for _code, (_en, _zh) in _TRIGGERS.items():
