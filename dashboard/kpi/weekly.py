@@ -19,9 +19,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from dashboard.config import Config
 from dashboard.kpi.agencies import AgencyScore, agency_scores
 from dashboard.kpi.inspections import FirstChecks, first_checks, pending_first_checks
+from dashboard.kpi.migration import MonthMigration, month_migration
 from dashboard.kpi.money import yuan
 from dashboard.kpi.portfolio import Portfolio, portfolio
-from dashboard.kpi.migration import MonthMigration, month_migration
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import NPL_RANK, bucket_name, class_name, has_current_snapshot, loan_state
 from db.models import ClassificationOverride, Issue, Loan, LoanStateSnapshot
