@@ -306,3 +306,49 @@ def test_the_schema_refuses_self_approval_a_blank_reason_and_an_unknown_status(b
         conn.execute(insert(ClassificationProposal).values(**base))
     with book.connect() as conn:
         assert conn.execute(select(Loan.loan_id).where(Loan.loan_id == "B")).scalar_one() == "B"
+
+
+def test_an_approval_checks_the_floor_again_and_needs_a_comment(book: Engine) -> None:
+    """B (38 DPD on 2025-03-20) is downgraded to doubtful; a lift back to special mention proposed then is
+    refused when approved on 2025-06-15, at 125 DPD (its oldest unpaid instalment is due 2025-02-10): the
+    floor is substandard by then."""
+    downgrade = _propose(book, cls="doubtful")
+    _decide(book, downgrade)
+    back = _propose(
+        book, cls="special_mention", reason="原因消除 / reason gone", triggers=["other"], other="ok"
+    )
+    before = _counts(book)
+    with pytest.raises(FormInvalid) as blank:
+        _decide(book, back, comment="  ")
+    assert blank.value.errors["comment"][0] == "work.err.required"
+    with pytest.raises(FormInvalid) as floor:
+        _decide(book, back, today=D("2025-06-15"))
+    assert floor.value.errors["decision"][0] == "cls.err.better_than_floor.substandard"
+    assert _counts(book) == before and _status(book, back) == "pending"
+    _decide(book, back, approve=False, comment="逾期已超90天 / past 90 DPD", today=D("2025-06-15"))
+    assert _status(book, back) == "rejected"
+
+
+def test_an_approval_of_a_loan_written_off_since_is_refused(book: Engine) -> None:
+    proposed = _propose(book)
+    with book.begin() as conn:
+        conn.execute(update(Loan).where(Loan.loan_id == "B").values(written_off_on=D("2025-03-19")))
+    before = _counts(book)
+    with pytest.raises(FormInvalid) as refused:
+        _decide(book, proposed)
+    assert refused.value.errors["decision"][0] == "cls.err.written_off"
+    assert _counts(book) == before
+
+
+def test_every_problem_at_once_and_the_same_form_twice_writes_once(book: Engine) -> None:
+    with pytest.raises(FormInvalid) as refused:
+        _propose(book, cls="normal", reason="", triggers=[])
+    assert set(refused.value.errors) == {"classification", "reason", "triggers"}
+    first = _propose(book, token="same")
+    before = _counts(book)
+    again = _propose(book, token="same")
+    assert again.duplicate and again.record_key == first.record_key
+    assert _counts(book) == before
+    with pytest.raises(FormInvalid) as second:  # one pending proposal per loan
+        _propose(book, cls="loss", token="other")
+    assert second.value.errors["loan_id"][0] == "cls.err.pending_exists"
