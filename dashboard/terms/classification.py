@@ -98,6 +98,23 @@ TERMS: dict[str, tuple[str, str]] = {
         "Proposal {proposal_id} was already decided ({status}) by someone else; nothing was saved",
         "调整建议 {proposal_id} 已由他人审批（{status}），本次未保存",
     ),
+    "cls.floor_history": ("Class by DPD floor, and floor changes", "按逾期天数下限的分类变化及下限调整"),
+    "cls.floor_history_note": (
+        "The class DPD alone gave, on the days it changed, read with the floors in force now (overrides are "
+        "above); and each edit of the floors that apply to this loan, from the audit log.",
+        "仅按逾期天数得出的分类及其变化日期（按现行下限计算；人工调整见上表）；以及适用于本笔贷款的下限调整"
+        "（取自审计日志）。",
+    ),
+    "cls.floors_default": ("the settings' floors", "系统默认下限"),
+    "cls.kind.dpd": ("DPD floor", "逾期天数下限"),
+    "cls.kind.product_floors": ("Product floors edited", "产品下限调整"),
+    "cls.kind.default_floor": ("Default floor edited", "默认下限调整"),
+    "cls.fcol.at": ("When", "时间"),
+    "cls.fcol.kind": ("What", "事项"),
+    "cls.fcol.classification": ("Class by DPD", "按逾期天数分类"),
+    "cls.fcol.dpd": ("DPD", "逾期天数"),
+    "cls.fcol.change": ("Floors before → after", "调整前 → 调整后"),
+    "cls.fcol.by": ("By", "操作人"),
     "mig.title": ("Class migration in a month", "五级分类月度迁徙"),
     "mig.caption": (
         "Each loan's effective class at the start of the month (the previous month-end) against its end: "
