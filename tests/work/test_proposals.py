@@ -3,6 +3,7 @@ no self-approval; scope; bad input refused with nothing written; two approvers a
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -96,6 +97,11 @@ def _npl(engine: Engine, on: Any) -> Any:
         return portfolio(conn, as_of=on, scope=Scope(), config=CONFIG).npl_balance
 
 
+def _npl_ratio(engine: Engine, on: Any) -> Any:
+    with engine.connect() as conn:
+        return portfolio(conn, as_of=on, scope=Scope(), config=CONFIG).npl_ratio
+
+
 def _counts(engine: Engine) -> tuple[int, ...]:
     with engine.connect() as conn:
         return tuple(
@@ -122,6 +128,7 @@ def test_done_when_downgrade_approved_moves_npl_and_a_lift_after_cure_moves_it_b
     with book.connect() as conn:
         assert has_current_snapshot(conn, as_of=TODAY)  # kept current by the approval
     assert _npl(book, TODAY) == 3000
+    assert _npl_ratio(book, TODAY) == Decimal(3000) / Decimal(7000)  # of A 1,000 + B 3,000 + X 3,000
     # The loan cures: everything due is paid; the downgrade still holds it substandard.
     cured = D("2025-03-25")
     with book.begin() as conn:
@@ -134,8 +141,10 @@ def test_done_when_downgrade_approved_moves_npl_and_a_lift_after_cure_moves_it_b
     lift = _propose(
         book, cls="normal", today=cured, reason="已复产并结清逾期 / cured", triggers=["other"], other="cured"
     )
+    assert _npl_ratio(book, cured) == Decimal("0.2")  # B's 1,000 of 5,000
     _decide(book, lift, actor=RM2, today=cured)
     assert _npl(book, cured) == 0
+    assert _npl_ratio(book, cured) == 0
     assert _npl(book, TODAY) == 3000  # the downgrade stays in the past
     with book.connect() as conn:
         history = classification_history(conn, "B")
