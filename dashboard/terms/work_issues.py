@@ -125,8 +125,8 @@ TERMS: dict[str, tuple[str, str]] = {
         "此表单已提交过（{record}），未重复写入",
     ),
     "ovr.err.no_staff": (
-        "Your user has no staff record; an override must name the risk manager who made it",
-        "您的用户未关联员工；分类调整须记录调整人",
+        "Your user has no staff record; a proposal and its approval must name who made them",
+        "您的用户未关联员工；分类调整的提议和审批须记录经办人",
     ),
     "ovr.err.unknown_class": ("Choose one of the five classes", "请选择五级分类之一"),
     "ovr.err.inactive": (

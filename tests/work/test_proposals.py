@@ -361,3 +361,16 @@ def test_every_problem_at_once_and_the_same_form_twice_writes_once(book: Engine)
     with pytest.raises(FormInvalid) as second:  # one pending proposal per loan
         _propose(book, cls="loss", token="other")
     assert second.value.errors["loan_id"][0] == "cls.err.pending_exists"
+
+
+def test_a_user_without_a_staff_record_may_neither_propose_nor_decide(book: Engine) -> None:
+    proposed = _propose(book)
+    before = _counts(book)
+    for call in (
+        lambda: _propose(book, "A", actor=Actor("o9", "officer", branch_id="B11")),
+        lambda: _decide(book, proposed, actor=Actor("r9", "risk_manager", branch_id="B1")),
+    ):
+        with pytest.raises(NotAllowed) as refused:
+            call()
+        assert refused.value.key == "ovr.err.no_staff"
+    assert _counts(book) == before
