@@ -87,8 +87,9 @@ def migration_movers(
 
     - override: an override took effect in the month (its latest override at the end is not the one at
       the start) and, with the start's override, the loan would not have its end class;
-    - restructuring: such an override approved from a proposal ticking the trigger "restructured" (the
-      schema records no restructuring of its own: the trigger is the only record of one);
+    - restructuring: such an override approved in the month from a proposal of that class ticking the
+      trigger "restructured" (the schema records no restructuring of its own: the trigger is the only
+      record of one);
     - repayment: otherwise, an upgrade of a loan with a repayment in the month (DPD falls only when the
       oldest unpaid instalment is paid);
     - dpd_floor: otherwise: the days past due crossed a floor of the loan's product.
@@ -101,11 +102,14 @@ def migration_movers(
         Repayment.loan_id == after.c.loan_id, Repayment.paid_on > start, Repayment.paid_on <= end
     )
     p = ClassificationProposal
+    # The approval behind the loan's class at the end: in the month, naming the class of its latest override.
+    override_class = case(*((after.c.override_rank == rank, name) for rank, name in enumerate(CLASSES)))
     restructured = exists().where(
         p.loan_id == after.c.loan_id,
         p.status == "approved",
         p.effective_on > start,
         p.effective_on <= end,
+        p.classification == override_class,
         p.triggers.like("%restructured%"),
     )
     rows = conn.execute(

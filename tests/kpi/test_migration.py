@@ -71,7 +71,8 @@ def _movers_book(engine: Engine) -> None:
     C   B2  card product P3 (90/120/180), due 2024-11-20 unpaid: 100 then 131 DPD: substandard -> doubtful
         (on P1's 90/270/360 it would stay substandard: not a mover).
     RP  B11 18 DPD at the start, pays both instalments in March: special mention -> normal (repayment).
-    OV  B11 on time, overridden to loss on 03-15 (imported): normal -> loss (override).
+    OV  B11 on time, restructured to doubtful on 03-05 (an approved proposal), then overridden to loss on
+        03-15 (imported): normal -> loss (override: the restructuring is not what gave the end class).
     RS  B2  on time, an approved proposal ticking "restructured" effective 03-10: normal -> substandard.
     LIFT B11 on time, overridden to doubtful in January, lifted to normal on 03-20: doubtful -> normal
         (override, though it also repaid in March).
@@ -97,25 +98,30 @@ def _movers_book(engine: Engine) -> None:
         for name in ("DF", "OVSAME"):
             loan(conn, name, "2000", "2024-11-15", [("2024-12-15", "1000", "0"), ("2025-06-15", "1000", "0")])
         loan(conn, "C", "1000", "2024-10-20", [("2024-11-20", "1000", "0")], branch="B2", product="P3")
+        override(conn, "OV", "2025-03-05", "doubtful")
         override(conn, "OV", "2025-03-15", "loss")
         override(conn, "LIFT", "2025-01-15", "doubtful")
         override(conn, "LIFT", "2025-03-20", "normal")
         override(conn, "OVSAME", "2025-03-20", "substandard")
         override(conn, "RS", "2025-03-10", "substandard")
         conn.execute(
-            insert(ClassificationProposal).values(
-                loan_id="RS",
-                classification="substandard",
-                reason="展期重组",
-                triggers="business_stopped,restructured",
-                proposed_by="O1",
-                proposed_at=datetime(2025, 3, 9, 10, 0),
-                status="approved",
-                decided_by="R1",
-                decided_at=datetime(2025, 3, 10, 9, 0),
-                decision_comment="同意",
-                effective_on=D("2025-03-10"),
-            )
+            insert(ClassificationProposal),
+            [
+                {
+                    "loan_id": loan_id,
+                    "classification": cls,
+                    "reason": "展期重组",
+                    "triggers": "business_stopped,restructured",
+                    "proposed_by": "O1",
+                    "proposed_at": datetime(2025, 3, day - 1, 10, 0),
+                    "status": "approved",
+                    "decided_by": "R1",
+                    "decided_at": datetime(2025, 3, day, 9, 0),
+                    "decision_comment": "同意",
+                    "effective_on": D(f"2025-03-{day:02d}"),
+                }
+                for loan_id, cls, day in (("RS", "substandard", 10), ("OV", "doubtful", 5))
+            ],
         )
 
 
