@@ -156,4 +156,3 @@ TERMS: dict[str, tuple[str, str]] = {
     "audit.col.before": ("Before", "修改前"),
     "audit.col.after": ("After", "修改后"),
 }
-
