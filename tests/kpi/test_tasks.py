@@ -3,15 +3,18 @@ day 3/4, 4/5 unreached days, 49,999.99/50,000 overdue, 31+ not placed, over 90 o
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import Connection, Engine, insert
 
+from dashboard.cli import main
 from dashboard.config import Config
 from dashboard.kpi.tasks import UnknownHolder, task_action, tasks
 from db.models import CollectionAction, CollectorAssignment, Contact
+from tests.conftest import url_of
 from tests.kpi.book import D, act, loan, override, place, reference
 
 AS_OF = date(2025, 3, 20)
@@ -175,3 +178,29 @@ def test_calls_today_and_what_is_done(book: Engine) -> None:
         frame = tasks(conn, as_of=AS_OF, config=Config(), staff_id="O1")
     done = list(frame["done_today"])
     assert done == sorted(done)
+
+
+def test_the_cli_prints_the_list_as_json(
+    book: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url_of(book))
+    assert main(["kpi", "tasks", "--staff", "C1", "--as-of", "2025-03-20"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {
+            "loan_id": "T3",
+            "dpd": 3,
+            "overdue_amount": 1000.0,
+            "lost_contact": False,
+            "next_action": "call_twice",
+            "calls_today": 0,
+            "done_today": False,
+            "borrower_calls_today": 0,
+            "contacts": 1,
+            "contacts_called_today": 0,
+            "lost_since": None,
+        }
+    ]
+    assert main(["kpi", "tasks", "--agency", "A1", "--as-of", "2025-03-20"]) == 0
+    assert [row["loan_id"] for row in json.loads(capsys.readouterr().out)] == ["M3P", "M2P"]
+    assert main(["kpi", "tasks", "--staff", "NOBODY", "--as-of", "2025-03-20"]) == 2
+    assert capsys.readouterr().err.endswith("postloan: error: unknown staff member 'NOBODY'\n")
