@@ -22,6 +22,7 @@ from dashboard.config import Config
 from dashboard.work.access import loan_in_scope, require
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.external import sees_internal
+from dashboard.work.photos import PhotoUpload, check_photos, insert_photos
 from dashboard.work.saving import Change, Saved, save
 from db.models import CollectionAction, Contact, Loan
 from db.models.enums import ACTION_CHANNELS, ACTION_RESULTS
@@ -46,6 +47,7 @@ class ActionForm:
     info_repaired: bool = False
     notes: str | None = None
     contact_id: str | None = None  # the contact called; None: the borrower
+    photos: tuple[PhotoUpload, ...] = ()  # evidence of a field visit, saved with the action
 
 
 def record_action(
@@ -64,6 +66,11 @@ def record_action(
         require(actor, "collection_action")
         staff_id, agency_id = acting_as(actor)
         errors, amount, notes, contact_id = _check(conn, actor, form, config, moment)
+        types, photo_problem = check_photos(form.photos, config)
+        if photo_problem is None and form.photos and form.channel != "field_visit":
+            photo_problem = message("photo.err.channel")
+        if photo_problem is not None:
+            errors["photos"] = photo_problem
         if errors:
             raise FormInvalid(errors)
         row: dict[str, Any] = {
@@ -81,7 +88,10 @@ def record_action(
             "contact_id": contact_id,
         }
         conn.execute(insert(CollectionAction).values(**row))
-        return [Change("insert", "collection_actions", row["action_id"], None, row)]
+        photos = insert_photos(
+            conn, actor, row["loan_id"], form.photos, types, moment, action_id=row["action_id"]
+        )
+        return [Change("insert", "collection_actions", row["action_id"], None, row), *photos]
 
     return save(engine, actor, token, write)
 
@@ -213,6 +223,22 @@ def parse_amount(value: Decimal | str | None) -> tuple[Decimal | None, Message |
     if amount >= _AMOUNT_LIMIT:
         return None, message("action.err.amount_large")
     return amount, None
+
+
+def loan_contacts(
+    conn: Connection, actor: Actor, loan_id: str, on: date | None = None
+) -> list[dict[str, Any]]:
+    """The contacts of the loan's customer (contact_id, name, relation) to choose whom a call reached;
+    nothing for a loan outside the user's scope. Phones are not returned: the form needs none."""
+    if not loan_id or "\x00" in loan_id or not loan_in_scope(conn, actor, loan_id, on):
+        return []
+    rows = conn.execute(
+        select(Contact.contact_id, Contact.name, Contact.relation)
+        .join(Loan, Loan.customer_id == Contact.customer_id)
+        .where(Loan.loan_id == loan_id)
+        .order_by(Contact.contact_id)
+    )
+    return [dict(row._mapping) for row in rows]
 
 
 def recent_actions(
