@@ -2,6 +2,7 @@
 
 TERMS = {
     "page.my_tasks": ("My tasks", "我的任务"),
+    "visit.photos": ("Photos (JPEG or PNG)", "照片（JPEG 或 PNG）"),
     "tasks.title": ("My tasks for {as_of}", "{as_of} 我的任务"),
     "tasks.intro": (
         "The overdue loans you hold on this day and what the collection rules ask next. Report back by "

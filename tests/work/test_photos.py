@@ -3,6 +3,7 @@ field-visit action in one transaction, and never read outside the loan's scope."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -13,6 +14,7 @@ from dashboard.config import Config
 from dashboard.work.collection import ActionForm, record_action
 from dashboard.work.errors import FormInvalid, NotAllowed
 from dashboard.work.photos import MAX_PHOTOS, PhotoUpload, add_photos, loan_photos, photo_type
+from dashboard.work.visits import VisitForm, record_visit
 from db.models import AuditEntry, CollectorAssignment, Photo
 from tests.kpi.book import D, loan, place, reference, visit
 
@@ -191,3 +193,24 @@ def test_an_agency_sees_and_adds_photos_on_its_own_field_visits_only(book: Engin
         now=NOW,
     )
     assert stored(book) == 3
+
+
+def test_a_visit_is_saved_with_its_photos_or_refused_whole(book: Engine) -> None:
+    form = VisitForm(
+        loan_id="B",
+        visited_on=D("2025-03-20"),
+        method="in_person",
+        stage="repayment",
+        content="上门核实",
+        photos=(PhotoUpload("v.png", PNG),),
+    )
+    saved = record_visit(book, OFFICER_1, form, None, today=D("2025-03-20"), config=Config())
+    with book.connect() as conn:
+        assert conn.execute(select(Photo.visit_id, Photo.action_id)).all() == [(saved.record_key, None)]
+    bad = replace(form, photos=(PhotoUpload("v.png", PNG), PhotoUpload("notes.txt", b"hello")))
+    with pytest.raises(FormInvalid) as caught:
+        record_visit(book, OFFICER_1, bad, None, today=D("2025-03-20"), config=Config())
+    assert caught.value.field_texts("en") == {
+        "photos": "notes.txt is not a JPEG or PNG image (checked by its content)"
+    }
+    assert stored(book) == 1
