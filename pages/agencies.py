@@ -10,13 +10,22 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.kpi.agencies import AgencyScore, agency_scores
+from dashboard.kpi.compliance import compliance
 from dashboard.kpi.money import ratio
 from dashboard.kpi.periods import add_months, month_end
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
-from dashboard.ui.widgets import definition, money, month_picker, percent, ratio_tile, table
+from dashboard.ui.widgets import (
+    compliance_table,
+    definition,
+    money,
+    month_picker,
+    percent,
+    ratio_tile,
+    table,
+)
 
 TREND_MONTHS = 6
 
@@ -209,4 +218,10 @@ table(
         ),
         "commission": st.column_config.NumberColumn(t("term.agencies_commission"), format="accounting"),
     },
+)
+
+compliance_table(
+    query(compliance, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by="agency"),
+    "agency_compliance",
+    cfg,
 )

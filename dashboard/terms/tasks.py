@@ -58,6 +58,35 @@ TERMS = {
     "compliance.visit_rate": ("Visited within {days} days", "{days} 天内外访率"),
     "compliance.lost_small": ("Lost contact < {amount}", "失联且 < {amount}"),
     "compliance.repair_rate": ("Contact details repaired", "信息修复率"),
+    "term.compliance_twice": ("Called twice (T+1–T+3)", "每日两次电催率（T+1–T+3）"),
+    "def.compliance_twice": (
+        "Of the days the holder held a loan at 1–3 DPD in the period, the share with at least two calls by "
+        "the holder to the borrower that day.",
+        "期间内催收方负责的贷款处于逾期 1–3 天的天数中，当天催收方致电借款人至少两次的比例。",
+    ),
+    "term.compliance_m1": ("M1 daily-call coverage", "M1 每日电催覆盖率"),
+    "def.compliance_m1": (
+        "Of the days the holder held a loan at 1–30 DPD in the period, the share with at least one call by "
+        "the holder (to the borrower or a contact) that day.",
+        "期间内催收方负责的贷款处于逾期 1–30 天的天数中，当天催收方至少致电一次（借款人或联系人）的比例。",
+    ),
+    "term.compliance_visit": ("Lost contact: visited in time", "失联贷款按时外访率"),
+    "def.compliance_visit": (
+        "Of the lost-contact loans the holder holds at the period's end with an overdue amount of at least "
+        "the field-visit amount and a visit already due, the share with a field visit within the configured "
+        "days of losing contact. Lost contact: the configured number of days with contact attempts and "
+        "nobody reached since the last time somebody was (connected, promise to pay, refused or paid), or "
+        "a lost-contact result.",
+        "期末催收方负责的失联贷款中，逾期金额达到外访金额且外访已到期的，在失联后规定天数内完成外访的比例。"
+        "失联：自上次联系上（接通、承诺还款、拒绝或已还款）以来，有尝试联系且均未联系上的天数达到规定天数，"
+        "或记录了失联结果。",
+    ),
+    "term.compliance_repair": ("Lost contact: details repaired", "失联贷款信息修复率"),
+    "def.compliance_repair": (
+        "Of the lost-contact loans the holder holds at the period's end with an overdue amount below the "
+        "field-visit amount, the share whose contact details were repaired since losing contact.",
+        "期末催收方负责的失联贷款中，逾期金额低于外访金额的，失联后已完成信息修复的比例。",
+    ),
     "compliance.none": (
         "No loans held by a collector or an agency in the period",
         "期间内无催收员或机构负责的贷款",
