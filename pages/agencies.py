@@ -38,10 +38,11 @@ st.caption(t("agencies.period", start=start, end=min(end, f.as_of)))
 trend_months = [add_months(year, month, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
 # The month, the month before and the trend's months are independent queries: run them side by side.
 prefetch(
+    partial(compliance, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by="agency"),
     *(
         partial(agency_scores, start=date(ty, tm, 1), end=month_end(ty, tm), as_of=f.as_of, scope=f.scope)
         for ty, tm in trend_months
-    )
+    ),
 )
 scores = [s for s in query(agency_scores, start=start, end=end, as_of=f.as_of, scope=f.scope) if s.cases]
 if not scores:

@@ -41,8 +41,10 @@ st.caption(
 py, pm = add_months(year, month, -1)
 previous_date = month_end(py, pm)
 py_q, pq = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-# Independent queries, run side by side; the calls below are then handed their results.
+# Independent queries, run side by side; the calls below are then handed their results. The compliance
+# figures, a query per day of the month, go first: they take longest.
 prefetch(
+    partial(compliance, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by="collector"),
     partial(officer_scores, as_of=last, scope=f.scope, config=cfg),
     partial(officer_scores, as_of=previous_date, scope=f.scope, config=cfg),
     partial(first_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg),
