@@ -66,7 +66,6 @@ TERMS = {
     "photo.err.channel": ("Photos go with a field visit", "仅外访可附照片"),
     "photo.title": ("Photos", "照片"),
     "photo.caption": ("{when} · {owner}", "{when} · {owner}"),
-    "photo.none": ("No photos for this loan", "该笔贷款没有照片"),
     "action.err.ptp_amount_required": ("A promise to pay needs an amount", "承诺还款需填写金额"),
     "action.err.ptp_on_required": ("A promise to pay needs a date", "承诺还款需填写日期"),
     "action.err.amount_format": (
