@@ -24,7 +24,6 @@ from sqlalchemy import (
     Select,
     Subquery,
     case,
-    distinct,
     exists,
     func,
     or_,
@@ -87,10 +86,10 @@ def end_of(day: date) -> datetime:
 def lost_runs(loan_ids: Select[tuple[str]] | list[str], as_of: date, config: Config) -> Subquery:
     """Per loan with actions after the last time anybody was reached (up to the end of D): the current run.
 
-    Columns: loan_id, run_start (first action after the last reach), attempt_days (distinct days with an
-    attempt), lost_on (the day the run made the loan lost contact: the `lost_contact_days`-th attempt day,
-    or an explicit `lost_contact` result if earlier; NULL while not lost), visited_on and repaired_on (the
-    first field visit, the first action that repaired the contact details, on or after lost_on).
+    Columns: loan_id, lost_on (the day the run made the loan lost contact: the `lost_contact_days`-th day
+    with an attempt, or an explicit `lost_contact` result if earlier; NULL while not lost), visited_on and
+    repaired_on (the first field visit, the first action that repaired the contact details, on or after
+    lost_on).
     """
     a = CollectionAction
     end = end_of(as_of)
@@ -136,8 +135,6 @@ def lost_runs(loan_ids: Select[tuple[str]] | list[str], as_of: date, config: Con
     summary = (
         select(
             run.c.loan_id,
-            func.min(run.c.acted_at).label("run_start"),
-            func.count(distinct(case((run.c.channel.in_(ATTEMPTS), run.c.day)))).label("attempt_days"),
             func.min(case((run.c.result == "lost_contact", run.c.day))).label("explicit_on"),
         )
         .group_by(run.c.loan_id)
@@ -164,8 +161,6 @@ def lost_runs(loan_ids: Select[tuple[str]] | list[str], as_of: date, config: Con
     return (
         select(
             summary.c.loan_id,
-            summary.c.run_start,
-            summary.c.attempt_days,
             lost_on.label("lost_on"),
             first_since_lost(repair=False).label("visited_on"),
             first_since_lost(repair=True).label("repaired_on"),
