@@ -31,13 +31,23 @@ from sqlalchemy import Connection, and_, case, func, literal, or_, select
 from dashboard.config import Config
 from dashboard.kpi.money import ratio
 from dashboard.kpi.scope import Scope
-from dashboard.kpi.state import live_base
+from dashboard.kpi.state import HALF_CENT, live_base
 from dashboard.kpi.tasks import EARLY_DPD, lost_runs
-from db.models import Agency, CollectionAction, CollectorAssignment, Loan, Placement, Staff
-from db.sqlfuncs import as_date, cents, days_between
+from db.models import (
+    Agency,
+    CollectionAction,
+    CollectorAssignment,
+    Loan,
+    Placement,
+    Repayment,
+    ScheduleItem,
+    Staff,
+)
+from db.sqlfuncs import add_days, as_date, cents, days_between
 
 HOLDERS = ("collector", "agency")
 M1_DPD = 30
+_CHUNK = 500  # loan ids per IN (...) list
 COLUMNS = [
     "holder_id",
     "name",
@@ -96,11 +106,12 @@ def compliance(
     if not held or start > last:
         return pd.DataFrame(columns=COLUMNS)
     loans = sorted({row.loan_id for row in held})
+    late = _ever_late(conn, loans, start, last)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     calls = _calls(conn, loans, start, last, by)
     day = start
     while day <= last:
-        for loan_id, holder_id, dpd in _past_due_held(conn, h, loans, day):
+        for loan_id, holder_id, dpd in _past_due_held(conn, h, late, day):
             if dpd > M1_DPD:
                 continue
             borrower, anyone = calls.get((loan_id, holder_id, day), (0, 0))
@@ -166,6 +177,36 @@ def _calls(
         .group_by(a.loan_id, caller, day)
     ).all()
     return {(loan, who, _as_day(d)): (int(borrower), int(n)) for loan, who, d, borrower, n in rows}
+
+
+def _ever_late(conn: Connection, loans: list[str], start: date, last: date) -> list[str]:
+    """The loans that can be 1-30 DPD on a day of [start, last]: those with an instalment due from
+    start - 30 days to the day before `last` left unpaid the day after it fell due. A loan at 1-30 DPD on
+    day d has its oldest unpaid instalment due in [d - 30, d - 1], unpaid at d and so unpaid the day after
+    its due date too (payments only add up): the per-day state then needs computing for these only."""
+    if not loans:
+        return []
+    s, r = ScheduleItem, Repayment
+    paid = (
+        select(func.coalesce(func.sum(r.principal_paid + r.interest_paid), 0))
+        .where(r.loan_id == s.loan_id, r.instalment_no == s.instalment_no, r.paid_on <= add_days(s.due_on, 1))
+        .scalar_subquery()
+    )
+    found: set[str] = set()
+    for first in range(0, len(loans), _CHUNK):
+        found.update(
+            conn.scalars(
+                select(s.loan_id)
+                .where(
+                    s.loan_id.in_(loans[first : first + _CHUNK]),
+                    s.due_on >= start - timedelta(days=M1_DPD),
+                    s.due_on < last,
+                    s.principal_due + s.interest_due - paid >= HALF_CENT,
+                )
+                .distinct()
+            )
+        )
+    return sorted(found)
 
 
 def _past_due_held(conn: Connection, h: _Holding, loans: list[str], day: date) -> list[tuple[str, str, int]]:

@@ -13,7 +13,7 @@ from dashboard.config import Config
 from dashboard.kpi.compliance import compliance
 from dashboard.kpi.scope import Scope
 from db.models import CollectionAction, CollectorAssignment, Contact, Staff
-from tests.kpi.book import D, act, loan, place, reference
+from tests.kpi.book import D, act, loan, pay, place, reference
 
 START, END, AS_OF = date(2025, 3, 1), date(2025, 3, 31), date(2025, 3, 6)
 CONFIG = Config(lost_contact_days=2, lost_contact_visit_days=1)
@@ -151,3 +151,25 @@ def test_agencies_visits_within_the_days_and_repairs_below_the_amount(book: Engi
 
 def test_a_scope_without_the_loans_has_no_rows(book: Engine) -> None:
     assert rows(book, "collector", Scope(officer_id="O2")) == {}
+
+
+def test_a_loan_paid_the_day_after_its_due_date_has_no_loan_day(book: Engine) -> None:
+    with book.begin() as conn:
+        conn.execute(
+            insert(Staff),
+            [
+                {
+                    "staff_id": "C3",
+                    "name": "C3",
+                    "role": "phone_collector",
+                    "branch_id": "B1",
+                    "joined_on": D("2020-01-01"),
+                }
+            ],
+        )
+        for loan_id, paid_on in (("P1", "2025-03-03"), ("P2", "2025-03-04")):
+            loan(conn, loan_id, "1000", "2025-01-01", [("2025-03-02", "1000", "0")])
+            pay(conn, loan_id, 1, paid_on, "1000")
+            assign(conn, loan_id, "C3", "2025-03-01")
+    c3 = rows(book, "collector")["C3"]
+    assert (c3["twice_days"], c3["m1_days"]) == (1, 1)  # P2 at 1 DPD on 03-03; P1 never past due
