@@ -27,6 +27,7 @@ from dashboard.kpi.roll import build_roll_groups, roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
 from dashboard.kpi.snapshots import default_dates, prune, refresh_side_by_side, stale_dates
 from dashboard.kpi.staff import officer_scores
+from dashboard.kpi.tasks import UnknownHolder, tasks
 from dashboard.progress import Progress, for_terminal
 from dashboard.usage import UsageError
 from db.data_version import bump_data_version
@@ -130,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--cutoff", type=_date, help="count loans disbursed after this date (default 2017-12-31)"
     )
     _scope_options(staff)
+    task_list = figures.add_parser(
+        "tasks", help="the overdue loans a staff member or agency holds, by the rules"
+    )
+    holder = task_list.add_mutually_exclusive_group(required=True)
+    holder.add_argument("--staff", help="a staff id: the loans they hold as officer or collector")
+    holder.add_argument("--agency", help="an agency id: the loans placed with it")
+    task_list.add_argument("--as-of", type=_date)
 
     from dashboard.auth.cli_users import add_user_parser
 
@@ -167,6 +175,14 @@ def _as_of(args: argparse.Namespace, conn: Connection) -> date:
 def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
     config = load_config(engine)
     with engine.connect() as conn:
+        if args.figure == "tasks":
+            try:
+                frame = tasks(
+                    conn, as_of=_as_of(args, conn), config=config, staff_id=args.staff, agency_id=args.agency
+                )
+            except UnknownHolder as exc:
+                raise UsageError(str(exc)) from None
+            return jsonout.tasks_json(frame)
         scope = _scope(args, conn)
         if args.figure == "roll":
             return jsonout.roll_json(

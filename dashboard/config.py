@@ -38,6 +38,8 @@ class Config:
     # Rule 2: early collection.
     field_visit_amount: Decimal = Decimal("50000")
     lost_contact_days: int = 5
+    # A loan that lost contact should get its field visit within this many days (compliance figure).
+    lost_contact_visit_days: int = 3
     agency_after_dpd: int = 30
     # Collection conduct (issue 4).
     # The ceiling a form or upload enforces: rule 2 asks for two calls a day early on and allows a
@@ -46,6 +48,8 @@ class Config:
     ptp_max_days: int = 30
     contact_from_hour: int = 8
     contact_to_hour: int = 21
+    # Photos as evidence: the largest one accepted, in bytes.
+    photo_max_bytes: int = 5_000_000
     # Agencies under these are flagged for recall.
     agency_min_recovery_rate: Decimal = Decimal("0.05")
     agency_min_coverage: Decimal = Decimal("0.90")

@@ -7,12 +7,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
+
 from dashboard.kpi.agencies import AgencyScore
 from dashboard.kpi.inspections import FirstChecks
 from dashboard.kpi.migration import MonthMigration
 from dashboard.kpi.portfolio import Portfolio
 from dashboard.kpi.roll import RollRow
 from dashboard.kpi.staff import OfficerScore
+from dashboard.kpi.tasks import COLUMNS as TASK_COLUMNS
 
 
 def _plain(value: Any) -> Any:
@@ -107,3 +110,11 @@ def staff_json(scores: list[OfficerScore]) -> list[dict[str, Any]]:
         }
         for s in scores
     ]
+
+
+def tasks_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """One object per loan of a task list, with plain Python values (numpy's are not JSON)."""
+    rows = []
+    for record in frame[TASK_COLUMNS].to_dict("records"):
+        rows.append({key: value.item() if hasattr(value, "item") else value for key, value in record.items()})
+    return rows

@@ -11,7 +11,8 @@ from dashboard.ui import forms
 from dashboard.ui.data import config, engine
 from dashboard.ui.i18n import option_names, t
 from dashboard.ui.session import current_actor
-from dashboard.work.collection import ActionForm, recent_actions, record_action
+from dashboard.work.collection import ActionForm, loan_contacts, recent_actions, record_action
+from dashboard.work.photos import PhotoUpload
 from db.models.enums import ACTION_CHANNELS, ACTION_RESULTS
 
 FORM = "action"
@@ -33,6 +34,17 @@ now = clock.now().replace(second=0, microsecond=0)
 st.session_state.setdefault(f"{FORM}_date", now.date())
 st.session_state.setdefault(f"{FORM}_time", now.time())
 
+if linked:
+    with engine().connect() as conn:
+        contacts = loan_contacts(conn, actor, linked)
+else:
+    contacts = []
+# Labels fixed at render time (see above); "" is the borrower.
+whom = {"": t("action.contact.borrower")} | {
+    c["contact_id"]: f"{plain(c['name'])} ({plain(c['relation'])})" if c["relation"] else plain(c["name"])
+    for c in contacts
+}
+
 forms.notices(FORM)
 with st.form(FORM, clear_on_submit=False):
     token = forms.token(FORM)
@@ -48,6 +60,9 @@ with st.form(FORM, clear_on_submit=False):
         key=f"{FORM}_channel",
     )
     forms.field_error(FORM, "channel")
+    if contacts:
+        st.selectbox(t("action.contact"), list(whom), format_func=whom.__getitem__, key=f"{FORM}_contact")
+        forms.field_error(FORM, "contact_id")
     day_column, time_column = st.columns(2)
     day_column.date_input(t("action.date"), key=f"{FORM}_date", **forms.ANY_DAY)
     time_column.time_input(t("action.time"), key=f"{FORM}_time", step=60)
@@ -71,6 +86,14 @@ with st.form(FORM, clear_on_submit=False):
     st.checkbox(t("action.info_repaired"), key=f"{FORM}_info_repaired")
     st.text_area(t("action.notes"), key=f"{FORM}_notes")
     forms.field_error(FORM, "notes")
+    st.file_uploader(
+        t("action.photos"),
+        type=["jpg", "jpeg", "png"],
+        accept_multiple_files=True,
+        key=f"{FORM}_photos",
+        help=t("action.photos_help", max=f"{config().photo_max_bytes:,} B"),
+    )
+    forms.field_error(FORM, "photos")
     submitted = st.form_submit_button(t("work.submit"), type="primary")
 
 state = st.session_state
@@ -85,6 +108,8 @@ if submitted:
         ptp_on=state[f"{FORM}_ptp_on"],
         info_repaired=state[f"{FORM}_info_repaired"],
         notes=state[f"{FORM}_notes"],
+        contact_id=state.get(f"{FORM}_contact") or None,
+        photos=tuple(PhotoUpload(f.name, f.getvalue()) for f in state.get(f"{FORM}_photos") or ()),
     )
     forms.outcome(FORM, lambda: record_action(engine(), actor, posted, token, config()))
 

@@ -10,13 +10,22 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.kpi.agencies import AgencyScore, agency_scores
+from dashboard.kpi.compliance import compliance
 from dashboard.kpi.money import ratio
 from dashboard.kpi.periods import add_months, month_end
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
-from dashboard.ui.widgets import definition, money, month_picker, percent, ratio_tile, table
+from dashboard.ui.widgets import (
+    compliance_table,
+    definition,
+    money,
+    month_picker,
+    percent,
+    ratio_tile,
+    table,
+)
 
 TREND_MONTHS = 6
 
@@ -29,10 +38,11 @@ st.caption(t("agencies.period", start=start, end=min(end, f.as_of)))
 trend_months = [add_months(year, month, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
 # The month, the month before and the trend's months are independent queries: run them side by side.
 prefetch(
+    partial(compliance, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by="agency"),
     *(
         partial(agency_scores, start=date(ty, tm, 1), end=month_end(ty, tm), as_of=f.as_of, scope=f.scope)
         for ty, tm in trend_months
-    )
+    ),
 )
 scores = [s for s in query(agency_scores, start=start, end=end, as_of=f.as_of, scope=f.scope) if s.cases]
 if not scores:
@@ -209,4 +219,10 @@ table(
         ),
         "commission": st.column_config.NumberColumn(t("term.agencies_commission"), format="accounting"),
     },
+)
+
+compliance_table(
+    query(compliance, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by="agency"),
+    "agency_compliance",
+    cfg,
 )

@@ -19,6 +19,7 @@ from dashboard.ui.widgets import money, table
 from dashboard.work.access import can, loan_in_scope
 from dashboard.work.external import agency_history, sees_internal
 from dashboard.work.overrides import classification_history
+from dashboard.work.photos import loan_photos
 
 SCHEDULE_COLUMNS = ("instalment_no", "due_on", "last_paid_on")
 AMOUNTS = ("principal_due", "interest_due", "principal_paid", "interest_paid", "remaining")
@@ -178,3 +179,17 @@ table(
         name: st.column_config.TextColumn(t(f"timeline.{name}")) for name in ("date", "kind", "what", "by")
     },
 )
+
+# Photos as evidence (rule 2), read through the scope check of loan_photos: bytes are never read otherwise.
+if actor is not None:
+    with engine().connect() as conn:
+        photos = loan_photos(conn, actor, loan_id)
+    if photos:
+        st.subheader(t("photo.title"))
+        columns = st.columns(3)
+        for i, photo in enumerate(photos):
+            owner = photo["action_id"] or photo["visit_id"]
+            columns[i % 3].image(
+                photo["data"],
+                caption=t("photo.caption", when=f"{photo['uploaded_at']:%Y-%m-%d %H:%M}", owner=owner),
+            )

@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard.kpi.compliance import compliance
 from dashboard.kpi.inspections import first_checks, first_checks_by, sampling, sampling_rate
 from dashboard.kpi.periods import add_months, month_end
 from dashboard.kpi.staff import collector_recoveries, combined_ratios, handover_list, officer_scores
@@ -16,7 +17,7 @@ from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
-from dashboard.ui.widgets import definition, month_picker, ratio_tile, table
+from dashboard.ui.widgets import compliance_table, definition, month_picker, ratio_tile, table
 
 RATES = ("overdue_ratio", "npl_ratio", "first_check_on_time", "sampling_rate", "visit_completion")
 RATES += ("feedback_on_time", "resolution_rate")
@@ -40,8 +41,10 @@ st.caption(
 py, pm = add_months(year, month, -1)
 previous_date = month_end(py, pm)
 py_q, pq = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-# Independent queries, run side by side; the calls below are then handed their results.
+# Independent queries, run side by side; the calls below are then handed their results. The compliance
+# figures, a query per day of the month, go first: they take longest.
 prefetch(
+    partial(compliance, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by="collector"),
     partial(officer_scores, as_of=last, scope=f.scope, config=cfg),
     partial(officer_scores, as_of=previous_date, scope=f.scope, config=cfg),
     partial(first_checks, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg),
@@ -214,6 +217,12 @@ table(
         "loans": t("staff.loans"),
         "recovered": st.column_config.NumberColumn(t("term.staff_recovered"), format="accounting"),
     },
+)
+
+compliance_table(
+    query(compliance, start=start, end=end, as_of=f.as_of, scope=f.scope, config=cfg, by="collector"),
+    "collector_compliance",
+    cfg,
 )
 
 st.subheader(t("staff.handover"))

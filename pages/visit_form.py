@@ -6,11 +6,12 @@ from dashboard import clock
 from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.ui import forms
-from dashboard.ui.data import engine
+from dashboard.ui.data import config, engine
 from dashboard.ui.i18n import option_names, t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.work.access import can
+from dashboard.work.photos import PhotoUpload
 from dashboard.work.visits import MAX_ISSUES, MAX_TEXT, IssueFound, VisitForm, record_visit
 from db.models.enums import SEVERITIES, VISIT_METHODS, VISIT_STAGES
 
@@ -75,6 +76,14 @@ def visit_form(actor: Actor, loan_id: str) -> None:
                 t("visit.issue.description"), max_chars=MAX_TEXT, key=f"{name}_issue_{n}_description"
             )
             forms.field_error(name, f"issue_{n}")
+        st.file_uploader(
+            t("visit.photos"),
+            type=["jpg", "jpeg", "png"],
+            accept_multiple_files=True,
+            key=f"{name}_photos",
+            help=t("action.photos_help", max=f"{config().photo_max_bytes:,} B"),
+        )
+        forms.field_error(name, "photos")
         submitted = st.form_submit_button(t("work.submit"), type="primary", key=f"{name}_submit")
     if submitted:
         posted = VisitForm(
@@ -90,8 +99,9 @@ def visit_form(actor: Actor, loan_id: str) -> None:
                 IssueFound(state[f"{name}_issue_{n}_severity"], state[f"{name}_issue_{n}_description"])
                 for n in range(1, int(count) + 1)
             ],
+            photos=tuple(PhotoUpload(f.name, f.getvalue()) for f in state.get(f"{name}_photos") or ()),
         )
-        forms.outcome(name, lambda: record_visit(engine(), actor, posted, token))
+        forms.outcome(name, lambda: record_visit(engine(), actor, posted, token, config=config()))
 
 
 loan_id = (st.query_params.get("loan_id") or st.text_input(t("visit.loan"), key="visit_loan") or "").strip()

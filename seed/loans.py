@@ -32,6 +32,7 @@ _CHANNEL_RISK = {"A": 0.8, "B": 1.0, "C": 1.5}
 REPEAT_BORROWER_SHARE = 0.07
 SELF_PAYMENT_LIMIT = 30_000_000  # cents: above 300,000 yuan the lender pays the vendor (受托支付)
 SAMPLING_SHARE = 0.10  # DOMAIN rule 4
+CONTACT_RELATIONS = ("配偶", "父亲", "母亲", "子女", "兄弟姐妹", "同事", "单位", "朋友")
 
 
 class LoanBook:
@@ -142,8 +143,25 @@ class LoanBook:
                 "repayment_capacity": _CAPACITY[grade].pick(rng),
             },
         )
+        self._contacts(customer_id)
         recent.append((customer_id, grade))
         return customer_id, grade
+
+    def _contacts(self, customer_id: str) -> None:
+        """One to three contact persons (issue 16), from a generator of the customer's own, so adding them
+        left every other generated row as it was."""
+        rng = Random(f"contacts/{customer_id}")
+        for n in range(1, randint(rng, 1, 3) + 1):
+            self.sink.add(
+                "contacts",
+                {
+                    "contact_id": f"{customer_id}-{n}",
+                    "customer_id": customer_id,
+                    "name": names.person_name(rng, rng.random() < 0.5),
+                    "relation": rng.choice(CONTACT_RELATIONS),
+                    "phone": names.mobile(rng),
+                },
+            )
 
     def _sampling(self, officer: Person, month: date, cases: list[LoanCase]) -> None:
         """DOMAIN rule 4: on-site checks of 10-15% of last month's loans by the 20th; some months short."""

@@ -22,6 +22,7 @@ EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
         ("products", "product_id, name, category, repayment_method, periodic_check_months, dpd_floors"),
         ("channels", "channel_id, name, grade"),
         ("customers", "customer_id, name, id_number, phone, address, credit_grade, repayment_capacity"),
+        ("contacts", "contact_id, customer_id, name, relation, phone"),
         (
             "loans",
             "loan_id, customer_id, product_id, branch_id, officer_id, channel_id, principal, annual_rate, "

@@ -47,6 +47,8 @@ BOUNDS: dict[str, tuple[int, int | None]] = {
     "contact_to_hour": (9, 21),
     "max_calls_per_day": (1, None),
     "ptp_max_days": (1, None),
+    "lost_contact_visit_days": (0, None),
+    "photo_max_bytes": (1, 50_000_000),
 }
 COLUMNS = ["name", "default", "value", "effective"]
 # Rule 12's DPD floors (FLOORS) are saved together (set_dpd_floors): one at a time, a rising triple such as

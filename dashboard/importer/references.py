@@ -124,3 +124,51 @@ def check_branch_loops(conn: Connection, branches: ParsedFile, problems: list[Pr
                 message = f"{parent[first]!r} makes a loop: {chain} (a branch cannot be its own ancestor)"
                 problems.append(Problem(branches.spec.file_name, line_of[first], "parent_id", message))
         done.update(path)
+
+
+def check_action_contacts(conn: Connection, parsed: dict[str, ParsedFile], problems: list[Problem]) -> None:
+    """A collection action's contact must be a contact of its loan's customer, by the files given or the
+    database. Rows whose loan or contact is unknown were reported already."""
+    actions = parsed.get("collection_actions")
+    if actions is None or "contact_id" not in actions.spec.names:
+        return
+    names = actions.spec.names
+    at_loan, at_contact = names.index("loan_id"), names.index("contact_id")
+    named = [
+        (row[at_loan], row[at_contact], line)
+        for row, line in zip(actions.rows, actions.lines, strict=True)
+        if row[at_contact] is not None and row[at_loan] is not None
+    ]
+    if not named:
+        return
+    customer_of_loan = _column_of(
+        conn, parsed, "loans", "loan_id", "customer_id", {loan for loan, _, _ in named}
+    )
+    customer_of_contact = _column_of(
+        conn, parsed, "contacts", "contact_id", "customer_id", {contact for _, contact, _ in named}
+    )
+    for loan, contact, line in named:
+        borrower, theirs = customer_of_loan.get(loan), customer_of_contact.get(contact)
+        if borrower is not None and theirs is not None and borrower != theirs:
+            message = f"{contact!r} is a contact of customer {theirs!r}; the loan's customer is {borrower!r}"
+            problems.append(Problem(actions.spec.file_name, line, "contact_id", message))
+
+
+def _column_of(
+    conn: Connection, parsed: dict[str, ParsedFile], table_name: str, key: str, column: str, wanted: set[str]
+) -> dict[str, str]:
+    """key -> column for the wanted keys, from the file given (which replaces the stored row) or else the
+    database."""
+    found: dict[str, str] = {}
+    source = parsed.get(table_name)
+    if source is not None:
+        at_key, at_column = source.spec.names.index(key), source.spec.names.index(column)
+        found = {row[at_key]: row[at_column] for row in source.rows if row[at_key] in wanted}
+    missing = sorted(wanted - set(found))
+    table = Base.metadata.tables[table_name]
+    for start in range(0, len(missing), _LOOKUP_CHUNK):
+        query = select(table.c[key], table.c[column]).where(
+            table.c[key].in_(missing[start : start + _LOOKUP_CHUNK])
+        )
+        found.update({k: v for k, v in conn.execute(query)})
+    return found

@@ -95,6 +95,7 @@ def _ptp_result(result: str, ptp_amount: Any, ptp_on: Any) -> Finding:
 RULES: dict[str, tuple[Rule, ...]] = {
     "staff": (not_before("left_on", "joined_on"),),
     "products": (above_zero("periodic_check_months"),),
+    "contacts": (_not_blank("name"), _not_blank("phone")),
     "agencies": (within("commission_rate", 0, 1),),
     "loans": (
         above_zero("principal"),

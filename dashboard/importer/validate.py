@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Engine
 from dashboard.importer.parse import ParsedFile, Row, parse_file
 from dashboard.importer.problems import FILE_LEVEL, Problem
 from dashboard.importer.read import Source, decode
-from dashboard.importer.references import check_branch_loops, check_references
+from dashboard.importer.references import check_action_contacts, check_branch_loops, check_references
 from dashboard.importer.spec import BY_FILE_NAME, LOAD_ORDER
 from dashboard.progress import QUIET, Progress
 
@@ -47,6 +47,7 @@ def validate_tables(
     problems += [Problem(name, 1, FILE_LEVEL, "required file is missing") for name in missing]
     with _connection(bind) as conn:
         check_references(conn, parsed, set(missing), problems)
+        check_action_contacts(conn, parsed, problems)
         if "branches" in parsed:
             check_branch_loops(conn, parsed["branches"], problems)
     problems.sort(key=_report_order)

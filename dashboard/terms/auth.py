@@ -188,10 +188,15 @@ TERMS = {
         "Lost contact for this many days: field visit",
         "失联达到此天数须外访",
     ),
+    "admin.setting.lost_contact_visit_days": (
+        "A lost-contact loan's field visit is due within this many days",
+        "失联贷款须在此天数内外访",
+    ),
+    "admin.setting.photo_max_bytes": ("Largest photo accepted, in bytes", "照片大小上限（字节）"),
     "admin.setting.agency_after_dpd": ("Hand to an agency after this DPD", "逾期超过此天数须委外"),
     "admin.setting.max_calls_per_day": (
-        "Calls to one loan on one day: a form refuses more than this",
-        "同一笔贷款同一天致电次数上限（超过则表单拒绝）",
+        "Calls to one number (borrower or contact) about one loan on one day: a form refuses more",
+        "同一笔贷款同一号码（借款人或联系人）同一天致电次数上限（超过则表单拒绝）",
     ),
     "admin.setting.ptp_max_days": (
         "Promise to pay at most this many days ahead",

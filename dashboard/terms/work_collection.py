@@ -38,9 +38,34 @@ TERMS = {
         "{value} 不在允许联系的时段内（{start}-{end}）",
     ),
     "action.err.calls": (
-        "This loan already has {count} call(s) on {day}; at most {max} calls a day",
-        "该笔贷款 {day} 已有 {count} 次电话催收；每天最多 {max} 次",
+        "This number already has {count} call(s) about this loan on {day}; at most {max} calls a day per "
+        "number",
+        "该号码 {day} 已就该笔贷款有 {count} 次电话催收；每个号码每天最多 {max} 次",
     ),
+    "action.contact": ("Whom you contacted", "联系对象"),
+    "action.contact.borrower": ("The borrower", "借款人本人"),
+    "action.err.contact": (
+        "{value} is not a contact of this loan's customer",
+        "{value} 不是该笔贷款客户的联系人",
+    ),
+    "action.photos": ("Photos (field visit: JPEG or PNG)", "照片（外访：JPEG 或 PNG）"),
+    "action.photos_help": (
+        "Evidence of a field visit; each photo at most {max}",
+        "外访凭证；每张照片不超过 {max}",
+    ),
+    "photo.err.type": (
+        "{name} is not a JPEG or PNG image (checked by its content)",
+        "{name} 不是 JPEG 或 PNG 图片（按文件内容检查）",
+    ),
+    "photo.err.size": (
+        "{name} is {size} bytes; at most {max} allowed",
+        "{name} 为 {size} 字节；最多 {max} 字节",
+    ),
+    "photo.err.empty": ("{name} is empty", "{name} 是空文件"),
+    "photo.err.count": ("At most {max} photos at a time", "每次最多 {max} 张照片"),
+    "photo.err.channel": ("Photos go with a field visit", "仅外访可附照片"),
+    "photo.title": ("Photos", "照片"),
+    "photo.caption": ("{when} · {owner}", "{when} · {owner}"),
     "action.err.ptp_amount_required": ("A promise to pay needs an amount", "承诺还款需填写金额"),
     "action.err.ptp_on_required": ("A promise to pay needs a date", "承诺还款需填写日期"),
     "action.err.amount_format": (

@@ -10,6 +10,10 @@ TERMS = {
         "Loan {loan_id} is not one of yours (or does not exist)",
         "借据 {loan_id} 不在您的管辖范围内（或不存在）",
     ),
+    "work.err.record_out_of_scope": (
+        "Record {record} is not one of yours (or does not exist)",
+        "记录 {record} 不在您的管辖范围内（或不存在）",
+    ),
     "work.err.bad_loan_id": (
         "“{loan_id}” is not a contract number: at most {max} characters, without control characters",
         "“{loan_id}” 不是借据号：最多 {max} 个字符，且不含控制字符",

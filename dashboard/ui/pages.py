@@ -27,6 +27,13 @@ PAGES = [
     PageSpec("overview.py", "page.overview", ":material/dashboard:", "overview"),
     PageSpec("portfolio.py", "page.portfolio", ":material/monitoring:", "portfolio"),
     PageSpec("overdue.py", "page.overdue", ":material/alarm:", "overdue", roles=ALL_BUT_ADMIN),
+    PageSpec(
+        "my_tasks.py",
+        "page.my_tasks",
+        ":material/task_alt:",
+        "tasks",
+        roles=("officer", "collector", "agency"),
+    ),
     PageSpec("inspections.py", "page.inspections", ":material/fact_check:", "inspections"),
     PageSpec("agencies.py", "page.agencies", ":material/handshake:", "agencies"),
     PageSpec("staff.py", "page.staff", ":material/badge:", "staff"),

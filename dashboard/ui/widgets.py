@@ -239,3 +239,37 @@ def complete_downloads(
         ready = (identity, csv, xlsx)
         st.session_state[state_key] = ready
     download_buttons(key, ready[1], ready[2], rows)
+
+
+def compliance_table(frame: pd.DataFrame, key: str, config: Config) -> None:
+    """The collection compliance figures (dashboard.kpi.compliance) of collectors or agencies, with their
+    definition; rates as percentages."""
+    st.subheader(t("compliance.title"))
+    st.caption(t("compliance.intro"))
+    definition("def.compliance_twice", "def.compliance_m1", "def.compliance_visit", "def.compliance_repair")
+    if frame.empty:
+        st.info(t("compliance.none"))
+        return
+    amount = f"{config.field_visit_amount:,.0f}"
+    rate = {
+        name: st.column_config.ProgressColumn(
+            t(f"compliance.{name}", days=config.lost_contact_visit_days),
+            format="percent",
+            min_value=0,
+            max_value=1,
+        )
+        for name in ("twice_rate", "m1_rate", "visit_rate", "repair_rate")
+    }
+    table(
+        frame.drop(columns=["twice_done", "m1_called", "visited_in_time", "repaired"]),
+        key,
+        column_config={
+            "holder_id": t("compliance.holder"),
+            "name": t("staff.name"),
+            "twice_days": t("compliance.twice_days"),
+            "m1_days": t("compliance.m1_days"),
+            "lost_big": t("compliance.lost_big", amount=amount),
+            "lost_small": t("compliance.lost_small", amount=amount),
+        }
+        | rate,
+    )

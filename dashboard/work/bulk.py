@@ -31,7 +31,7 @@ from dashboard.importer.spec import SPECS, FileSpec
 from dashboard.work.access import require
 from dashboard.work.errors import NotAllowed
 from dashboard.work.saving import Change, save
-from db.models import Base, CollectionAction, Loan
+from db.models import Base, CollectionAction, Contact, Loan
 
 KINDS = ("collection_actions", "visits")
 MAX_ROWS = 5000  # one audit row per record: bigger files belong to the core-banking import
@@ -141,6 +141,7 @@ def check_upload(
         problems += _row_problems(spec, actor, rows, lines, in_scope, config, now)
         problems += _existing(conn, spec, rows, lines)
         if kind == "collection_actions":
+            problems += _foreign_contacts(conn, spec, rows, lines, in_scope)
             problems += _too_many_calls(conn, spec, rows, lines, in_scope, config)
 
     names = spec.names
@@ -222,6 +223,36 @@ def _existing(
     ]
 
 
+def _foreign_contacts(
+    conn: Connection, spec: FileSpec, rows: list[dict[str, Any]], lines: list[int], in_scope: set[str]
+) -> list[Problem]:
+    """A contact named on an action must be one of the loan's customer's contacts."""
+    named = {(row["loan_id"], row["contact_id"]) for row in rows if row.get("contact_id") and row["loan_id"]}
+    named = {pair for pair in named if pair[0] in in_scope}
+    if not named:
+        return []
+    loans = sorted({loan for loan, _ in named})
+    known: set[tuple[str, str]] = set()
+    for start in range(0, len(loans), _CHUNK):
+        query = (
+            select(Loan.loan_id, Contact.contact_id)
+            .join(Contact, Contact.customer_id == Loan.customer_id)
+            .where(Loan.loan_id.in_(loans[start : start + _CHUNK]))
+        )
+        known.update((loan, contact) for loan, contact in conn.execute(query))
+    return [
+        Problem(
+            spec.file_name,
+            line,
+            "contact_id",
+            f"{row['contact_id']!r} is not a contact of loan {row['loan_id']!r}",
+        )
+        for row, line in zip(rows, lines, strict=True)
+        if (row["loan_id"], row.get("contact_id")) in named
+        and (row["loan_id"], row["contact_id"]) not in known
+    ]
+
+
 def _too_many_calls(
     conn: Connection,
     spec: FileSpec,
@@ -230,39 +261,43 @@ def _too_many_calls(
     in_scope: set[str],
     config: Config,
 ) -> list[Problem]:
-    """At most config.max_calls_per_day calls per loan and calendar day, counting the stored calls and the
-    file's. Not a CHECK constraint (it counts across rows), so it is enforced here in the write's
-    transaction, with the loans locked as in the action form."""
+    """At most config.max_calls_per_day calls per loan, number called (the borrower's, or a contact's) and
+    calendar day, counting the stored calls and the file's. Not a CHECK constraint (it counts across rows),
+    so it is enforced here in the write's transaction, with the loans locked as in the action form."""
     calls = [
-        (row["loan_id"], row["acted_at"].date(), line)
+        (row["loan_id"], row.get("contact_id"), row["acted_at"].date(), line)
         for row, line in zip(rows, lines, strict=True)
         if row["channel"] == "call" and row["loan_id"] in in_scope and row["acted_at"] is not None
     ]
     if not calls:
         return []
-    loans = sorted({loan for loan, _, _ in calls})
-    first = datetime.combine(min(day for _, day, _ in calls), time())
-    last = datetime.combine(max(day for _, day, _ in calls), time()) + timedelta(days=1)
-    stored: Counter[tuple[str, Any]] = Counter()
+    loans = sorted({loan for loan, _, _, _ in calls})
+    first = datetime.combine(min(day for _, _, day, _ in calls), time())
+    last = datetime.combine(max(day for _, _, day, _ in calls), time()) + timedelta(days=1)
+    stored: Counter[tuple[str, str | None, Any]] = Counter()
     for start in range(0, len(loans), _CHUNK):
         chunk = loans[start : start + _CHUNK]
         conn.execute(select(Loan.loan_id).where(Loan.loan_id.in_(chunk)).with_for_update())
-        query = select(CollectionAction.loan_id, CollectionAction.acted_at).where(
+        query = select(
+            CollectionAction.loan_id, CollectionAction.contact_id, CollectionAction.acted_at
+        ).where(
             CollectionAction.loan_id.in_(chunk),
             CollectionAction.channel == "call",
             CollectionAction.acted_at >= first,
             CollectionAction.acted_at < last,
         )
-        stored.update((loan, acted_at.date()) for loan, acted_at in conn.execute(query))
-    seen: Counter[tuple[str, Any]] = Counter()
+        stored.update((loan, contact, acted_at.date()) for loan, contact, acted_at in conn.execute(query))
+    seen: Counter[tuple[str, str | None, Any]] = Counter()
     found = []
-    for loan, day, line in calls:
-        seen[(loan, day)] += 1
-        number = stored[(loan, day)] + seen[(loan, day)]
+    for loan, contact, day, line in calls:
+        key = (loan, contact, day)
+        seen[key] += 1
+        number = stored[key] + seen[key]
         if number > config.max_calls_per_day:
+            whom = f"contact {contact!r}" if contact else "the borrower"
             message = (
-                f"call number {number} to loan {loan!r} on {day}: at most {config.max_calls_per_day} "
-                f"a day ({stored[(loan, day)]} already recorded)"
+                f"call number {number} to {whom} of loan {loan!r} on {day}: at most "
+                f"{config.max_calls_per_day} a day per number ({stored[key]} already recorded)"
             )
             found.append(Problem(spec.file_name, line, "channel", message))
     return found

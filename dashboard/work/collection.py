@@ -22,8 +22,9 @@ from dashboard.config import Config
 from dashboard.work.access import loan_in_scope, require
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.external import sees_internal
+from dashboard.work.photos import PhotoUpload, check_photos, insert_photos
 from dashboard.work.saving import Change, Saved, save
-from db.models import CollectionAction, Loan
+from db.models import CollectionAction, Contact, Loan
 from db.models.enums import ACTION_CHANNELS, ACTION_RESULTS
 
 NOTES_MAX = 2000
@@ -45,6 +46,8 @@ class ActionForm:
     ptp_on: date | None = None
     info_repaired: bool = False
     notes: str | None = None
+    contact_id: str | None = None  # the contact called; None: the borrower
+    photos: tuple[PhotoUpload, ...] = ()  # evidence of a field visit, saved with the action
 
 
 def record_action(
@@ -62,7 +65,12 @@ def record_action(
     def write(conn: Connection) -> list[Change]:
         require(actor, "collection_action")
         staff_id, agency_id = acting_as(actor)
-        errors, amount, notes = _check(conn, actor, form, config, moment)
+        errors, amount, notes, contact_id = _check(conn, actor, form, config, moment)
+        types, photo_problem = check_photos(form.photos, config)
+        if photo_problem is None and form.photos and form.channel != "field_visit":
+            photo_problem = message("photo.err.channel")
+        if photo_problem is not None:
+            errors["photos"] = photo_problem
         if errors:
             raise FormInvalid(errors)
         row: dict[str, Any] = {
@@ -77,9 +85,13 @@ def record_action(
             "ptp_on": form.ptp_on,
             "info_repaired": bool(form.info_repaired),
             "notes": notes,
+            "contact_id": contact_id,
         }
         conn.execute(insert(CollectionAction).values(**row))
-        return [Change("insert", "collection_actions", row["action_id"], None, row)]
+        photos = insert_photos(
+            conn, actor, row["loan_id"], form.photos, types, moment, action_id=row["action_id"]
+        )
+        return [Change("insert", "collection_actions", row["action_id"], None, row), *photos]
 
     return save(engine, actor, token, write)
 
@@ -97,7 +109,7 @@ def acting_as(actor: Actor) -> tuple[str | None, str | None]:
 
 def _check(
     conn: Connection, actor: Actor, form: ActionForm, config: Config, moment: datetime
-) -> tuple[dict[str, Message], Decimal | None, str | None]:
+) -> tuple[dict[str, Message], Decimal | None, str | None, str | None]:
     errors: dict[str, Message] = {}
     loan_id = form.loan_id.strip()
     in_scope = False
@@ -114,6 +126,10 @@ def _check(
         errors["channel"] = message("action.err.choice", value=repr(form.channel))
     if form.result not in ACTION_RESULTS:
         errors["result"] = message("action.err.choice", value=repr(form.result))
+    contact_id = (form.contact_id or "").strip() or None
+    if contact_id is not None and in_scope and not _contact_of_loan(conn, loan_id, contact_id):
+        errors["contact_id"] = message("action.err.contact", value=repr(contact_id))
+        in_scope = False  # no call count for a number that is not the loan's
 
     acted_at = form.acted_at
     start, end = time(config.contact_from_hour), time(config.contact_to_hour)
@@ -124,7 +140,7 @@ def _check(
             "action.err.hours", value=f"{acted_at:%H:%M}", start=f"{start:%H:%M}", end=f"{end:%H:%M}"
         )
     elif form.channel == "call" and in_scope:
-        calls = _calls_on(conn, loan_id, acted_at.date())
+        calls = _calls_on(conn, loan_id, acted_at.date(), contact_id)
         if calls >= config.max_calls_per_day:
             errors["channel"] = message(
                 "action.err.calls", count=calls, day=acted_at.date(), max=config.max_calls_per_day
@@ -151,11 +167,22 @@ def _check(
         errors["notes"] = message("work.err.too_long", max=NOTES_MAX)
     elif notes is not None and "\x00" in notes:
         errors["notes"] = message("action.err.nul")
-    return errors, amount, notes
+    return errors, amount, notes, contact_id
 
 
-def _calls_on(conn: Connection, loan_id: str, day: date) -> int:
-    """Calls stored for the loan on that calendar day.
+def _contact_of_loan(conn: Connection, loan_id: str, contact_id: str) -> bool:
+    """The contact is one of the loan's customer's contacts."""
+    found = conn.execute(
+        select(Contact.contact_id)
+        .join(Loan, Loan.customer_id == Contact.customer_id)
+        .where(Loan.loan_id == loan_id, Contact.contact_id == contact_id)
+    ).first()
+    return found is not None
+
+
+def _calls_on(conn: Connection, loan_id: str, day: date, contact_id: str | None) -> int:
+    """Calls stored for the loan on that calendar day to one number: the borrower's (contact_id None) or
+    the contact's. The cap is per number (issue 16), so calling the contacts is never blocked.
 
     The loan row is locked first (FOR UPDATE on PostgreSQL; SQLite has one writer at a time anyway), so two
     collectors saving at the same moment cannot both see two calls and both write a third and a fourth.
@@ -170,6 +197,9 @@ def _calls_on(conn: Connection, loan_id: str, day: date) -> int:
             CollectionAction.channel == "call",
             CollectionAction.acted_at >= first,
             CollectionAction.acted_at < first + timedelta(days=1),
+            CollectionAction.contact_id.is_(None)
+            if contact_id is None
+            else CollectionAction.contact_id == contact_id,
         )
     )
     return int(count or 0)
@@ -193,6 +223,22 @@ def parse_amount(value: Decimal | str | None) -> tuple[Decimal | None, Message |
     if amount >= _AMOUNT_LIMIT:
         return None, message("action.err.amount_large")
     return amount, None
+
+
+def loan_contacts(
+    conn: Connection, actor: Actor, loan_id: str, on: date | None = None
+) -> list[dict[str, Any]]:
+    """The contacts of the loan's customer (contact_id, name, relation) to choose whom a call reached;
+    nothing for a loan outside the user's scope. Phones are not returned: the form needs none."""
+    if not loan_id or "\x00" in loan_id or not loan_in_scope(conn, actor, loan_id, on):
+        return []
+    rows = conn.execute(
+        select(Contact.contact_id, Contact.name, Contact.relation)
+        .join(Loan, Loan.customer_id == Contact.customer_id)
+        .where(Loan.loan_id == loan_id)
+        .order_by(Contact.contact_id)
+    )
+    return [dict(row._mapping) for row in rows]
 
 
 def recent_actions(

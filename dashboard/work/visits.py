@@ -15,8 +15,10 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from dashboard import clock
 from dashboard.actor import Actor
+from dashboard.config import Config
 from dashboard.work.access import require, require_loan
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
+from dashboard.work.photos import PhotoUpload, check_photos, insert_photos
 from dashboard.work.saving import Change, Saved, save
 from db.models import Issue, Loan, Visit
 from db.models.enums import SEVERITIES, VISIT_METHODS, VISIT_STAGES
@@ -42,6 +44,7 @@ class VisitForm:
     satisfaction: int | None = None
     next_follow_up_on: date | None = None
     issues: list[IssueFound] = field(default_factory=list)
+    photos: tuple[PhotoUpload, ...] = ()  # evidence of an in-person visit, saved with it
 
 
 def new_id(prefix: str) -> str:
@@ -118,7 +121,12 @@ def _issue_problem(found: IssueFound) -> Message | None:
 
 
 def record_visit(
-    engine: Engine, actor: Actor, form: VisitForm, token: str | None, today: date | None = None
+    engine: Engine,
+    actor: Actor,
+    form: VisitForm,
+    token: str | None,
+    today: date | None = None,
+    config: Config | None = None,
 ) -> Saved:
     """Save a visit by the signed-in user and one issue per IssueFound (raised on the visit date, assigned
     to the visitor). All field problems are reported at once; nothing is written unless all pass."""
@@ -133,6 +141,9 @@ def record_visit(
             raise FormInvalid({"loan_id": message("work.err.required")})
         require_loan(conn, actor, loan_id)
         errors = _problems(conn, form, day)
+        types, photo_problem = check_photos(form.photos, config or Config())
+        if photo_problem is not None:
+            errors["photos"] = photo_problem
         if errors:
             raise FormInvalid(errors)
         visit_id = new_id("V")
@@ -163,6 +174,7 @@ def record_visit(
             }
             conn.execute(insert(Issue).values(**issue))
             changes.append(Change("insert", "issues", issue_id, None, issue))
+        changes += insert_photos(conn, actor, loan_id, form.photos, types, clock.now(), visit_id=visit_id)
         return changes
 
     return save(engine, actor, token, write)

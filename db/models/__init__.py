@@ -23,12 +23,13 @@ from db.models.loans import (
     SnapshotGroup,
     StateChange,
 )
-from db.models.reference import Agency, Branch, Channel, Customer, Product, Staff
+from db.models.reference import Agency, Branch, Channel, Contact, Customer, Product, Staff
 from db.models.work import (
     CollectionAction,
     CollectorAssignment,
     Inspection,
     Issue,
+    Photo,
     Placement,
     Visit,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "ClassificationProposal",
     "CollectionAction",
     "CollectorAssignment",
+    "Contact",
     "Customer",
     "DataVersion",
     "ExtractLoad",
@@ -52,6 +54,7 @@ __all__ = [
     "Loan",
     "LoanStateSnapshot",
     "LoginAttempt",
+    "Photo",
     "Placement",
     "Product",
     "Repayment",

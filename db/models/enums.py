@@ -15,6 +15,7 @@ REPAYMENT_CAPACITIES = ("strong", "fair", "weak")
 PAYMENT_MODES = ("entrusted", "self")
 ACTION_CHANNELS = ("sms", "call", "letter", "field_visit", "legal")
 ACTION_RESULTS = ("connected", "no_answer", "lost_contact", "ptp", "refused", "paid")
+PHOTO_TYPES = ("image/jpeg", "image/png")
 INSPECTION_KINDS = ("first", "periodic", "sampling", "special")
 INSPECTION_METHODS = ("onsite", "offsite", "phone")
 VISIT_METHODS = ("phone", "in_person", "questionnaire")
@@ -47,6 +48,7 @@ EXTRACT_TABLES = (
     "products",
     "channels",
     "customers",
+    "contacts",
     "agencies",
     "loans",
     "schedule",

@@ -86,6 +86,23 @@ class Customer(Base):
     repayment_capacity: Mapped[str | None] = mapped_column(String(10))
 
 
+class Contact(Base):
+    """A person to call about a customer when the borrower cannot be reached (rule 2: after T+3 call every
+    contact): a relative, an employer, a guarantor."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (
+        CheckConstraint("length(trim(name)) > 0", name="name_required"),
+        CheckConstraint("length(trim(phone)) > 0", name="phone_required"),
+    )
+
+    contact_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    customer_id: Mapped[str] = mapped_column(Key, ForeignKey("customers.customer_id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    relation: Mapped[str | None] = mapped_column(String(40))
+    phone: Mapped[str] = mapped_column(String(30))
+
+
 class Agency(Base):
     __tablename__ = "agencies"
     __table_args__ = (CheckConstraint("commission_rate >= 0 AND commission_rate <= 1", name="rate_range"),)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Text, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Key, Money, one_of
@@ -14,6 +14,7 @@ from db.models.enums import (
     ACTION_RESULTS,
     INSPECTION_KINDS,
     INSPECTION_METHODS,
+    PHOTO_TYPES,
     SEVERITIES,
     VISIT_METHODS,
     VISIT_STAGES,
@@ -78,6 +79,9 @@ class CollectionAction(Base):
     ptp_on: Mapped[date | None]
     info_repaired: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Whom the action reached for: blank is the borrower, else one of the customer's contacts. The daily
+    # call cap counts per number called, so calling contacts is never blocked by calls to the borrower.
+    contact_id: Mapped[str | None] = mapped_column(Key, ForeignKey("contacts.contact_id"))
 
 
 class Inspection(Base):
@@ -175,3 +179,26 @@ class CollectorAssignment(Base):
     staff_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
     assigned_on: Mapped[date]
     ended_on: Mapped[date | None]
+
+
+class Photo(Base):
+    """A photo taken as evidence (rule 2: a field visit with photos) on a field-visit action or a visit, kept
+    in the database so it is read through the same scope check as the loan. Not in the extract."""
+
+    __tablename__ = "photos"
+    __table_args__ = (
+        one_of("content_type", PHOTO_TYPES),
+        CheckConstraint("size_bytes > 0", name="size_positive"),
+        CheckConstraint("(action_id IS NULL) <> (visit_id IS NULL)", name="one_owner"),
+        Index("ix_photos_loan", "loan_id", "uploaded_at"),
+    )
+
+    photo_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"))
+    action_id: Mapped[str | None] = mapped_column(Key, ForeignKey("collection_actions.action_id"), index=True)
+    visit_id: Mapped[str | None] = mapped_column(Key, ForeignKey("visits.visit_id"), index=True)
+    content_type: Mapped[str] = mapped_column(String(20))
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[str] = mapped_column(String(60))
+    uploaded_at: Mapped[datetime]

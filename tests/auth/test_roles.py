@@ -51,7 +51,9 @@ ROLE_PAGES = {
         "upload",
     ],
     "officer": [
-        *DASHBOARDS,
+        *DASHBOARDS[:3],
+        "my_tasks",
+        *DASHBOARDS[3:],
         "loan",
         "find",
         "visit_form",
@@ -60,8 +62,8 @@ ROLE_PAGES = {
         "issues_work",
         "override_form",
     ],
-    "collector": ["overdue", "loan", "find", "action_form"],
-    "agency": ["overdue", "loan", "find", "action_form", "upload"],
+    "collector": ["overdue", "my_tasks", "loan", "find", "action_form"],
+    "agency": ["overdue", "my_tasks", "loan", "find", "action_form", "upload"],
     "auditor": [*DASHBOARDS, "loan", "find", "issues_work", "audit"],
     "admin": ["audit", "users", "settings"],
 }

@@ -44,6 +44,7 @@ def minimal_extract() -> dict[str, Rows]:
             'K1,王伟,110101199001011234,13812345678,"北京市朝阳区, 1号",good,strong',
             "K2,赵敏,310101198502023456,,,fair,",
         ),
+        "contacts.csv": _rows("contact_id,customer_id,name,relation,phone", "K1a,K1,王父,父亲,13800000001"),
         "agencies.csv": _rows("agency_id,name,commission_rate", "A1,甲催收,0.15"),
         "loans.csv": _rows(
             "loan_id,customer_id,product_id,branch_id,officer_id,channel_id,principal,annual_rate,"
@@ -100,6 +101,7 @@ MINIMAL_COUNTS = {
     "products": 2,
     "channels": 1,
     "customers": 2,
+    "contacts": 1,
     "agencies": 1,
     "loans": 3,
     "schedule": 6,

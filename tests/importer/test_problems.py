@@ -308,3 +308,30 @@ def test_a_card_product_s_floors_are_imported_and_a_blank_means_the_settings(
     first, second = (row["product_id"] for row in x["products.csv"][:2])
     assert config.floors(first) == (90, 120, 180)
     assert config.floors(second) == (90, 270, 360)
+
+
+def test_contacts_csv_refusals_name_file_line_and_column(engine: Engine, tmp_path: Path) -> None:
+    x = minimal_extract()
+    first = x["contacts.csv"][0]
+    x["contacts.csv"] += [
+        {**first, "contact_id": "K9a", "customer_id": "K9"},
+        {**first, "contact_id": "K1b", "phone": "  "},
+        {**first, "contact_id": "K1c", "name": ""},
+        {**first},
+        {**first, "contact_id": "K1d", "phone": "1" * 31},
+    ]
+    x["collection_actions.csv"][0]["contact_id"] = "K7"
+    x["collection_actions.csv"].append(
+        {**x["collection_actions.csv"][0], "action_id": "CA2", "contact_id": "K2a"}
+    )
+    x["contacts.csv"].append({**first, "contact_id": "K2a", "customer_id": "K2"})
+    assert problems_of(engine, write_extract(tmp_path / "x", x)) == [
+        "contacts.csv:3: customer_id: unknown customer_id 'K9'",
+        "contacts.csv:4: phone: required, but blank",
+        "contacts.csv:5: name: required, but blank",
+        "contacts.csv:6: contact_id: duplicate contact_id 'K1a' (first on line 2)",
+        "contacts.csv:7: phone: too long: 31 characters, at most 30 allowed",
+        "collection_actions.csv:2: contact_id: unknown contact_id 'K7'",
+        "collection_actions.csv:3: contact_id: 'K2a' is a contact of customer 'K2'; "
+        "the loan's customer is 'K1'",
+    ]

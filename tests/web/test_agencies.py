@@ -56,7 +56,8 @@ def test_scorecard_shows_the_engine_figures(agencies_db: Engine) -> None:
     assert fees["commission"].tolist() == [float(a1.commission), float(a1.commission)] == [101.0, 101.0]
     assert fees["agency"].tolist()[-1] == "Total"
     downloads = [b.proto.label for b in at.get("download_button")]
-    assert downloads.count("Download CSV") == 2 and downloads.count("Download Excel") == 2
+    assert downloads.count("Download CSV") == 3 and downloads.count("Download Excel") == 3
+    assert at.dataframe[2].value["holder_id"].tolist() == ["A1"]  # the compliance figures (issue 16)
     chart = at.get("vega_lite_chart")[0].proto.spec
     assert "tooltip" in chart
 

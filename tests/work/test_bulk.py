@@ -116,8 +116,8 @@ def test_every_problem_is_listed_by_line_and_nothing_written(book: Engine) -> No
         "march.csv:5: agency_id: 'A2' is not your agency (A1); leave it blank",
         "march.csv:6: staff_id: must be blank in an agency's upload",
         "march.csv:7: loan_id: loan 'C' is not one of yours (or does not exist)",
-        "march.csv:10: channel: call number 4 to loan 'B' on 2025-03-20: at most 3 a day "
-        "(1 already recorded)",
+        "march.csv:10: channel: call number 4 to the borrower of loan 'B' on 2025-03-20: at most 3 a day "
+        "per number (1 already recorded)",
         "march.csv:11: action_id: duplicate action_id 'X7' (first on line 8)",
         "march.csv:12: acted_at: 2025-03-21 10:00 is later than now",
         "march.csv:12: ptp_on: blank, but ptp_amount is given (a promise needs both an amount and a date)",

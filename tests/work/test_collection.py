@@ -180,7 +180,10 @@ def test_the_fourth_call_of_a_day_is_refused(book: Engine) -> None:
             act(conn, "B", f"2025-03-20T{hour:02d}:00:00", "call", staff="C1", result="no_answer")
         act(conn, "B", "2025-03-19T10:00:00", "call", staff="C1", result="no_answer")
     errors = refused(book, COLLECTOR, call())
-    assert errors == {"channel": "This loan already has 3 call(s) on 2025-03-20; at most 3 calls a day"}
+    assert errors == {
+        "channel": "This number already has 3 call(s) about this loan on 2025-03-20; at most 3 calls a day "
+        "per number"
+    }
     # Another channel the same day, and a call the next day, are not counted against it.
     record_action(book, COLLECTOR, call(channel="sms"), None, Config(), now=NOW)
     later = datetime(2025, 3, 21, 9, 0)
@@ -188,7 +191,7 @@ def test_the_fourth_call_of_a_day_is_refused(book: Engine) -> None:
     # The ceiling is configuration.
     form = call(acted_at=datetime(2025, 3, 21, 10, 0))
     errors = refused(book, COLLECTOR, form, Config(max_calls_per_day=1), now=datetime(2025, 3, 21, 12, 0))
-    assert errors["channel"] == "This loan already has 1 call(s) on 2025-03-21; at most 1 calls a day"
+    assert errors["channel"].startswith("This number already has 1 call(s) about this loan on 2025-03-21")
 
 
 @pytest.mark.parametrize(
