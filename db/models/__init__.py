@@ -29,6 +29,7 @@ from db.models.work import (
     CollectorAssignment,
     Inspection,
     Issue,
+    OfficerHistory,
     Placement,
     Visit,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "Loan",
     "LoanStateSnapshot",
     "LoginAttempt",
+    "OfficerHistory",
     "Placement",
     "Product",
     "Repayment",
