@@ -41,7 +41,9 @@ def check_assignments(conn: Connection, parsed: dict[str, ParsedFile], problems:
     _check_overlaps(conn, source, at, problems)
 
 
-def _staff(conn: Connection, parsed: dict[str, ParsedFile], ids: set[str]) -> dict[str, tuple[str, date | None]]:
+def _staff(
+    conn: Connection, parsed: dict[str, ParsedFile], ids: set[str]
+) -> dict[str, tuple[str, date | None]]:
     """staff id -> (role, left_on), the staff file's rows over the database's."""
     found: dict[str, tuple[str, date | None]] = {}
     wanted = sorted(ids)
@@ -58,16 +60,20 @@ def _staff(conn: Connection, parsed: dict[str, ParsedFile], ids: set[str]) -> di
     return found
 
 
-def _check_overlaps(conn: Connection, source: ParsedFile, at: dict[str, int], problems: list[Problem]) -> None:
+def _check_overlaps(
+    conn: Connection, source: ParsedFile, at: dict[str, int], problems: list[Problem]
+) -> None:
     """Each loan's assignments, the file's and the stored ones it does not replace, sorted by start: one
     that begins before the previous one ends overlaps it. Reported on the file's row of the pair."""
     file = source.spec.file_name
+    # A row already refused for another reason is not also reported as overlapping.
+    refused = {p.line for p in problems if p.file == file}
     spans: dict[str, list[tuple[date, date | None, str, int | None]]] = {}
     in_file: set[str] = set()
     for row, line in zip(source.rows, source.lines, strict=True):
         assignment_id, loan_id = row[at["assignment_id"]], row[at["loan_id"]]
         start, end = row[at["assigned_on"]], row[at["ended_on"]]
-        if None in (assignment_id, loan_id, start) or (end is not None and end <= start):
+        if line in refused or None in (assignment_id, loan_id, start):
             continue
         in_file.add(assignment_id)
         spans.setdefault(loan_id, []).append((start, end, assignment_id, line))
@@ -104,5 +110,7 @@ def _overlap(
     if line is None:  # two stored rows: not this file's doing
         return
     held = "still open" if other[1] is None else f"until {other[1]}"
-    message = f"loan {loan_id!r} is already assigned on {start}: assignment {other[2]!r} from {other[0]}, {held}"
+    message = (
+        f"loan {loan_id!r} is already assigned on {start}: assignment {other[2]!r} from {other[0]}, {held}"
+    )
     problems.append(Problem(file, line, "assigned_on", message))

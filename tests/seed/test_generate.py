@@ -48,7 +48,13 @@ def test_rows_have_the_extract_columns(book: Tables) -> None:
     for name, columns in EXTRACT_COLUMNS.items():
         assert book[name], name
         assert {tuple(row) for row in book[name]} == {columns}, name
-    assert set(book["collector_assignments"][0]) == {"assignment_id", "loan_id", "staff_id", "assigned_on", "ended_on"}
+    assert set(book["collector_assignments"][0]) == {
+        "assignment_id",
+        "loan_id",
+        "staff_id",
+        "assigned_on",
+        "ended_on",
+    }
     assert len(book["loans"]) == 2500
 
 
