@@ -218,7 +218,8 @@ CASES: dict[str, Case] = {
         lambda x: _remove(x, "staff.csv"),
         [
             "staff.csv:1: -: missing, and the database holds no staff (referred to by loans.csv, "
-            "assignments.csv, collection_actions.csv, inspections.csv, visits.csv, classification_overrides.csv)"
+            "assignments.csv, collection_actions.csv, inspections.csv, visits.csv, "
+            "classification_overrides.csv)"
         ],
     ),
 }
