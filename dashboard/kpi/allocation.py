@@ -73,6 +73,37 @@ def proposals(
     return pd.DataFrame(out, columns=COLUMNS)
 
 
+def staff_choices(conn: Connection, *, as_of: date, roles: Sequence[str]) -> pd.DataFrame:
+    """Staff in these jobs employed at D (joined, not left): staff_id, name, role, open_cases (collector
+    assignments holding a loan at D), fewest open cases first: whom work may go to."""
+    a = CollectorAssignment
+    rows = conn.execute(
+        select(Staff.staff_id, Staff.name, Staff.role, func.count(a.assignment_id))
+        .outerjoin(
+            a,
+            and_(
+                a.staff_id == Staff.staff_id,
+                a.assigned_on <= as_of,
+                or_(a.ended_on.is_(None), a.ended_on > as_of),
+            ),
+        )
+        .where(
+            Staff.role.in_(roles),
+            Staff.joined_on <= as_of,
+            or_(Staff.left_on.is_(None), Staff.left_on > as_of),
+        )
+        .group_by(Staff.staff_id, Staff.name, Staff.role)
+        .order_by(func.count(a.assignment_id), Staff.staff_id)
+    ).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["staff_id", "name", "role", "open_cases"])
+
+
+def agency_choices(conn: Connection) -> pd.DataFrame:
+    """Every agency: agency_id, name."""
+    rows = conn.execute(select(Agency.agency_id, Agency.name).order_by(Agency.agency_id)).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=["agency_id", "name"])
+
+
 class _Spread:
     """Hands out targets one at a time: the lowest (load + 1) / weight, ties by id."""
 
@@ -162,25 +193,8 @@ def _agency_load(conn: Connection, as_of: date) -> dict[str, int]:
 
 def _collector_load(conn: Connection, as_of: date, role: str) -> dict[str, int]:
     """Staff of the role employed at D (joined by then, not left) -> their open cases at D."""
-    a = CollectorAssignment
-    rows = conn.execute(
-        select(Staff.staff_id, func.count(a.assignment_id))
-        .outerjoin(
-            a,
-            and_(
-                a.staff_id == Staff.staff_id,
-                a.assigned_on <= as_of,
-                or_(a.ended_on.is_(None), a.ended_on > as_of),
-            ),
-        )
-        .where(
-            Staff.role == role,
-            Staff.joined_on <= as_of,
-            or_(Staff.left_on.is_(None), Staff.left_on > as_of),
-        )
-        .group_by(Staff.staff_id)
-    ).all()
-    return {staff: int(n) for staff, n in rows}
+    staff = staff_choices(conn, as_of=as_of, roles=[role])
+    return {s: int(n) for s, n in zip(staff["staff_id"], staff["open_cases"], strict=True)}
 
 
 def _names(conn: Connection) -> dict[tuple[str, str], str]:
