@@ -5,6 +5,8 @@ where the rules want it that it is not yet.
   preservation officer with the fewest open cases. Legal action (rule 1) is the asset preservation post's
   work (seed 002, Wuhan rules 四(2)): the proposal is a collector assignment to that post, which hands the
   loan over from its phone collector on the day it is accepted.
+Loans placed or assigned since D (from a later day) count as placed or assigned.
+
 - `agency_31`: over `agency_after_dpd` DPD and not placed → an agency.
 - `agency_visits`: up to that, not placed, and two field visits that reached nobody since it fell due
   (results `no_answer` or `lost_contact`) → an agency early (rule 2).
@@ -23,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 
 from dashboard.config import Config
 from dashboard.kpi.agencies import agency_scores
@@ -55,7 +57,7 @@ def proposals(
     doubtful = CLASSES.index("doubtful")
     for r in rows:
         wanted: list[tuple[str, str, _Spread]] = []
-        if (r.dpd > 90 or r.class_ix >= doubtful) and r.collector_role != "asset_preservation":
+        if (r.dpd > 90 or r.class_ix >= doubtful) and not r.preserved:
             wanted.append(("preservation", "collector", preservers))
         if r.agency_id is None and r.dpd > config.agency_after_dpd:
             wanted.append(("agency_31", "agency", agencies))
@@ -126,16 +128,19 @@ class _Spread:
 def _overdue(conn: Connection, as_of: date, scope: Scope, config: Config, limit: int) -> Sequence:  # type: ignore[type-arg]
     state = loan_state(as_of, scope, config, past_due=True, conn=conn)
     p, a, c = Placement, CollectorAssignment, CollectionAction
+    # Held at D or from a later day: what was done since the data date (actions take effect on the day they
+    # are made) is not proposed again.
     placed = (
         select(p.loan_id, func.min(p.agency_id).label("agency_id"))
-        .where(p.placed_on <= as_of, or_(p.recalled_on.is_(None), p.recalled_on > as_of))
+        .where(or_(p.recalled_on.is_(None), p.recalled_on > as_of))
         .group_by(p.loan_id)
         .subquery("placed")
     )
+    preserving = case((Staff.role == "asset_preservation", 1), else_=0)
     assigned = (
-        select(a.loan_id, func.min(a.staff_id).label("collector_id"), func.min(Staff.role).label("role"))
+        select(a.loan_id, func.min(a.staff_id).label("collector_id"), func.max(preserving).label("preserved"))
         .join(Staff, Staff.staff_id == a.staff_id)
-        .where(a.assigned_on <= as_of, or_(a.ended_on.is_(None), a.ended_on > as_of))
+        .where(or_(a.ended_on.is_(None), a.ended_on > as_of))
         .group_by(a.loan_id)
         .subquery("assigned")
     )
@@ -159,7 +164,7 @@ def _overdue(conn: Connection, as_of: date, scope: Scope, config: Config, limit:
             state.c.overdue_cents,
             placed.c.agency_id,
             assigned.c.collector_id,
-            assigned.c.role.label("collector_role"),
+            assigned.c.preserved,
             failed.label("failed_visits"),
         )
         .outerjoin(placed, placed.c.loan_id == state.c.loan_id)

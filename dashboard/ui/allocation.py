@@ -72,10 +72,12 @@ def allocation_panel(actor: Actor, loans: pd.DataFrame, as_of: date) -> None:
         t("term.loan_id"), list(labels), format_func=labels.__getitem__, key="alloc_loans"
     )
     st.caption(t("alloc.selected", count=len(chosen)))
+    # Labels looked up, not translated in format_func: AppTest formats outside the script run.
+    action_names = {a: t(f"alloc.action.{a}") for a in ACTIONS}
     action = st.radio(
         t("alloc.action"),
         ACTIONS,
-        format_func=lambda a: t(f"alloc.action.{a}"),
+        format_func=action_names.__getitem__,
         horizontal=True,
         key="alloc_action",
     )
