@@ -90,10 +90,6 @@ def test_the_successor_is_assessed_on_what_they_inherited(book: Engine) -> None:
 
 
 def test_a_payment_on_the_hand_over_day_made_in_the_app_is_credited_once(engine: Engine) -> None:
-    from sqlalchemy import insert
-
-    from db.models import Staff
-
     with engine.begin() as conn:
         reference(conn)
         conn.execute(
