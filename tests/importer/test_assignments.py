@@ -3,13 +3,14 @@ on one day (ended_on equal to the next assigned_on) is no overlap."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
 
 from dashboard.importer import ExtractInvalid, import_directory
-from db.models import CollectorAssignment
+from db.models import CollectorAssignment, OfficerHistory
 from tests.importer.extract import minimal_extract, write_extract
 
 HEADER = ("assignment_id", "loan_id", "collector_id", "assigned_on", "ended_on")
@@ -80,3 +81,26 @@ def test_a_hand_over_on_one_day_is_accepted_and_an_overlap_with_stored_rows_refu
             tmp_path / "c", _with(["AS7,L2,C3,2024-03-05,2024-04-01", "AS8,L2,C1,2024-04-01,"], staff)
         ),
     )
+
+
+def test_an_extract_that_gives_a_loan_another_officer_writes_its_officer_history(
+    engine: Engine, tmp_path: Path
+) -> None:
+    x = minimal_extract()
+    import_directory(engine, write_extract(tmp_path / "a", x))
+    x["staff.csv"].append({**x["staff.csv"][0], "staff_id": "O2", "name": "周进"})
+    x["loans.csv"][0]["officer_id"] = "O2"
+    import_directory(engine, write_extract(tmp_path / "b", x), data_date=date(2024, 4, 1))
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                OfficerHistory.loan_id,
+                OfficerHistory.officer_id,
+                OfficerHistory.from_on,
+                OfficerHistory.to_on,
+            ).order_by(OfficerHistory.loan_id, OfficerHistory.from_on)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("L1", "O1", date(2024, 1, 15), date(2024, 4, 1)),
+        ("L1", "O2", date(2024, 4, 1), None),
+    ]
