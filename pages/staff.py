@@ -69,11 +69,6 @@ prefetch(
     partial(handover_list, as_of=f.as_of, scope=f.scope, config=cfg),
 )
 scores = query(officer_scores, as_of=last, scope=f.scope, config=cfg)
-actor = current_actor()
-if actor is not None and can(actor, "handover"):
-    # The queue comes first: a book whose only officers have left shows no scores but still their loans.
-    with st.expander(t("handover.title"), expanded=True):
-        handover_panel(actor, f.as_of, f.scope, cfg)
 if not scores:
     st.info(t("staff.empty", cutoff=cfg.staff_cutoff, as_of=last))
     st.stop()
@@ -231,26 +226,6 @@ table(
     },
 )
 
-st.subheader(t("staff.handover"))
-handover = query(handover_list, as_of=f.as_of, scope=f.scope, config=cfg)
-handover["open"] = urls("loan", "loan_id", handover["loan_id"])
-table(
-    handover,
-    "handover_list",
-    column_config={
-        "loan_id": t("term.loan_id"),
-        "officer_id": t("staff.officer"),
-        "officer_name": t("staff.name"),
-        "left_on": st.column_config.DateColumn(t("staff.left_on")),
-        "branch_id": t("filter.branch"),
-        "outstanding_principal": st.column_config.NumberColumn(
-            t("term.outstanding_principal"), format="accounting"
-        ),
-        "dpd": t("term.dpd"),
-        "open": st.column_config.LinkColumn(t("staff.open"), display_text="→"),
-    },
-)
-
 
 def _scored(scores_: list[OfficerScore], key: str) -> None:
     frame = pd.DataFrame(
@@ -289,3 +264,28 @@ departed = query(officer_scores, as_of=last, scope=f.scope, config=cfg, departed
 if departed:
     st.subheader(t("staff.departed_title"))
     _scored(departed, "departed_scores")
+
+st.subheader(t("staff.handover"))
+handover = query(handover_list, as_of=f.as_of, scope=f.scope, config=cfg)
+handover["open"] = urls("loan", "loan_id", handover["loan_id"])
+table(
+    handover,
+    "handover_list",
+    column_config={
+        "loan_id": t("term.loan_id"),
+        "officer_id": t("staff.officer"),
+        "officer_name": t("staff.name"),
+        "left_on": st.column_config.DateColumn(t("staff.left_on")),
+        "branch_id": t("filter.branch"),
+        "outstanding_principal": st.column_config.NumberColumn(
+            t("term.outstanding_principal"), format="accounting"
+        ),
+        "dpd": t("term.dpd"),
+        "open": st.column_config.LinkColumn(t("staff.open"), display_text="→"),
+    },
+)
+
+actor = current_actor()
+if actor is not None and can(actor, "handover"):
+    with st.expander(t("handover.title"), expanded=True):
+        handover_panel(actor, f.as_of, f.scope, cfg)

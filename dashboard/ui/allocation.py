@@ -164,27 +164,24 @@ def handover_panel(actor: Actor, as_of: date, scope: Scope, config: Config) -> N
     if queue.empty:
         st.info(t("handover.none", as_of=as_of))
         return
-    st.dataframe(
-        queue.assign(kind=[t(f"handover.kind.{k}") for k in queue["kind"]]),
-        hide_index=True,
-        column_config={
-            "loan_id": t("term.loan_id"),
-            "kind": t("handover.kind"),
-            "staff_id": None,
-            "name": t("handover.departed"),
-            "left_on": st.column_config.DateColumn(t("handover.left_on")),
-            "outstanding_principal": st.column_config.NumberColumn(
-                t("term.outstanding_principal"), format="accounting"
-            ),
-            "dpd": t("term.dpd"),
-        },
-    )
     people = dict(zip(queue["staff_id"], queue["name"], strict=False))
     departed = st.selectbox(
         t("handover.departed"), list(people), format_func=people.__getitem__, key="handover_departed"
     )
-    theirs = sorted(set(queue.loc[queue["staff_id"] == departed, "loan_id"]))
-    chosen = st.multiselect(t("term.loan_id"), theirs, default=theirs, key=f"handover_loans_{departed}")
+    # The loans are listed above (the hand-over list) and on the overdue page; here each says how it is held.
+    rows = queue[queue["staff_id"] == departed]
+    held: dict[str, list[str]] = {}
+    for r in rows.itertuples():
+        held.setdefault(r.loan_id, []).append(t(f"handover.kind.{r.kind}"))
+    labels = {loan: f"{loan} · {', '.join(kinds)}" for loan, kinds in held.items()}
+    theirs = sorted(labels)
+    chosen = st.multiselect(
+        t("term.loan_id"),
+        theirs,
+        default=theirs,
+        format_func=labels.__getitem__,
+        key=f"handover_loans_{departed}",
+    )
     # The successor takes every kind of holding: officer loans need an officer's job, cases a collector's.
     kinds = set(queue.loc[queue["staff_id"] == departed, "kind"])
     roles = tuple(

@@ -35,9 +35,9 @@ def test_write_to_database_loads_every_row(engine: Engine) -> None:
     )
 
 
-def test_write_extract_writes_the_fifteen_files(book: Tables, tmp_path: Path) -> None:
+def test_write_extract_writes_the_sixteen_files(book: Tables, tmp_path: Path) -> None:
     write_extract(book, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{name}.csv" for name in EXTRACT_COLUMNS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(map(extract_file_name, EXTRACT_COLUMNS))
     assert len(EXTRACT_COLUMNS) == 16
     files = {}
     for name, columns in EXTRACT_COLUMNS.items():
