@@ -93,6 +93,13 @@ TERMS: dict[str, tuple[str, str]] = {
         "{count} loan(s) are neither {name}'s as officer nor assigned to them ({loans}); nothing was saved",
         "{count} 笔贷款既非 {name} 管户也未分派给其催收（{loans}）；未保存",
     ),
+    "admin.tab_leave": ("Staff leaving", "员工离职"),
+    "admin.left_on": ("Leaves on (empty: has not left)", "离职日（留空：未离职）"),
+    "admin.leave_help": (
+        "From the day a member of staff leaves, they are not scored and their loans and open cases wait in "
+        "the hand-over queue on the Staff page.",
+        "员工自离职日起不再考核，其管户贷款和未结束的催收分派进入“人员考核”页的离职移交清单。",
+    ),
     "handover.title": ("Hand-over queue: staff who left", "离职移交清单"),
     "handover.help": (
         "Loans whose account officer has left, and open collector assignments of collectors who have left. "

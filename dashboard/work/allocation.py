@@ -185,6 +185,19 @@ def hand_over(
     return changes
 
 
+def record_departure(conn: Connection, actor: Actor, *, staff_id: str, left_on: date | None) -> list[Change]:
+    """Record that a member of staff leaves on `left_on` (None: takes it back). From that day they are not
+    scored and what they hold waits in the hand-over queue; the extract's staff.csv does the same."""
+    require(actor, "admin")
+    row = conn.execute(select(Staff.joined_on, Staff.left_on).where(Staff.staff_id == staff_id)).first()
+    if row is None:
+        raise FormInvalid({"staff_id": message("alloc.err.unknown_staff", staff_id=staff_id)})
+    if left_on is not None and left_on < row.joined_on:  # also a CHECK (left_after_joined)
+        raise FormInvalid({"left_on": message("work.err.before", value=left_on, other=row.joined_on)})
+    conn.execute(update(Staff).where(Staff.staff_id == staff_id).values(left_on=left_on))
+    return [Change("update", "staff", staff_id, {"left_on": row.left_on}, {"left_on": left_on})]
+
+
 def _loans_in_scope(conn: Connection, actor: Actor, loan_ids: Sequence[str]) -> list[str]:
     """The distinct ids, sorted, when every one is a loan the user's job covers; else refused, naming them."""
     ids = sorted({str(loan).strip() for loan in loan_ids if str(loan).strip()})

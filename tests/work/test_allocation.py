@@ -20,6 +20,7 @@ from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.allocation import proposals
 from dashboard.kpi.scope import Scope
+from dashboard.kpi.staff import handover_queue
 from dashboard.work.allocation import (
     Proposal,
     accept_proposals,
@@ -27,6 +28,7 @@ from dashboard.work.allocation import (
     end_assignments,
     place_with_agency,
     recall_from_agency,
+    record_departure,
 )
 from dashboard.work.errors import FormInvalid, NotAllowed, WorkError
 from dashboard.work.saving import Change, save
@@ -235,3 +237,19 @@ def test_accepted_proposals_are_carried_out_in_one_action(book: Engine) -> None:
     # The same proposal accepted again: M2 is placed by now, so the whole action is refused.
     with pytest.raises(WorkError):
         _run(book, R1, lambda c: accept_proposals(c, R1, proposals=chosen, on=ON))
+
+
+def test_a_departure_recorded_by_an_admin_puts_the_loans_in_the_hand_over_queue(book: Engine) -> None:
+    admin = Actor("admin", "admin")
+    with pytest.raises(FormInvalid):
+        _run(book, admin, lambda c: record_departure(c, admin, staff_id="O1", left_on=D("2014-12-31")))
+    with pytest.raises(NotAllowed):
+        _run(book, R1, lambda c: record_departure(c, R1, staff_id="O1", left_on=AS_OF))
+    _run(book, admin, lambda c: record_departure(c, admin, staff_id="O1", left_on=AS_OF))
+    with book.connect() as conn:
+        queue = handover_queue(conn, as_of=AS_OF, scope=Scope(), config=CFG)
+        audit = conn.execute(select(AuditEntry.table_name, AuditEntry.after)).all()
+    # O1 is the officer of every loan of the book; only the active ones are queued.
+    assert set(queue["loan_id"]) == {"M4", "M2", "M2P", "M3V", "M1", "M1B", "CUR", "OUT"}
+    assert set(queue["kind"]) == {"officer"}
+    assert [tuple(a) for a in audit] == [("staff", '{"left_on": "2025-03-31"}')]
