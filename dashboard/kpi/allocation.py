@@ -5,12 +5,13 @@ where the rules want it that it is not yet.
   preservation officer with the fewest open cases. Legal action (rule 1) is the asset preservation post's
   work (seed 002, Wuhan rules 四(2)): the proposal is a collector assignment to that post, which hands the
   loan over from its phone collector on the day it is accepted.
-Loans placed or assigned since D (from a later day) count as placed or assigned.
-
 - `agency_31`: over `agency_after_dpd` DPD and not placed → an agency.
 - `agency_visits`: up to that, not placed, and two field visits that reached nobody since it fell due
   (results `no_answer` or `lost_contact`) → an agency early (rule 2).
 - `phone`: 1 to 30 DPD with no collector → the phone collector with the fewest open cases.
+
+Loans placed or assigned since D (from a later day) count as placed or assigned: actions take effect on
+the day they are made, usually after the data date, and are not proposed again.
 
 A loan over 90 DPD and not placed gets two proposals (asset preservation and an agency): a placement and an
 assignment are separate holdings. Agencies share the loans in proportion to their recovery rate over the
@@ -23,9 +24,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, Row, and_, case, func, or_, select
 
 from dashboard.config import Config
 from dashboard.kpi.agencies import agency_scores
@@ -125,11 +127,10 @@ class _Spread:
         return target
 
 
-def _overdue(conn: Connection, as_of: date, scope: Scope, config: Config, limit: int) -> Sequence:  # type: ignore[type-arg]
+def _overdue(conn: Connection, as_of: date, scope: Scope, config: Config, limit: int) -> Sequence[Row[Any]]:
     state = loan_state(as_of, scope, config, past_due=True, conn=conn)
     p, a, c = Placement, CollectorAssignment, CollectionAction
-    # Held at D or from a later day: what was done since the data date (actions take effect on the day they
-    # are made) is not proposed again.
+    # Held at D or from a later day (see the module's docstring).
     placed = (
         select(p.loan_id, func.min(p.agency_id).label("agency_id"))
         .where(or_(p.recalled_on.is_(None), p.recalled_on > as_of))
