@@ -26,6 +26,7 @@ from dashboard.work.allocation import (
     accept_proposals,
     assign_collector,
     end_assignments,
+    hand_over,
     place_with_agency,
     recall_from_agency,
     record_departure,
@@ -253,3 +254,50 @@ def test_a_departure_recorded_by_an_admin_puts_the_loans_in_the_hand_over_queue(
     assert set(queue["loan_id"]) == {"M4", "M2", "M2P", "M3V", "M1", "M1B", "CUR", "OUT"}
     assert set(queue["kind"]) == {"officer"}
     assert [tuple(a) for a in audit] == [("staff", '{"left_on": "2025-03-31"}')]
+
+
+def test_a_departed_collectors_open_cases_go_to_the_successor_from_the_hand_over_day(book: Engine) -> None:
+    with book.begin() as conn:
+        conn.execute(
+            insert(CollectorAssignment).values(
+                assignment_id="OLD", loan_id="M1B", staff_id="C9", assigned_on=D("2025-01-02")
+            )
+        )
+    manager = Actor("m", "manager", branch_id="B1")
+    for successor, field in (("C9", "successor_id"), ("O2", "successor_id")):  # the same person; an officer
+        with pytest.raises(FormInvalid) as refused:
+            _run(
+                book,
+                manager,
+                lambda c, s=successor: hand_over(
+                    c, manager, loan_ids=["M1B"], departed_id="C9", successor_id=s, on=ON
+                ),
+            )
+        assert set(refused.value.errors) == {field}
+    with pytest.raises(FormInvalid):  # C1 has not left
+        _run(
+            book,
+            manager,
+            lambda c: hand_over(c, manager, loan_ids=["M4"], departed_id="C1", successor_id="C2", on=ON),
+        )
+    with pytest.raises(WorkError) as refused:  # C9 holds M1 neither way
+        _run(
+            book,
+            manager,
+            lambda c: hand_over(c, manager, loan_ids=["M1"], departed_id="C9", successor_id="C2", on=ON),
+        )
+    assert refused.value.key == "alloc.err.not_held"
+    _run(
+        book,
+        manager,
+        lambda c: hand_over(c, manager, loan_ids=["M1B"], departed_id="C9", successor_id="C2", on=ON),
+    )
+    with book.connect() as conn:
+        rows = conn.execute(
+            select(
+                CollectorAssignment.staff_id, CollectorAssignment.assigned_on, CollectorAssignment.ended_on
+            )
+            .where(CollectorAssignment.loan_id == "M1B")
+            .order_by(CollectorAssignment.assigned_on)
+        ).all()
+    assert [tuple(r) for r in rows] == [("C9", D("2025-01-02"), ON), ("C2", ON, None)]
