@@ -105,11 +105,13 @@ def officer_scores(
 
 
 def _holder(as_of: date) -> Any:
-    """Each loan's officer history row covering as_of."""
-    h = OfficerHistory
+    """The officer history row covering as_of of each loan that has changed hands (has a closed row): a loan
+    that never did is its current officer's, so the figures need not read the history of every loan."""
+    h, closed = OfficerHistory, aliased(OfficerHistory)
+    changed = select(closed.loan_id).where(closed.to_on.is_not(None))
     return (
         select(h.loan_id, h.officer_id, h.from_on)
-        .where(h.from_on <= as_of, or_(h.to_on.is_(None), h.to_on > as_of))
+        .where(h.loan_id.in_(changed), h.from_on <= as_of, or_(h.to_on.is_(None), h.to_on > as_of))
         .subquery("holder")
     )
 

@@ -210,6 +210,13 @@ class OfficerHistory(Base):
     __table_args__ = (
         CheckConstraint("to_on IS NULL OR to_on > from_on", name="to_after_from"),
         Index("ix_officer_history_officer", "officer_id", "from_on"),
+        # The loans that changed hands (a closed row): the few the officer figures move between officers.
+        Index(
+            "ix_officer_history_closed",
+            "loan_id",
+            sqlite_where=text("to_on IS NOT NULL"),
+            postgresql_where=text("to_on IS NOT NULL"),
+        ),
         Index(
             "uq_officer_history_open_loan",
             "loan_id",

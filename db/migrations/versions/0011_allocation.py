@@ -87,6 +87,13 @@ def upgrade() -> None:
     )
     op.create_index("ix_officer_history_officer", "officer_history", ["officer_id", "from_on"])
     op.create_index(
+        "ix_officer_history_closed",
+        "officer_history",
+        ["loan_id"],
+        sqlite_where=sa.text("to_on IS NOT NULL"),
+        postgresql_where=sa.text("to_on IS NOT NULL"),
+    )
+    op.create_index(
         "uq_officer_history_open_loan",
         "officer_history",
         ["loan_id"],
@@ -103,6 +110,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
     op.drop_index("uq_officer_history_open_loan", table_name="officer_history")
+    op.drop_index("ix_officer_history_closed", table_name="officer_history")
     op.drop_index("ix_officer_history_officer", table_name="officer_history")
     op.drop_table("officer_history")
     with op.batch_alter_table("placements") as batch:
