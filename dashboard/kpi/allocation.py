@@ -10,6 +10,8 @@ where the rules want it that it is not yet.
   (results `no_answer` or `lost_contact`) → an agency early (rule 2).
 - `phone`: 1 to 30 DPD with no collector → the phone collector with the fewest open cases.
 
+Collectors are chosen among those of the loan's branch or a branch above it, when there are any.
+
 Loans placed or assigned since D (from a later day) count as placed or assigned: actions take effect on
 the day they are made, usually after the data date, and are not proposed again.
 
@@ -35,7 +37,7 @@ from dashboard.kpi.money import yuan
 from dashboard.kpi.periods import shift_months
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import loan_state
-from db.models import Agency, CollectionAction, CollectorAssignment, Placement, Staff
+from db.models import Agency, Branch, CollectionAction, CollectorAssignment, Placement, Staff
 from db.models.enums import CLASSES
 
 RULES = ("preservation", "agency_31", "agency_visits", "phone")
@@ -55,6 +57,8 @@ def proposals(
     phone = _Spread.even(_collector_load(conn, as_of, "phone_collector"))
     preservers = _Spread.even(_collector_load(conn, as_of, "asset_preservation"))
     names = _names(conn)
+    parent = dict(conn.execute(select(Branch.branch_id, Branch.parent_id)).all())
+    branch_of = dict(conn.execute(select(Staff.staff_id, Staff.branch_id)).all())
     out = []
     doubtful = CLASSES.index("doubtful")
     for r in rows:
@@ -67,8 +71,12 @@ def proposals(
             wanted.append(("agency_visits", "agency", agencies))
         if r.dpd <= config.agency_after_dpd and r.collector_id is None and r.class_ix < doubtful:
             wanted.append(("phone", "collector", phone))
+        # Collectors of the loan's branch or a branch above it, when there are any: a region's collectors
+        # work the region's loans. Agencies serve every branch.
+        above = _ancestors(r.branch_id, parent)
+        local = {s for s, b in branch_of.items() if b in above}
         for rule, kind, spread in wanted:
-            target = spread.next()
+            target = spread.next(local if kind == "collector" else None)
             if target is not None:
                 key = (kind, target)
                 out.append(
@@ -119,12 +127,23 @@ class _Spread:
     def even(cls, load: dict[str, int]) -> _Spread:
         return cls(dict.fromkeys(load, Decimal(1)), load)
 
-    def next(self) -> str | None:
-        if not self.weights:
+    def next(self, among: set[str] | None = None) -> str | None:
+        """The next target, of those `among` when any of them is a target."""
+        pool = [t for t in self.weights if among is None or t in among] or list(self.weights)
+        if not pool:
             return None
-        target = min(self.weights, key=lambda t: ((self.load[t] + 1) / self.weights[t], t))
+        target = min(pool, key=lambda t: ((self.load[t] + 1) / self.weights[t], t))
         self.load[target] += 1
         return target
+
+
+def _ancestors(branch_id: str, parent: dict[str, str | None]) -> set[str]:
+    found: set[str] = set()
+    node: str | None = branch_id
+    while node is not None and node not in found:  # the importer refuses loops; stop on one all the same
+        found.add(node)
+        node = parent.get(node)
+    return found
 
 
 def _overdue(conn: Connection, as_of: date, scope: Scope, config: Config, limit: int) -> Sequence[Row[Any]]:
@@ -160,6 +179,7 @@ def _overdue(conn: Connection, as_of: date, scope: Scope, config: Config, limit:
     query = (
         select(
             state.c.loan_id,
+            state.c.branch_id,
             state.c.dpd,
             state.c.class_ix,
             state.c.overdue_cents,

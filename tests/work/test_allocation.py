@@ -109,6 +109,19 @@ def test_proposals_follow_the_rules_and_spread_the_work(book: Engine) -> None:
     assert frame.loc[frame["loan_id"] == "M2", "overdue_amount"].item() == Decimal("510.00")
 
 
+def test_collectors_of_another_region_are_not_proposed(book: Engine) -> None:
+    with book.begin() as conn:
+        conn.execute(
+            insert(Staff).values(
+                staff_id="C3", name="C3", role="phone_collector", branch_id="B2", joined_on=D("2015-01-01")
+            )
+        )
+    with book.connect() as conn:
+        frame = proposals(conn, as_of=AS_OF, scope=Scope(actor=R1), config=CFG)
+    # C3 has no case at all, but works branch B2: B1's loans still go to C2 and C1.
+    assert frame.loc[frame["rule"] == "phone", "target_id"].tolist() == ["C2", "C1", "C2"]
+
+
 def _run(engine: Engine, actor: Actor, write: Callable[[Connection], list[Change]]) -> list[Change]:
     return save(engine, actor, None, write).changes
 
