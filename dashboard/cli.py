@@ -209,7 +209,8 @@ def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
                 agency_scores(conn, start=args.start, end=args.end, as_of=as_of, scope=scope)
             )
         return jsonout.staff_json(
-            officer_scores(conn, as_of=as_of, scope=scope, config=config, cutoff=args.cutoff)
+            officer_scores(conn, as_of=as_of, scope=scope, config=config, cutoff=args.cutoff),
+            officer_scores(conn, as_of=as_of, scope=scope, config=config, cutoff=args.cutoff, departed=True),
         )
 
 

@@ -99,7 +99,8 @@ def agencies_json(scores: list[AgencyScore]) -> list[dict[str, Any]]:
     ]
 
 
-def staff_json(scores: list[OfficerScore]) -> list[dict[str, Any]]:
+def staff_json(scores: list[OfficerScore], departed: list[OfficerScore]) -> list[dict[str, Any]]:
+    """The scored officers, then those who had left by the as-of date (over what they still held), marked."""
     return [
         {
             "staff_id": s.staff_id,
@@ -107,8 +108,10 @@ def staff_json(scores: list[OfficerScore]) -> list[dict[str, Any]]:
             "overdue_ratio": s.overdue_ratio,
             "npl_ratio": s.npl_ratio,
             "meets_targets": s.meets_targets,
+            "departed": gone,
         }
-        for s in scores
+        for group, gone in ((scores, False), (departed, True))
+        for s in group
     ]
 
 

@@ -10,12 +10,14 @@ import streamlit as st
 
 from dashboard.kpi.collection import collectors, counts_of, overdue_counts, overdue_list, tasks_of
 from dashboard.kpi.periods import previous_sunday
+from dashboard.ui.allocation import allocation_panel, proposals_panel
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t, t_codes
 from dashboard.ui.links import urls
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table, versus
+from dashboard.work.access import can
 from dashboard.work.external import INTERNAL_OVERDUE_COLUMNS, sees_internal
 
 LIMIT = 5000
@@ -24,7 +26,8 @@ BREACHES = ("big_no_visit", "not_placed", "lost_no_visit")
 
 f = current()
 cfg = config()
-internal = sees_internal(current_actor())
+actor = current_actor()
+internal = sees_internal(actor)
 tiles = TILES if internal else TILES[:1]
 # The rule texts carry the configured thresholds.
 rule = {
@@ -151,6 +154,12 @@ if st.toggle(t("overdue.breaches_only"), key="overdue_breaches_only"):
     table(readable(loans[loans[list(BREACHES)].any(axis=1)]), "overdue_loans", column_config=LIST_CONFIG)
 else:
     table(readable(loans), "overdue_loans", column_config=LIST_CONFIG, total=now.overdue)
+
+if actor is not None and can(actor, "allocate"):
+    with st.expander(t("alloc.title"), expanded=True):
+        allocation_panel(actor, loans, f.as_of)
+    with st.expander(t("alloc.proposals"), expanded=True):
+        proposals_panel(actor, f.as_of, f.scope, cfg)
 
 st.subheader(t("overdue.tasks"))
 staff = query(collectors, as_of=f.as_of, scope=f.scope)

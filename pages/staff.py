@@ -10,14 +10,24 @@ import streamlit as st
 from dashboard.kpi.compliance import compliance
 from dashboard.kpi.inspections import first_checks, first_checks_by, sampling, sampling_rate
 from dashboard.kpi.periods import add_months, month_end
-from dashboard.kpi.staff import collector_recoveries, combined_ratios, handover_list, officer_scores
+from dashboard.kpi.staff import (
+    OfficerScore,
+    collector_recoveries,
+    combined_ratios,
+    handover_list,
+    inherited_scores,
+    officer_scores,
+)
 from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_officer
 from dashboard.kpi.visits import visit_plan
+from dashboard.ui.allocation import handover_panel
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
+from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import compliance_table, definition, month_picker, ratio_tile, table
+from dashboard.work.access import can
 
 RATES = ("overdue_ratio", "npl_ratio", "first_check_on_time", "sampling_rate", "visit_completion")
 RATES += ("feedback_on_time", "resolution_rate")
@@ -225,6 +235,45 @@ compliance_table(
     cfg,
 )
 
+
+def _scored(scores_: list[OfficerScore], key: str) -> None:
+    frame = pd.DataFrame(
+        {
+            "officer_id": [s.staff_id for s in scores_],
+            "name": [s.name for s in scores_],
+            "active_loans": [s.active_loans for s in scores_],
+            "balance": [s.balance for s in scores_],
+            "overdue_ratio": [s.overdue_ratio for s in scores_],
+            "npl_ratio": [s.npl_ratio for s in scores_],
+            "meets": [s.meets_targets for s in scores_],
+        }
+    )
+    table(
+        frame.astype({"overdue_ratio": object, "npl_ratio": object}).where(frame.notna(), None),
+        key,
+        column_config={
+            "officer_id": t("staff.officer"),
+            "name": t("staff.name"),
+            "active_loans": t("term.active_loans"),
+            "balance": st.column_config.NumberColumn(t("term.balance"), format="accounting"),
+            "meets": st.column_config.CheckboxColumn(t("staff.meets")),
+        }
+        | {k: st.column_config.NumberColumn(t(f"term.staff_{k}"), format="percent") for k in RATES[:2]},
+    )
+
+
+inherited = query(inherited_scores, as_of=last, scope=f.scope, config=cfg)
+if inherited:
+    st.subheader(t("staff.inherited_title"))
+    st.caption(
+        t("staff.inherited_help", overdue=f"{cfg.officer_overdue_max:.0%}", npl=f"{cfg.officer_npl_max:.0%}")
+    )
+    _scored(inherited, "inherited_scores")
+departed = query(officer_scores, as_of=last, scope=f.scope, config=cfg, departed=True)
+if departed:
+    st.subheader(t("staff.departed_title"))
+    _scored(departed, "departed_scores")
+
 st.subheader(t("staff.handover"))
 handover = query(handover_list, as_of=f.as_of, scope=f.scope, config=cfg)
 handover["open"] = urls("loan", "loan_id", handover["loan_id"])
@@ -244,3 +293,8 @@ table(
         "open": st.column_config.LinkColumn(t("staff.open"), display_text="→"),
     },
 )
+
+actor = current_actor()
+if actor is not None and can(actor, "handover"):
+    with st.expander(t("handover.title"), expanded=True):
+        handover_panel(actor, f.as_of, f.scope, cfg)

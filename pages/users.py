@@ -19,7 +19,8 @@ from dashboard.ui.i18n import t
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
 from dashboard.work.access import can
-from dashboard.work.saving import Saved
+from dashboard.work.allocation import record_departure
+from dashboard.work.saving import Saved, save
 from db.models import Agency, Branch, Staff
 from db.models.enums import USER_ROLES
 
@@ -81,8 +82,8 @@ def submit(form: str, username: str, password: str, run) -> None:  # type: ignor
     forms.outcome(form, lambda: run(password))
 
 
-add_tab, password_tab, access_tab = st.tabs(
-    [t("admin.tab_add"), t("admin.tab_password"), t("admin.tab_access")]
+add_tab, password_tab, access_tab, leave_tab = st.tabs(
+    [t("admin.tab_add"), t("admin.tab_password"), t("admin.tab_access"), t("admin.tab_leave")]
 )
 with add_tab:
     show_password_once("user_add", forms.notices("user_add"))
@@ -152,3 +153,24 @@ with access_tab:
             forms.outcome(
                 "user_access", lambda: set_disabled(engine(), actor, who, action == "disable", token)
             )
+
+with leave_tab:
+    st.caption(t("admin.leave_help"))
+    forms.notices("staff_leave")
+    token = forms.token("staff_leave")
+    with st.form("staff_leave", clear_on_submit=False):
+        member = st.selectbox(t("admin.staff"), sorted(staff), format_func=staff.get, key="staff_leave_staff")
+        forms.field_error("staff_leave", "staff_id")
+        left_on = st.date_input(t("admin.left_on"), value=None, key="staff_leave_on", **forms.ANY_DAY)
+        forms.field_error("staff_leave", "left_on")
+        leave = st.form_submit_button(t("work.submit"), type="primary")
+    if leave and member:
+        forms.outcome(
+            "staff_leave",
+            lambda: save(
+                engine(),
+                actor,
+                token,
+                lambda conn: record_departure(conn, actor, staff_id=member, left_on=left_on),
+            ),
+        )

@@ -87,14 +87,22 @@ class _Episode:
         """End dates are exclusive (DOMAIN section 5, "End dates"): the collector's assignment ends on the
         hand-over day, the preserver's starts on it; whoever has the case keeps it through the day it is
         cleared (its payment is theirs, and they record it), so that assignment ends the day after."""
-        loan_id, episode = self.case.loan_id, self.episode
+        episode = self.episode
         cleared = episode.end + DAY if episode.end and episode.end + DAY <= self.ledger.as_of else None
         ended = self.handover or cleared
-        self.sink.add("collector_assignments", _assignment(loan_id, self.collector, episode.start, ended))
+        self._add_assignment(self.collector, episode.start, ended)
         if self.handover:
-            self.sink.add(
-                "collector_assignments", _assignment(loan_id, self.preserver, self.handover, cleared)
-            )
+            self._add_assignment(self.preserver, self.handover, cleared)
+
+    def _add_assignment(self, staff: Person, assigned_on: date, ended_on: date | None) -> None:
+        row = {
+            "assignment_id": self.sink.new_id("collector_assignments"),
+            "loan_id": self.case.loan_id,
+            "staff_id": staff.staff_id,
+            "assigned_on": assigned_on,
+            "ended_on": ended_on,
+        }
+        self.sink.add("collector_assignments", row)
 
     def _place(self, agencies: tuple[AgencySpec, ...]) -> list[_Placement]:
         """Every case at 31+ DPD goes to an agency; cases that do not pay move to another after 3-6 months."""
@@ -284,7 +292,3 @@ def _result(rng: Random, channel: str, lost: bool, defaulted: bool) -> str:
     if result == "ptp" and defaulted and rng.random() < 0.6:
         return "refused"  # borrowers who will not pay seldom bother to promise
     return result
-
-
-def _assignment(loan_id: str, staff: Person, assigned_on: date, ended_on: date | None) -> dict:
-    return {"loan_id": loan_id, "staff_id": staff.staff_id, "assigned_on": assigned_on, "ended_on": ended_on}

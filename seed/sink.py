@@ -7,7 +7,7 @@ from decimal import Decimal
 from db.models.enums import EXTRACT_TABLES
 
 # Parents before children, so the order is also the order to load them in.
-TABLES = (*EXTRACT_TABLES, "collector_assignments")
+TABLES = EXTRACT_TABLES
 
 _ID_FORMATS = {
     "customers": "C{:08d}",
@@ -18,6 +18,7 @@ _ID_FORMATS = {
     "inspections": "IN{:08d}",
     "visits": "V{:08d}",
     "issues": "IS{:07d}",
+    "collector_assignments": "AS{:08d}",
 }
 
 Tables = dict[str, list[dict]]

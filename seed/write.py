@@ -48,8 +48,12 @@ EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
             "description, resolution",
         ),
         ("classification_overrides", "loan_id, effective_on, classification, reason, staff_id"),
+        ("collector_assignments", "assignment_id, loan_id, collector_id, assigned_on, ended_on"),
     )
 }
+# Files named apart from their table, and columns named apart from the table's (DOMAIN section 5).
+_FILE_NAMES = {"collector_assignments": "assignments"}
+_SOURCE_COLUMNS = {("collector_assignments", "collector_id"): "staff_id"}
 
 INSERT_BATCH = 10_000
 
@@ -161,11 +165,12 @@ def stream_extract(chunks: Iterable[Mapping[str, Sequence[dict]]], directory: Pa
     with ExitStack() as files:
         writers = {}
         for name, columns in EXTRACT_COLUMNS.items():
-            f = files.enter_context((directory / f"{name}.csv").open("w", encoding="utf-8", newline=""))
+            path = directory / extract_file_name(name)
+            f = files.enter_context(path.open("w", encoding="utf-8", newline=""))
             writers[name] = csv.writer(f, lineterminator="\n")
             writers[name].writerow(columns)
         formats = {
-            name: [(column, _formatter(column)) for column in columns]
+            name: [(_SOURCE_COLUMNS.get((name, column), column), _formatter(column)) for column in columns]
             for name, columns in EXTRACT_COLUMNS.items()
         }
         for chunk in chunks:
@@ -173,6 +178,11 @@ def stream_extract(chunks: Iterable[Mapping[str, Sequence[dict]]], directory: Pa
                 writer.writerows(
                     [fmt(row[column]) for column, fmt in formats[name]] for row in chunk.get(name, ())
                 )
+
+
+def extract_file_name(table: str) -> str:
+    """The extract's file for a table: assignments.csv for collector_assignments, else the table's name."""
+    return f"{_FILE_NAMES.get(table, table)}.csv"
 
 
 def _formatter(column: str) -> Callable[[Any], str]:

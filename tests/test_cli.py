@@ -153,6 +153,7 @@ def test_staff(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
         "overdue_ratio": 1.0,
         "npl_ratio": 0.0,
         "meets_targets": False,
+        "departed": False,
     }
     _, none, _ = _run(capsys, "kpi", "staff", "--as-of", "2025-03-31", "--cutoff", "2025-06-30")
     assert none == []

@@ -40,11 +40,12 @@ def _table(text: str, header: str) -> list[list[str]]:
 
 
 def _documented_extract() -> dict[str, list[tuple[str, str]]]:
-    """file table -> [(column, the note in parentheses or "")] as DOMAIN section 5 lists them."""
+    """table -> [(column, the note in parentheses or "")] as DOMAIN section 5 lists its file."""
     section = _section(DOMAIN, "## 5. The core-banking extract")
+    tables = {spec.file_name: table for table, spec in SPECS.items()}
     out = {}
     for file, columns in _table(section, "| file | columns |"):
-        out[file.removesuffix(".csv")] = re.findall(r"(\w+)(?: \(([^)]*)\))?(?:, |$)", columns)
+        out[tables.get(file, file)] = re.findall(r"(\w+)(?: \(([^)]*)\))?(?:, |$)", columns)
     return out
 
 

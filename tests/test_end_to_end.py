@@ -145,11 +145,11 @@ def test_imported_extract_gives_the_defined_figures(
         "on_time_rate": 0.5,
     }
 
-    # S2 left, but the staff KPI covers every account officer with active loans after the cut-off.
+    # S2 left on 28 Feb: not scored after it, but listed apart, as departed, over the loans still held.
     _, out, _ = _cli(capsys, "kpi", "staff", "--as-of", "2025-03-31")
-    assert [(r["staff_id"], r["balance"], r["overdue_ratio"]) for r in json.loads(out)] == [
-        ("S1", 8000.0, 1.0),
-        ("S2", 50000.0, 1.0),
+    assert [(r["staff_id"], r["balance"], r["overdue_ratio"], r["departed"]) for r in json.loads(out)] == [
+        ("S1", 8000.0, 1.0, False),
+        ("S2", 50000.0, 1.0, True),
     ]
 
 

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, select
 
+from dashboard import clock
 from dashboard.importer.load import ImportSummary, load_tables
+from dashboard.importer.parse import Row
 from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
 from dashboard.importer.reach import StateReach
 from dashboard.importer.read import Source
-from dashboard.importer.spec import REQUIRED_FILES
+from dashboard.importer.spec import REQUIRED_FILES, SPECS
 from dashboard.importer.validate import validate_tables
 from dashboard.kpi import groups
 from dashboard.kpi.data_dates import IMPORT_ACTOR, default_import_date, record_data_date, recorded_data_date
 from dashboard.kpi.snapshots import refresh_loans
 from dashboard.progress import QUIET, Progress
+from dashboard.work.allocation import record_officer_change
 from db.data_version import bump_data_version
+from db.models import Loan
 
 # Up to this many loans changed, an import rebuilds their snapshot rows itself (a correction, a day's
 # payments of a small book); more, and rebuilding whole dates in `postloan refresh` costs less.
@@ -47,6 +51,7 @@ def import_files(
         checked = validate_tables(conn, files, required=required, progress=progress)
         if checked.problems:
             raise ExtractInvalid(checked.problems)
+        moves = _officer_moves(conn, checked.rows.get("loans", []))
         summary = load_tables(conn, checked.rows, progress=progress)
         if extract is not None:
             summary.data_date = data_date or default_import_date(conn)
@@ -60,6 +65,10 @@ def import_files(
                     actor=IMPORT_ACTOR,
                     rows=summary.rows,
                 )
+        if moves:
+            day = summary.data_date or default_import_date(conn) or clock.today()
+            for loan_id, (previous, officer) in sorted(moves.items()):
+                record_officer_change(conn, loan_id=loan_id, previous=previous, officer_id=officer, on=day)
         _keep_snapshots(conn, summary.state)
         return summary
 
@@ -86,6 +95,27 @@ def import_directory(
         data_date=data_date,
         progress=progress,
     )
+
+
+_MOVES_CHUNK = 5000
+
+
+def _officer_moves(conn: Connection, loans: Sequence[Row]) -> dict[str, tuple[str, str]]:
+    """Stored loans the extract gives another officer: loan id -> (stored officer, new officer). Their officer
+    history changes hands on the extract's data date, so officer figures before it stay the old officer's."""
+    if not loans:
+        return {}
+    names = SPECS["loans"].table_columns
+    at_id, at_officer = names.index("loan_id"), names.index("officer_id")
+    wanted = {row[at_id]: row[at_officer] for row in loans}
+    ids = sorted(wanted)
+    moves: dict[str, tuple[str, str]] = {}
+    for start in range(0, len(ids), _MOVES_CHUNK):
+        stored = conn.execute(
+            select(Loan.loan_id, Loan.officer_id).where(Loan.loan_id.in_(ids[start : start + _MOVES_CHUNK]))
+        )
+        moves.update({loan: (old, wanted[loan]) for loan, old in stored if old != wanted[loan]})
+    return moves
 
 
 def _keep_snapshots(conn: Connection, reach: StateReach) -> None:

@@ -69,7 +69,7 @@ def load_tables(
 def _upsert_batches(connection: Connection, spec: FileSpec, rows: Sequence[Row], reach: StateReach) -> None:
     statement = _upsert(connection, spec)
     for start in range(0, len(rows), BATCH_ROWS):
-        batch = [dict(zip(spec.names, row, strict=True)) for row in rows[start : start + BATCH_ROWS]]
+        batch = [dict(zip(spec.table_columns, row, strict=True)) for row in rows[start : start + BATCH_ROWS]]
         note_changes(connection, spec, batch, reach)
         connection.execute(statement, batch)
 
@@ -89,7 +89,7 @@ def _upsert(connection: Connection, spec: FileSpec) -> Insert:
     # The version belongs to the app's editors (optimistic locking); an import neither resets nor bumps it,
     # so importing the same extract twice changes nothing.
     kept = {*spec.key, "version"}
-    replaced = {name: statement.excluded[name] for name in spec.names if name not in kept}
+    replaced = {name: statement.excluded[name] for name in spec.table_columns if name not in kept}
     return statement.on_conflict_do_update(index_elements=list(spec.key), set_=replaced)
 
 

@@ -24,7 +24,7 @@ class RowsRefused(Exception):
 def copy_upsert(connection: Connection, spec: FileSpec, rows: Sequence[Row], reach: StateReach) -> None:
     """Upsert `rows` (in spec.names order) into spec.table; add what they change in loan state to `reach`."""
     stage = f"import_stage_{spec.table}"
-    names = ", ".join(spec.names)
+    names = ", ".join(spec.table_columns)
     connection.exec_driver_sql(f"DROP TABLE IF EXISTS {stage}")
     # Only the column types: the stored table's constraints check the rows when they are upserted.
     connection.exec_driver_sql(
@@ -41,7 +41,7 @@ def copy_upsert(connection: Connection, spec: FileSpec, rows: Sequence[Row], rea
     if spec.table in STATE_TABLES:
         _note_changes(connection, spec, stage, reach)
     kept = {*spec.key, "version"}
-    replaced = [name for name in spec.names if name not in kept]
+    replaced = [name for name in spec.table_columns if name not in kept]
     key = ", ".join(spec.key)
     if replaced:
         assignments = ", ".join(f"{name} = excluded.{name}" for name in replaced)

@@ -47,6 +47,15 @@ def not_before(column: str, earlier: str) -> Rule:
     return Rule((column, earlier), check)
 
 
+def after(column: str, earlier: str) -> Rule:
+    def check(later_value: Any, earlier_value: Any) -> Finding:
+        if later_value is not None and earlier_value is not None and later_value <= earlier_value:
+            return column, f"{later_value} is not after {earlier} {earlier_value}"
+        return None
+
+    return Rule((column, earlier), check)
+
+
 def _contact_hours(acted_at: Any) -> Finding:
     if acted_at is not None and not time(8) <= acted_at.time() <= time(21):
         return "acted_at", f"{acted_at:%H:%M} is outside contact hours 08:00-21:00"
@@ -92,6 +101,12 @@ def _ptp_result(result: str, ptp_amount: Any, ptp_on: Any) -> Finding:
     return None
 
 
+def _reason_with_recall(recalled_on: Any, recall_reason: Any) -> Finding:
+    if recall_reason is not None and recalled_on is None:
+        return "recall_reason", "given, but recalled_on is blank (a reason belongs to a recall)"
+    return None
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
     "staff": (not_before("left_on", "joined_on"),),
     "products": (above_zero("periodic_check_months"),),
@@ -106,7 +121,14 @@ RULES: dict[str, tuple[Rule, ...]] = {
     ),
     "schedule": (above_zero("instalment_no"), not_negative("principal_due"), not_negative("interest_due")),
     "repayments": (not_negative("principal_paid"), not_negative("interest_paid")),
-    "placements": (not_negative("placed_amount"), not_before("recalled_on", "placed_on")),
+    "placements": (
+        not_negative("placed_amount"),
+        not_before("recalled_on", "placed_on"),
+        _not_blank("recall_reason"),
+        Rule(("recalled_on", "recall_reason"), _reason_with_recall),
+    ),
+    # An end date is exclusive (DOMAIN section 5): ending on the start day would hold the loan on no day.
+    "collector_assignments": (after("ended_on", "assigned_on"),),
     "collection_actions": (
         Rule(("staff_id", "agency_id"), _actor),
         Rule(("ptp_amount", "ptp_on"), _ptp_date),

@@ -40,10 +40,11 @@ ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class ColumnSpec:
-    name: str
+    name: str  # in the file's header
     parse: values.Parser
     required: bool  # NOT NULL without a default: the header must have it and no cell may be blank
     default: Any  # what a blank cell becomes when not required
+    column: str  # in the table (the same but where FILE_COLUMNS renames it)
 
 
 @dataclass(frozen=True)
@@ -63,12 +64,23 @@ class FileSpec:
 
     @property
     def file_name(self) -> str:
-        return f"{self.table}.csv"
+        return f"{FILE_NAMES.get(self.table, self.table)}.csv"
 
     @cached_property
     def names(self) -> tuple[str, ...]:
+        """The columns as the file's header names them."""
         return tuple(c.name for c in self.columns)
 
+    @cached_property
+    def table_columns(self) -> tuple[str, ...]:
+        """The same columns as the table names them: what the writes use."""
+        return tuple(c.column for c in self.columns)
+
+
+# Files named apart from their table, and columns named apart from the table's column (table, column) ->
+# header name: the extract speaks of a collector where the table keeps the staff id.
+FILE_NAMES = {"collector_assignments": "assignments"}
+FILE_COLUMNS = {("collector_assignments", "staff_id"): "collector_id"}
 
 # Columns whose cells have a form of their own, beyond the type of the database column.
 PARSERS: dict[tuple[str, str], values.Parser] = {("products", "dpd_floors"): values.parse_dpd_floors}
@@ -99,10 +111,13 @@ def _parser(table: str, column: Column[Any]) -> values.Parser:
 def _file_spec(table: Table) -> FileSpec:
     columns = []
     for column in table.columns:
-        default = column.default.arg if column.default is not None else None
-        required = not column.nullable and column.default is None
-        columns.append(ColumnSpec(column.name, _parser(table.name, column), required, default))
+        # A key has no default in the file: an id the app would make up (assignments) is the extract's own.
+        default = column.default.arg if column.default is not None and not column.primary_key else None
+        required = not column.nullable and (column.default is None or column.primary_key)
+        name = FILE_COLUMNS.get((table.name, column.name), column.name)
+        columns.append(ColumnSpec(name, _parser(table.name, column), required, default, column.name))
     position = {name: i for i, name in enumerate(table.columns.keys())}
+    header = {c.column: c.name for c in columns}
     # Single-column references first, so a repayment with an unknown loan is not also reported as
     # pointing at an unknown instalment; then by column, as the constraints come as an unordered set.
     foreign_keys = sorted(
@@ -111,7 +126,7 @@ def _file_spec(table: Table) -> FileSpec:
     )
     references = tuple(
         Reference(
-            tuple(c.name for c in fk.columns),
+            tuple(header[c.name] for c in fk.columns),
             fk.referred_table.name,
             tuple(element.column.name for element in fk.elements),
         )

@@ -20,11 +20,10 @@ from dashboard.kpi.money import yuan
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import bucket_name, class_name, has_current_snapshot, loan_state
 from db.models import Agency, CollectionAction, CollectorAssignment, Placement, Staff
-from db.models.enums import CLASSES
+from db.models.enums import CLASSES, COLLECTOR_ROLES
 from db.sqlfuncs import as_date, cents, days_between
 
 NEXT_ACTIONS = ("legal", "agency", "field_visit", "call_twice", "call")
-COLLECTOR_ROLES = ("phone_collector", "asset_preservation")
 # Results that mean somebody was reached: the borrower or a contact answered.
 CONTACTED = ("connected", "ptp", "refused", "paid")
 DOUBTFUL_IX = CLASSES.index("doubtful")

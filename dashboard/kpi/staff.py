@@ -8,14 +8,15 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, or_, select
+from sqlalchemy.orm import aliased
 
 from dashboard.config import Config
 from dashboard.kpi import groups
 from dashboard.kpi.money import ratio, yuan
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import NPL_RANK, bucket_expr, class_expr, loan_state
-from db.models import CollectorAssignment, Loan, Repayment, SnapshotGroup, Staff
+from db.models import CollectorAssignment, Loan, OfficerHistory, Repayment, SnapshotGroup, Staff
 from db.sqlfuncs import cents
 
 
@@ -55,24 +56,141 @@ def combined_ratios(scores: list[OfficerScore]) -> tuple[Decimal | None, Decimal
 
 
 def officer_scores(
-    conn: Connection, *, as_of: date, scope: Scope, config: Config, cutoff: date | None = None
+    conn: Connection,
+    *,
+    as_of: date,
+    scope: Scope,
+    config: Config,
+    cutoff: date | None = None,
+    departed: bool = False,
 ) -> list[OfficerScore]:
-    """Account officers with active loans disbursed after the cut-off date.
+    """Account officers with active loans disbursed after the cut-off date, each over the loans they held at
+    as_of (the officer history: a loan handed over counts for its successor from the hand-over day, and for
+    its earlier officer before it). Officers who left on or before as_of are not scored; `departed` gives
+    them instead, over what they still hold, to be shown apart.
 
     From the snapshot groups when they can answer: every officer's active loans less those disbursed on or
     before the cut-off (none at all when the cut-off is older than the book), which an index on the loans'
-    disbursement date finds."""
+    disbursement date finds. The groups count a loan for its current officer; the few loans whose officer
+    at as_of was another are moved across afterwards."""
     cutoff = cutoff or config.staff_cutoff
+    gone = and_(Staff.left_on.is_not(None), Staff.left_on <= as_of)
+    employed = gone if departed else ~gone
     in_scope = groups.usable(conn, dates=[as_of], scope=scope)
     if in_scope is None:
         state = loan_state(as_of, scope, config, conn=conn)
-        sums = _officer_sums(conn, state.c, func.count(), state.c.disbursed_on > cutoff)
+        sums = _officer_sums(conn, state.c, func.count(), state.c.disbursed_on > cutoff, employed)
     else:
         grouped = _grouped_state(as_of, config, in_scope)
-        sums = _officer_sums(conn, grouped, func.sum(grouped.loans))
+        sums = _officer_sums(conn, grouped, func.sum(grouped.loans), employed)
         state = loan_state(as_of, scope, config, conn=conn)
-        for key, old in _officer_sums(conn, state.c, func.count(), state.c.disbursed_on <= cutoff).items():
+        before_cutoff = _officer_sums(conn, state.c, func.count(), state.c.disbursed_on <= cutoff, employed)
+        for key, old in before_cutoff.items():
             sums[key] = [total - part for total, part in zip(sums[key], old, strict=True)]
+    _held_elsewhere(conn, sums, as_of, scope, config, cutoff, employed)
+    return [
+        OfficerScore(
+            staff_id=staff_id,
+            name=name,
+            active_loans=count,
+            balance=yuan(balance),
+            overdue_balance=yuan(overdue),
+            npl_balance=yuan(npl),
+            overdue_max=config.officer_overdue_max,
+            npl_max=config.officer_npl_max,
+        )
+        for (staff_id, name), (count, balance, overdue, npl) in sorted(sums.items())
+        if count > 0
+    ]
+
+
+def _holder(as_of: date) -> Any:
+    """The officer history row covering as_of of each loan that has changed hands (has a closed row): a loan
+    that never did is its current officer's, so the figures need not read the history of every loan."""
+    h, closed = OfficerHistory, aliased(OfficerHistory)
+    changed = select(closed.loan_id).where(closed.to_on.is_not(None))
+    return (
+        select(h.loan_id, h.officer_id, h.from_on)
+        .where(h.loan_id.in_(changed), h.from_on <= as_of, or_(h.to_on.is_(None), h.to_on > as_of))
+        .subquery("holder")
+    )
+
+
+def _held_elsewhere(
+    conn: Connection,
+    sums: dict[tuple[str, str], list[int]],
+    as_of: date,
+    scope: Scope,
+    config: Config,
+    cutoff: date,
+    *where: ColumnElement[bool],
+) -> None:
+    """Move the loans whose officer at as_of (officer_history) is not their current officer from the current
+    officer's sums to that one's. A loan without history is its current officer's."""
+    holder = _holder(as_of)
+    moved = (
+        select(holder.c.loan_id)
+        .join(Loan, Loan.loan_id == holder.c.loan_id)
+        .where(holder.c.officer_id != Loan.officer_id)
+    )
+    state = loan_state(as_of, scope, config, conn=conn, among=moved)
+    held = (
+        select(
+            state.c.loan_id,
+            holder.c.officer_id,
+            state.c.op_cents,
+            state.c.bucket_ix,
+            state.c.class_ix,
+            state.c.disbursed_on,
+        )
+        .join(holder, holder.c.loan_id == state.c.loan_id)
+        .where(holder.c.officer_id != state.c.officer_id)
+        .subquery("held")
+        .c
+    )
+    current = (
+        select(state.c.loan_id, state.c.officer_id, state.c.op_cents, state.c.bucket_ix, state.c.class_ix)
+        .join(holder, holder.c.loan_id == state.c.loan_id)
+        .where(holder.c.officer_id != state.c.officer_id, state.c.disbursed_on > cutoff)
+        .subquery("current")
+        .c
+    )
+    for key, part in _officer_sums(conn, current, func.count(), *where).items():
+        sums[key] = [total - p for total, p in zip(sums.get(key, [0, 0, 0, 0]), part, strict=True)]
+    for key, part in _officer_sums(conn, held, func.count(), held.disbursed_on > cutoff, *where).items():
+        sums[key] = [total + p for total, p in zip(sums.get(key, [0, 0, 0, 0]), part, strict=True)]
+
+
+def inherited_scores(conn: Connection, *, as_of: date, scope: Scope, config: Config) -> list[OfficerScore]:
+    """Successors on what they inherited (seed 002, Wuhan rules 四(1): whoever takes over departed staff's
+    loans is assessed on them by the officers' targets, overdue ≤ 3% and NPL ≤ 1%): for each member of
+    staff, of any job, the active loans disbursed after the cut-off that they hold at as_of and that were
+    handed to them from someone who has left (the officer history row before theirs is a departed
+    person's)."""
+    before = aliased(OfficerHistory)
+    earlier = aliased(Staff)
+    holder = _holder(as_of)
+    inherited = (
+        select(holder.c.loan_id)
+        .join(before, and_(before.loan_id == holder.c.loan_id, before.to_on == holder.c.from_on))
+        .join(earlier, earlier.staff_id == before.officer_id)
+        .where(earlier.left_on.is_not(None), earlier.left_on <= holder.c.from_on)
+    )
+    state = loan_state(as_of, scope, config, conn=conn, among=inherited)
+    rows = (
+        select(
+            state.c.loan_id,
+            holder.c.officer_id,
+            state.c.op_cents,
+            state.c.bucket_ix,
+            state.c.class_ix,
+        )
+        .join(holder, holder.c.loan_id == state.c.loan_id)
+        .where(state.c.disbursed_on > config.staff_cutoff, state.c.loan_id.in_(inherited))
+        .subquery("inherited")
+        .c
+    )
+    sums = _officer_sums(conn, rows, func.count(), roles=None)
     return [
         OfficerScore(
             staff_id=staff_id,
@@ -109,10 +227,15 @@ def _grouped_state(as_of: date, config: Config, in_scope: ColumnElement[bool]) -
 
 
 def _officer_sums(
-    conn: Connection, state: Any, count: ColumnElement[int], *where: ColumnElement[bool]
+    conn: Connection,
+    state: Any,
+    count: ColumnElement[int],
+    *where: ColumnElement[bool],
+    roles: tuple[str, ...] | None = ("account_officer",),
 ) -> dict[tuple[str, str], list[int]]:
     """(staff id, name) -> [loans, balance, overdue balance, NPL balance] in cents, over `state`'s rows (a
-    loan_state, or the snapshot groups) that meet `where`; `count` counts the loans of those rows."""
+    loan_state, or the snapshot groups) that meet `where`, for staff in `roles` (None: any job); `count`
+    counts the loans of those rows."""
     rows = conn.execute(
         select(
             Staff.staff_id,
@@ -123,7 +246,7 @@ def _officer_sums(
             func.sum(case((state.class_ix >= NPL_RANK, state.op_cents), else_=0)),
         )
         .join(Staff, Staff.staff_id == state.officer_id)
-        .where(Staff.role == "account_officer", *where)
+        .where(*([Staff.role.in_(roles)] if roles else []), *where)
         .group_by(Staff.staff_id, Staff.name)
     ).all()
     return {(staff_id, name): [int(v) for v in values] for staff_id, name, *values in rows}
@@ -199,4 +322,38 @@ def handover_list(
             "outstanding_principal",
             "dpd",
         ],
+    )
+
+
+def handover_queue(
+    conn: Connection, *, as_of: date, scope: Scope, config: Config, limit: int = 5000
+) -> pd.DataFrame:
+    """What staff who left on or before D still hold at D: active loans whose account officer left (kind
+    'officer') and open collector assignments of collectors who left (kind 'collector'). Columns: loan_id,
+    kind, staff_id, name, left_on, outstanding_principal, dpd; worst first. The hand-over
+    (dashboard.work.allocation.hand_over) gives them to a successor."""
+    state = loan_state(as_of, scope, config, conn=conn)
+    a = CollectorAssignment
+    collector = (
+        select(a.loan_id, a.staff_id)
+        .where(a.assigned_on <= as_of, or_(a.ended_on.is_(None), a.ended_on > as_of))
+        .subquery("held")
+    )
+    gone = and_(Staff.left_on.is_not(None), Staff.left_on <= as_of)
+    columns = (state.c.loan_id, Staff.staff_id, Staff.name, Staff.left_on, state.c.op_cents, state.c.dpd)
+    officers = select(literal("officer").label("kind"), *columns).join(
+        Staff, Staff.staff_id == state.c.officer_id
+    )
+    collectors = (
+        select(literal("collector").label("kind"), *columns)
+        .join(collector, collector.c.loan_id == state.c.loan_id)
+        .join(Staff, Staff.staff_id == collector.c.staff_id)
+    )
+    union = officers.where(gone).union_all(collectors.where(gone)).subquery("queue")
+    rows = conn.execute(
+        select(union).order_by(union.c.dpd.desc(), union.c.loan_id, union.c.kind).limit(limit)
+    ).all()
+    return pd.DataFrame(
+        [(r.loan_id, r.kind, r.staff_id, r.name, r.left_on, yuan(r.op_cents), r.dpd) for r in rows],
+        columns=["loan_id", "kind", "staff_id", "name", "left_on", "outstanding_principal", "dpd"],
     )

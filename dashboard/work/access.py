@@ -27,6 +27,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "override": frozenset({"risk_manager", "officer"}),
     "override_approve": frozenset({"risk_manager"}),
     "bulk_upload": frozenset({"agency", "risk_manager"}),
+    # Hand out collection work from the overdue list (issue 16): assign, place, recall, end, accept proposals;
+    # hand a departed person's loans to a successor (the Staff page's hand-over queue).
+    "allocate": frozenset({"risk_manager"}),
+    "handover": frozenset({"risk_manager", "manager"}),
     "audit_read": frozenset({"manager", "auditor", "admin"}),
     "admin": frozenset({"admin"}),
     "unmask": frozenset({"officer", "collector", "agency", "risk_manager"}),

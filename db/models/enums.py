@@ -8,6 +8,8 @@ STAFF_ROLES = (
     "asset_preservation",
     "manager",
 )
+# Staff who work assigned cases (collector_assignments): phone collectors and asset preservation officers.
+COLLECTOR_ROLES = ("phone_collector", "asset_preservation")
 PRODUCT_CATEGORIES = ("consumer", "business", "housing")
 REPAYMENT_METHODS = ("equal_instalment", "equal_principal", "interest_first", "bullet")
 CREDIT_GRADES = ("good", "fair", "poor")
@@ -54,6 +56,7 @@ EXTRACT_TABLES = (
     "schedule",
     "repayments",
     "placements",
+    "collector_assignments",
     "collection_actions",
     "inspections",
     "visits",

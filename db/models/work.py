@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from uuid import uuid4
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, LargeBinary, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -31,6 +32,11 @@ class Placement(Base):
     __table_args__ = (
         CheckConstraint("placed_amount >= 0", name="amount_non_negative"),
         CheckConstraint("recalled_on IS NULL OR recalled_on >= placed_on", name="recalled_after_placed"),
+        # A recall made in the app carries its reason (dashboard.work.allocation); the extract's may not.
+        CheckConstraint(
+            "recall_reason IS NULL OR (recalled_on IS NOT NULL AND length(trim(recall_reason)) > 0)",
+            name="recall_reason_not_blank",
+        ),
         Index("ix_placements_agency_placed", "agency_id", "placed_on"),
     )
 
@@ -40,6 +46,7 @@ class Placement(Base):
     placed_on: Mapped[date]
     recalled_on: Mapped[date | None]
     placed_amount: Mapped[Decimal] = mapped_column(Money)
+    recall_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class CollectionAction(Base):
@@ -165,16 +172,32 @@ class Issue(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
+def new_assignment_id() -> str:
+    """An id for an assignment made in the app; the extract's (assignments.csv) bring their own."""
+    return f"AS{uuid4().hex[:16]}"
+
+
 class CollectorAssignment(Base):
-    """Which collector works a loan from when; not in the extract, kept by the app."""
+    """Which collector works a loan from when: from `assigned_on` up to, not including, `ended_on` (DOMAIN
+    section 5, "End dates"). From the extract (assignments.csv, the column `collector_id`) or made in the app
+    (dashboard.work.allocation)."""
 
     __tablename__ = "collector_assignments"
     __table_args__ = (
-        CheckConstraint("ended_on IS NULL OR ended_on >= assigned_on", name="ended_after_assigned"),
+        # An assignment holds the loan on at least one day; one ending on its start day is not written.
+        CheckConstraint("ended_on IS NULL OR ended_on > assigned_on", name="ended_after_assigned"),
         Index("ix_collector_assignments_staff", "staff_id", "assigned_on"),
+        # One open assignment per loan: a loan is worked by one collector at a time.
+        Index(
+            "uq_collector_assignments_open_loan",
+            "loan_id",
+            unique=True,
+            sqlite_where=text("ended_on IS NULL"),
+            postgresql_where=text("ended_on IS NULL"),
+        ),
     )
 
-    assignment_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    assignment_id: Mapped[str] = mapped_column(Key, primary_key=True, default=new_assignment_id)
     loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"), index=True)
     staff_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
     assigned_on: Mapped[date]
@@ -202,3 +225,37 @@ class Photo(Base):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_by: Mapped[str] = mapped_column(String(60))
     uploaded_at: Mapped[datetime]
+
+
+class OfficerHistory(Base):
+    """Who was each loan's account officer when: from `from_on` up to, not including, `to_on` (NULL: still).
+    Backfilled from the loans' officer since disbursement (migration 0011); a hand-over
+    (dashboard.work.allocation) or an import that changes a loan's officer closes the open row and opens
+    one for the successor, so officer figures count the loans each officer held at the time."""
+
+    __tablename__ = "officer_history"
+    __table_args__ = (
+        CheckConstraint("to_on IS NULL OR to_on > from_on", name="to_after_from"),
+        Index("ix_officer_history_officer", "officer_id", "from_on"),
+        # The loans that changed hands (a closed row): the few the officer figures move between officers.
+        Index(
+            "ix_officer_history_closed",
+            "loan_id",
+            sqlite_where=text("to_on IS NOT NULL"),
+            postgresql_where=text("to_on IS NOT NULL"),
+        ),
+        Index(
+            "uq_officer_history_open_loan",
+            "loan_id",
+            unique=True,
+            sqlite_where=text("to_on IS NULL"),
+            postgresql_where=text("to_on IS NULL"),
+        ),
+    )
+
+    loan_id: Mapped[str] = mapped_column(
+        Key, ForeignKey("loans.loan_id", ondelete="CASCADE"), primary_key=True
+    )
+    from_on: Mapped[date] = mapped_column(primary_key=True)
+    officer_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    to_on: Mapped[date | None]

@@ -72,6 +72,11 @@ def minimal_extract() -> dict[str, Rows]:
             "placement_id,loan_id,agency_id,placed_on,recalled_on,placed_amount",
             "PL1,L3,A1,2023-10-01,,3000.00",
         ),
+        "assignments.csv": _rows(
+            "assignment_id,loan_id,collector_id,assigned_on,ended_on",
+            "AS1,L3,C1,2023-07-02,2023-10-01",
+            "AS2,L1,C1,2024-03-16,",
+        ),
         "collection_actions.csv": _rows(
             "action_id,loan_id,acted_at,channel,staff_id,agency_id,result,ptp_amount,ptp_on,info_repaired",
             "CA1,L3,2023-08-02T10:30,call,C1,,ptp,500.00,2023-08-10,0",
@@ -107,6 +112,7 @@ MINIMAL_COUNTS = {
     "schedule": 6,
     "repayments": 3,
     "placements": 1,
+    "collector_assignments": 2,
     "collection_actions": 1,
     "inspections": 1,
     "visits": 1,

@@ -75,6 +75,9 @@ def test_bad_cells_in_many_files_are_all_reported_in_file_and_line_order(
         "repayments.csv:2: paid_on: required, but blank",
         "repayments.csv:3: instalment_no: unknown schedule row loan_id 'L1' with instalment_no 2",
         "placements.csv:2: recalled_on: 2023-09-01 is before placed_on 2023-10-01",
+        # C1 left (before joining): no case may be assigned to them from then on.
+        "assignments.csv:2: collector_id: 'C1' left on 2019-01-01, on or before assigned_on 2023-07-02",
+        "assignments.csv:3: collector_id: 'C1' left on 2019-01-01, on or before assigned_on 2024-03-16",
         "collection_actions.csv:2: ptp_on: blank, but ptp_amount is given "
         "(a promise needs both an amount and a date)",
         "collection_actions.csv:3: staff_id: blank, and agency_id is blank too "
@@ -215,7 +218,8 @@ CASES: dict[str, Case] = {
         lambda x: _remove(x, "staff.csv"),
         [
             "staff.csv:1: -: missing, and the database holds no staff (referred to by loans.csv, "
-            "collection_actions.csv, inspections.csv, visits.csv, classification_overrides.csv)"
+            "assignments.csv, collection_actions.csv, inspections.csv, visits.csv, "
+            "classification_overrides.csv)"
         ],
     ),
 }

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, func, select
 from db.models import Base, Repayment, ScheduleItem
 from seed import EXTRACT_COLUMNS, TABLES, generate, write_extract, write_to_database
 from seed.sink import Tables
+from seed.write import extract_file_name
 from tests.seed.conftest import AS_OF
 
 
@@ -34,13 +35,13 @@ def test_write_to_database_loads_every_row(engine: Engine) -> None:
     )
 
 
-def test_write_extract_writes_the_sixteen_files(book: Tables, tmp_path: Path) -> None:
+def test_write_extract_writes_the_seventeen_files(book: Tables, tmp_path: Path) -> None:
     write_extract(book, tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{name}.csv" for name in EXTRACT_COLUMNS)
-    assert len(EXTRACT_COLUMNS) == 16
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(map(extract_file_name, EXTRACT_COLUMNS))
+    assert len(EXTRACT_COLUMNS) == 17
     files = {}
     for name, columns in EXTRACT_COLUMNS.items():
-        with (tmp_path / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+        with (tmp_path / extract_file_name(name)).open(encoding="utf-8", newline="") as f:
             rows = list(csv.reader(f))
         assert tuple(rows[0]) == columns
         assert len(rows) - 1 == len(book[name])
@@ -66,6 +67,9 @@ def test_write_extract_writes_the_sixteen_files(book: Tables, tmp_path: Path) ->
     assert Decimal(first["annual_rate"]) == book["loans"][0]["annual_rate"]
     assert date.fromisoformat(first["maturity_on"]) == book["loans"][0]["maturity_on"]
     assert not (tmp_path / "collector_assignments.csv").exists()
+    assignments = files["collector_assignments"]
+    assert [a["collector_id"] for a in assignments] == [a["staff_id"] for a in book["collector_assignments"]]
+    assert {a["ended_on"] == "" for a in assignments} == {True, False}
     assert AS_OF.isoformat() >= max(r["paid_on"] for r in files["repayments"])
 
 
