@@ -66,6 +66,19 @@ def parallel_workers(engine: Engine, tasks: int) -> int:
     return max(1, bound)
 
 
+class NulInText(ValueError):
+    """A text parameter holding a NUL character: PostgreSQL cannot store one (the driver raises with the
+    statement), SQLite would, and every form refuses it before it gets here."""
+
+
+def _refuse_nul(_conn, _cursor, _statement, parameters, _context, executemany) -> None:  # type: ignore[no-untyped-def]
+    rows = parameters if executemany else [parameters]
+    for row in rows:
+        values = row.values() if isinstance(row, dict) else row or ()
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            raise NulInText("a text value contains a NUL character")
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = normalise_url(url or database_url())
     if url.startswith("sqlite"):
@@ -76,6 +89,7 @@ def make_engine(url: str | None = None) -> Engine:
             pooled = _pool_arguments()  # an in-memory database has one connection per thread, no pool size
         engine = create_engine(url, connect_args={"timeout": 30}, **pooled)
         event.listen(engine, "connect", _configure_sqlite)
+        event.listen(engine, "before_cursor_execute", _refuse_nul)
         return engine
     # JIT compilation costs more per statement on the dashboard's large aggregates than it ever pays back.
     # The default random page cost (4, for spinning disks) had the planner scan the whole snapshot table
@@ -83,7 +97,9 @@ def make_engine(url: str | None = None) -> Engine:
     given = make_url(url).query.get("options", "")
     ours = "-c jit=off -c random_page_cost=1.1"
     options = " ".join([*(given if isinstance(given, tuple) else [given]), ours]).strip()
-    return create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **_pool_arguments())
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"options": options}, **_pool_arguments())
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
+    return engine
 
 
 def _configure_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

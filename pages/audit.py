@@ -3,6 +3,7 @@ table, record and dates, with downloads. Only roles with "audit_read" see entrie
 
 import streamlit as st
 
+from dashboard.ui import forms
 from dashboard.ui.data import engine
 from dashboard.ui.i18n import t
 from dashboard.ui.session import current_actor
@@ -45,6 +46,7 @@ filters = {
     "since": columns[3].date_input(t("audit.since"), value=None, key="audit_since"),
     "until": columns[4].date_input(t("audit.until"), value=None, key="audit_until"),
 }
+forms.refuse_nul(filters["record_key"] or "")
 with engine().connect() as conn:
     entries = audit_entries(conn, **filters, limit=LIMIT)
     total = audit_count(conn, **filters)
