@@ -26,7 +26,7 @@ st.caption(t("audit.intro"))
 # Read without the data-version cache: some audit rows (sign-in failures, unmasking) are written without
 # bumping the data version, and an auditor must see them at once.
 with engine().connect() as conn:
-    users, tables = audit_choices(conn)
+    users, tables = audit_choices(conn, actor)
 anything = t("audit.any")  # not t() inside format_func: AppTest calls it outside the script run
 columns = st.columns(5)
 filters = {
@@ -48,8 +48,8 @@ filters = {
 }
 forms.refuse_nul(filters["record_key"] or "")
 with engine().connect() as conn:
-    entries = audit_entries(conn, **filters, limit=LIMIT)
-    total = audit_count(conn, **filters)
+    entries = audit_entries(conn, actor, **filters, limit=LIMIT)
+    total = audit_count(conn, actor, **filters)
 # JSON of the values before and after, typed by users in part: shown as text cells, never rendered.
 table(
     entries,

@@ -84,10 +84,11 @@ def outcome(form: str, run: Callable[[], Saved]) -> None:
     except NulInText:  # a text the form does not name reached the database: refused there too
         st.session_state[f"_refused_{form}"] = t("work.err.nul")
     except FormInvalid as exc:
-        st.session_state[f"_errors_{form}"] = exc.field_texts(language())
-        st.session_state[f"_refused_{form}"] = exc.text(language())
+        # Values in the messages are what was typed: escaped, as st.error renders Markdown.
+        st.session_state[f"_errors_{form}"] = exc.field_texts(language(), plain)
+        st.session_state[f"_refused_{form}"] = exc.text(language(), plain)
     except WorkError as exc:
-        st.session_state[f"_refused_{form}"] = exc.text(language())
+        st.session_state[f"_refused_{form}"] = exc.text(language(), plain)
     else:
         st.session_state[f"_saved_{form}"] = saved
     st.rerun()
