@@ -44,6 +44,8 @@ class Config:
     # third; a fourth call to one loan on one calendar day is refused.
     max_calls_per_day: int = 3
     ptp_max_days: int = 30
+    # A visit's next follow-up is at most this many days after the visit (a date in 9999 is a typo).
+    follow_up_max_days: int = 366
     contact_from_hour: int = 8
     contact_to_hour: int = 21
     # Agencies under these are flagged for recall.

@@ -6,7 +6,7 @@ from dashboard import clock
 from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.ui import forms
-from dashboard.ui.data import engine
+from dashboard.ui.data import config, engine
 from dashboard.ui.i18n import option_names, t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
@@ -91,7 +91,7 @@ def visit_form(actor: Actor, loan_id: str) -> None:
                 for n in range(1, int(count) + 1)
             ],
         )
-        forms.outcome(name, lambda: record_visit(engine(), actor, posted, token))
+        forms.outcome(name, lambda: record_visit(engine(), actor, posted, token, config=config()))
 
 
 loan_id = (st.query_params.get("loan_id") or st.text_input(t("visit.loan"), key="visit_loan") or "").strip()

@@ -46,7 +46,8 @@ BOUNDS: dict[str, tuple[int, int | None]] = {
     "contact_from_hour": (8, 20),
     "contact_to_hour": (9, 21),
     "max_calls_per_day": (1, None),
-    "ptp_max_days": (1, None),
+    "ptp_max_days": (1, 366),
+    "follow_up_max_days": (1, 3660),
 }
 COLUMNS = ["name", "default", "value", "effective"]
 # Rule 12's DPD floors, in rising order. They are saved together (set_dpd_floors): one at a time, a rising

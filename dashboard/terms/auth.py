@@ -193,6 +193,10 @@ TERMS = {
         "Calls to one loan on one day: a form refuses more than this",
         "同一笔贷款同一天致电次数上限（超过则表单拒绝）",
     ),
+    "admin.setting.follow_up_max_days": (
+        "A visit's next follow-up at most this many days after the visit",
+        "回访的下次跟进日最多在回访后此天数之内",
+    ),
     "admin.setting.ptp_max_days": (
         "Promise to pay at most this many days ahead",
         "承诺还款日最多在此天数之内",
