@@ -27,6 +27,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "override": frozenset({"risk_manager", "officer"}),
     "override_approve": frozenset({"risk_manager"}),
     "bulk_upload": frozenset({"agency", "risk_manager"}),
+    # Credit an uploaded record to someone else: a risk manager keys in the visits of the staff of their
+    # branch subtree. Everyone else's records are their own (an agency's are the agency's).
+    "credit_others": frozenset({"risk_manager"}),
     "audit_read": frozenset({"manager", "auditor", "admin"}),
     "admin": frozenset({"admin"}),
     "unmask": frozenset({"officer", "collector", "agency", "risk_manager"}),
