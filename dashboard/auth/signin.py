@@ -70,6 +70,18 @@ def cookie_key() -> str | None:
     return _DEMO_KEY if os.environ.get("POSTLOAN_DEMO") == "1" else None
 
 
+def client_address() -> str:
+    """The address the browser connects from, as Streamlit sees it. Behind a reverse proxy that is the
+    proxy's, unless POSTLOAN_TRUST_PROXY=1, when the first address of X-Forwarded-For (set by the proxy)
+    is taken: only trust it when nothing but the proxy can reach the app (see the README)."""
+    if os.environ.get("POSTLOAN_TRUST_PROXY") == "1":
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        if isinstance(forwarded, str) and forwarded.split(",")[0].strip():
+            return forwarded.split(",")[0].strip()
+    address = st.context.ip_address  # None on localhost; not a str at all under AppTest
+    return address if isinstance(address, str) and address else "local"
+
+
 def idle_minutes() -> int:
     return env_int("POSTLOAN_IDLE_MINUTES", 30)
 
@@ -106,7 +118,7 @@ def authenticator(key: str) -> stauth.Authenticate:
     )
 
     def check(username: str, password: str) -> bool:
-        attempt = attempt_login(engine(), username, password)
+        attempt = attempt_login(engine(), username, password, client=client_address())
         st.session_state[OUTCOME] = attempt
         if attempt.ok and username not in credentials["usernames"]:  # added since this run began
             credentials["usernames"][username] = {"name": attempt.actor.name, "password": NO_PASSWORD}
@@ -233,8 +245,8 @@ def _fields() -> dict[str, str]:
 def _show_outcome(attempt: Attempt | None) -> None:
     if attempt is None or attempt.ok:
         return
-    if attempt.outcome == "locked" and attempt.locked_until is not None:
-        st.error(t("auth.locked", until=attempt.locked_until.strftime("%H:%M")), icon=":material/lock:")
+    if attempt.outcome == "wait" and attempt.retry_at is not None:
+        st.error(t("auth.wait", until=attempt.retry_at.strftime("%H:%M:%S")), icon=":material/hourglass:")
     else:
         st.error(t("auth.wrong"), icon=":material/error:")
 

@@ -14,10 +14,9 @@ TERMS = {
         "账号由管理员创建（`postloan user add`）。多次输错密码后账号将被暂时锁定。",
     ),
     "auth.wrong": ("Incorrect username or password.", "用户名或密码错误。"),
-    "auth.locked": (
-        "Too many failed sign-ins: this account is locked until {until}. Try again later or ask an "
-        "administrator to unlock it.",
-        "登录失败次数过多：该账号已锁定至 {until}。请稍后再试，或请管理员解锁。",
+    "auth.wait": (
+        "Too many failed sign-ins: wait until {until} and try again.",
+        "登录失败次数过多：请于 {until} 后再试。",
     ),
     "auth.disabled": (
         "This account is disabled. Ask an administrator.",
