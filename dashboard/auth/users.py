@@ -17,7 +17,9 @@ import bcrypt
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from dashboard import clock
 from dashboard.actor import Actor
+from dashboard.auth.sessions import revoke_user
 from dashboard.work.access import require
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.saving import Change, Saved, save
@@ -157,6 +159,8 @@ def _change_user(
         require(actor, "admin")
         before = _row(conn, username)
         conn.execute(update(User).where(User.username == username).values(**values))
+        if values.get("disabled") or "password_hash" in values:
+            revoke_user(conn, username, clock.now())  # signed in elsewhere: signed out at the next run
         after = _row(conn, username)
         if "password_hash" in values:
             after["password"] = "changed"

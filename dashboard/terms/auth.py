@@ -27,6 +27,17 @@ TERMS = {
         "长时间未操作，已自动退出登录，请重新登录。",
     ),
     "auth.signed_out": ("You are signed out.", "已退出登录。"),
+    "auth.session_ended": (
+        "This sign-in has ended (signed out, or too old). Please sign in again.",
+        "此次登录已结束（已退出或已过期）。请重新登录。",
+    ),
+    "auth.short_cookie_key": (
+        "The sign-in cookie key is shorter than {min} bytes, so a cookie could be forged: nobody can sign "
+        "in until `POSTLOAN_COOKIE_KEY` (or `cookie_key` in `.streamlit/secrets.toml`) is a long random "
+        "secret, for example the output of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`.",
+        "登录 Cookie 密钥短于 {min} 字节，Cookie 可被伪造：在将 `POSTLOAN_COOKIE_KEY`（或 "
+        "`.streamlit/secrets.toml` 中的 `cookie_key`）设为足够长的随机密钥之前，任何人都无法登录。",
+    ),
     "auth.no_cookie_key": (
         "The sign-in cookie key is not configured, so nobody can sign in. Set the environment variable "
         "`POSTLOAN_COOKIE_KEY` to a long random secret (for example the output of "

@@ -58,7 +58,7 @@ def test_without_a_cookie_key_the_app_says_how_to_set_it(
     assert "POSTLOAN_COOKIE_KEY" in at.error[0].value and "secrets.toml" in at.error[0].value
     assert not at.metric and not at.text_input  # nothing else: no page, no form
     with_secret = app(lang="en")
-    with_secret.secrets["cookie_key"] = "from-secrets-toml"
+    with_secret.secrets["cookie_key"] = "from-secrets-toml-0123456789abcdef"
     assert with_secret.run().title[0].value == "Portfolio overview"
     monkeypatch.setenv("POSTLOAN_DEMO", "1")
     assert app(lang="en").run().title[0].value == "Portfolio overview"
