@@ -76,6 +76,12 @@ def test_drill_down_links_and_downloads(app_db: Engine) -> None:
     assert bucket_table["open"].tolist()[2] == "loans?lang=en&as_of=2025-03-20&bucket=M2"
 
 
+def test_empty_filter_says_why(app_db: Engine) -> None:
+    at = app(product="P2", lang="en").run()  # no loans of P2
+    assert not at.exception
+    assert "No active loans on 2025-03-20" in at.info[0].value
+
+
 def test_an_as_of_before_the_first_loan_is_refused(app_db: Engine) -> None:
     # Before the first disbursement there is nothing to count: the link's date is named and ignored
     # (issue 22 item 9), the page shows the data date.
