@@ -34,7 +34,7 @@ def first_disbursement(conn: Connection) -> date | None:
     return conn.execute(select(func.min(Loan.disbursed_on))).scalar()
 
 
-def as_of_range(conn: Connection, today: date) -> tuple[date, date] | None:
+def as_of_range(conn: Connection, *, today: date) -> tuple[date, date] | None:
     """The as-of dates a page may be asked for: from the first disbursement to the data date or today,
     whichever is later (after the data date a page warns that repayments are missing). None without loans.
     A date outside is refused: in 9999 the figures' date arithmetic ran for minutes (issue 22 item 9)."""

@@ -132,7 +132,7 @@ def data_date() -> date | None:
 @st.cache_data(ttl=3600, show_spinner=False)
 def _range(data: int, today: date) -> tuple[date, date] | None:
     with engine().connect() as conn:
-        return as_of_range(conn, today)
+        return as_of_range(conn, today=today)
 
 
 def as_of_bounds() -> tuple[date, date] | None:
