@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, func, insert, select, update
+from sqlalchemy import Connection, Engine, Row, and_, func, insert, or_, select, update
 
 from dashboard import clock
 from dashboard.actor import Actor
@@ -37,6 +37,8 @@ UNKNOWN_SHOWN = 2
 # Failures counted for a delay are those of the last day (after the last success).
 WINDOW = timedelta(days=1)
 SPRAY_FACTOR = 4
+# login_attempts.method of the row an administrator's unlock writes: it ends every client's wait.
+UNLOCK = "unlock"
 # Checked against when no real hash is, so a wrong name or a waiting attempt takes as long as a password.
 _DUMMY_HASH = hash_password("not a password of anyone")
 
@@ -132,7 +134,10 @@ def _failures(conn: Connection, now: datetime, **match: str) -> tuple[int, datet
     a = LoginAttempt
     where = [getattr(a, column) == value for column, value in match.items()]
     since = now - WINDOW
-    last_ok = conn.execute(select(func.max(a.at)).where(*where, a.success.is_(True), a.at > since)).scalar()
+    ended = and_(*where, a.success.is_(True))
+    if "username" in match:  # an administrator's unlock ends the run of that username from every client
+        ended = or_(ended, and_(a.username == match["username"], a.method == UNLOCK))
+    last_ok = conn.execute(select(func.max(a.at)).where(ended, a.at > since)).scalar()
     count, last = conn.execute(
         select(func.count(), func.max(a.at)).where(
             *where, a.success.is_(False), a.at > (last_ok or since), a.method == "password"

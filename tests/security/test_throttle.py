@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine, func, select
 
+from dashboard import clock
 from dashboard.actor import Actor
 from dashboard.auth import login
 from dashboard.auth.login import attempt_login
-from dashboard.auth.users import NewUser, add_user
+from dashboard.auth.users import NewUser, add_user, unlock
 from db.models import AuditEntry, LoginAttempt
 from tests.kpi.book import reference
 
@@ -81,3 +82,12 @@ def test_failures_are_audited_sparingly(one_user: Engine) -> None:
             select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "login_failed")
         )
     assert audited == 1 + 40 // 5
+
+
+def test_an_administrators_unlock_ends_the_wait(one_user: Engine) -> None:
+    base = clock.now() - timedelta(minutes=1)
+    for n in range(12):  # the 12th failure asks for a wait of 2**7 s
+        attempt_login(one_user, "o1", "guess", base + timedelta(seconds=n / 10), client="attacker")
+    assert attempt_login(one_user, "o1", "right password", clock.now(), client="attacker").outcome == "wait"
+    unlock(one_user, ADMIN, "o1")
+    assert attempt_login(one_user, "o1", "right password", clock.now(), client="attacker").ok
