@@ -186,7 +186,7 @@ def _in_scope(conn: Connection, actor: Actor, loan_ids: Iterable[str], now: date
         query = select(Loan.loan_id, Loan.disbursed_on).where(
             Loan.loan_id.in_(wanted[start : start + _CHUNK]), loan_condition(actor, now.date())
         )
-        found.update(dict(conn.execute(query).tuples().all()))
+        found.update({loan_id: disbursed_on for loan_id, disbursed_on in conn.execute(query)})
     return found
 
 
