@@ -25,8 +25,12 @@ seed: install
 	$(BIN)/postloan seed --if-empty
 
 # POSTLOAN_DEMO=1: a random cookie key per server process when POSTLOAN_COOKIE_KEY is not set.
+# Listens on this machine only unless told otherwise (make run ADDRESS=0.0.0.0): a deployment puts a
+# reverse proxy in front (README, Security).
+ADDRESS ?= 127.0.0.1
 run: seed
-	POSTLOAN_DEMO=1 $(BIN)/streamlit run dashboard/app.py --server.port 8501 --server.headless true
+	POSTLOAN_DEMO=1 $(BIN)/streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port 8501 \
+		--server.headless true
 
 lint: install
 	$(BIN)/ruff check .

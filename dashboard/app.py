@@ -17,65 +17,70 @@ from collections.abc import Callable
 import streamlit as st
 
 from dashboard.auth import signin
+from dashboard.ui.errors import guarded
 from dashboard.ui.filters import render_sidebar
 from dashboard.ui.i18n import t
 from dashboard.ui.pages import PAGES, PAGES_DIR, PageSpec, for_role, reads_filters
 
 st.set_page_config(page_title="postloan 贷后管理", page_icon="🏦", layout="wide")
 
-auth = signin.authenticator(signin.require_cookie_key())
-actor = signin.signed_in(auth)
-if actor is None:
-    st.stop()
-signin.user_box(auth, actor)
-pages = for_role(actor.role)
-if not pages:
-    st.error(t("auth.no_pages", role=actor.role))
-    st.stop()
-render_sidebar(actor, filters=reads_filters(pages))
-entries = [
-    st.Page(
-        PAGES_DIR / page.file,
-        title=t(page.title_key),
-        icon=page.icon,
-        url_path=page.url_path,
-        visibility="hidden" if page.hidden else "visible",
-    )
-    for page in pages
-]
-start = entries[0]
 
-
-def not_for_role(page: PageSpec) -> Callable[[], None]:
-    def refuse() -> None:
-        st.title(t("auth.not_for_role_title"))
-        st.warning(
-            t("auth.not_for_role", page=t(page.title_key), role=t(f"auth.role.{actor.role}")),
-            icon=":material/block:",
+def main() -> None:
+    auth = signin.authenticator(signin.require_cookie_key())
+    actor = signin.signed_in(auth)
+    if actor is None:
+        st.stop()
+    signin.user_box(auth, actor)
+    pages = for_role(actor.role)
+    if not pages:
+        st.error(t("auth.no_pages", role=actor.role))
+        st.stop()
+    render_sidebar(actor, filters=reads_filters(pages))
+    entries = [
+        st.Page(
+            PAGES_DIR / page.file,
+            title=t(page.title_key),
+            icon=page.icon,
+            url_path=page.url_path,
+            visibility="hidden" if page.hidden else "visible",
         )
-        st.page_link(start, label=t("auth.to_start", page=start.title), icon=start.icon)
+        for page in pages
+    ]
+    start = entries[0]
 
-    return refuse
+    def not_for_role(page: PageSpec) -> Callable[[], None]:
+        def refuse() -> None:
+            st.title(t("auth.not_for_role_title"))
+            st.warning(
+                t("auth.not_for_role", page=t(page.title_key), role=t(f"auth.role.{actor.role}")),
+                icon=":material/block:",
+            )
+            st.page_link(start, label=t("auth.to_start", page=start.title), icon=start.icon)
+
+        return refuse
+
+    home = st.Page(
+        PAGES_DIR / pages[0].file,
+        title=start.title,
+        icon=start.icon,
+        url_path="start",  # never shown: the default page is served at the root
+        default=True,
+        visibility="hidden",
+    )
+    outside = [
+        st.Page(not_for_role(page), title=t(page.title_key), url_path=page.url_path, visibility="hidden")
+        for page in PAGES
+        if page not in pages
+    ]
+    # A risk manager has 14 pages: all of them in the menu, not "view 4 more". The stand-ins are hidden.
+    navigation = st.navigation([*entries, home, *outside], expanded=True)
+    asked_for = signin.next_page()
+    for entry in entries:
+        # Signed in through the form from a deep link: open the page the link named (if the role has it).
+        if asked_for and entry.url_path == asked_for != navigation.url_path:
+            st.switch_page(entry, query_params=st.query_params.to_dict())
+    navigation.run()
 
 
-home = st.Page(
-    PAGES_DIR / pages[0].file,
-    title=start.title,
-    icon=start.icon,
-    url_path="start",  # never shown: the default page is served at the root
-    default=True,
-    visibility="hidden",
-)
-outside = [
-    st.Page(not_for_role(page), title=t(page.title_key), url_path=page.url_path, visibility="hidden")
-    for page in PAGES
-    if page not in pages
-]
-# A risk manager has 14 pages: all of them in the menu, not "view 4 more". The stand-ins are hidden.
-navigation = st.navigation([*entries, home, *outside], expanded=True)
-asked_for = signin.next_page()
-for entry in entries:
-    # Signed in through the form from a deep link: open the page the link named (if the role has it).
-    if asked_for and entry.url_path == asked_for != navigation.url_path:
-        st.switch_page(entry, query_params=st.query_params.to_dict())
-navigation.run()
+# Every failure, of the sign-in or of a page, is a message with a reference; the detail goes to the log.
+guarded(main)

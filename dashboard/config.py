@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
@@ -10,6 +11,8 @@ from decimal import Decimal
 from sqlalchemy import Connection, Engine, select
 
 from db.models import Product, Setting
+
+log = logging.getLogger("postloan.config")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class Config:
     # third; a fourth call to one loan on one calendar day is refused.
     max_calls_per_day: int = 3
     ptp_max_days: int = 30
+    # A visit's next follow-up is at most this many days after the visit (a date in 9999 is a typo).
+    follow_up_max_days: int = 366
     contact_from_hour: int = 8
     contact_to_hour: int = 21
     # Photos as evidence: the largest one accepted, in bytes.
@@ -69,6 +74,54 @@ class Config:
 SETTINGS = tuple(f.name for f in fields(Config) if f.metadata.get("setting", True))
 # Rule 12's default DPD floors among them, in rising order.
 FLOORS = ("substandard_after_dpd", "doubtful_after_dpd", "loss_after_dpd")
+SHARES = {
+    "sampling_share",
+    "m1_cure_target",
+    "m2_m3_cure_target",
+    "officer_overdue_max",
+    "officer_npl_max",
+    "agency_field_visit_target",
+    "first_check_target",
+    "sampling_rate_target",
+    "agency_min_recovery_rate",
+    "agency_min_coverage",
+}
+# name -> (lowest, highest) for whole numbers; None: no upper bound. Every day count has one: a huge value
+# overflows the date arithmetic of the saves and figures that read it.
+BOUNDS: dict[str, tuple[int, int | None]] = {
+    "substandard_after_dpd": (0, 99_999),
+    "doubtful_after_dpd": (0, 99_999),
+    "loss_after_dpd": (0, 99_999),
+    "first_check_days_self": (0, 366),
+    "first_check_days_entrusted": (0, 366),
+    "lost_contact_days": (0, 366),
+    "agency_after_dpd": (0, 99_999),
+    "sampling_due_day": (1, 28),
+    # The schema's CHECK keeps every action between 08:00 and 21:00 (the conduct rule); a setting may only
+    # narrow that window.
+    "contact_from_hour": (8, 20),
+    "contact_to_hour": (9, 21),
+    "max_calls_per_day": (1, 100),
+    "ptp_max_days": (1, 366),
+    "follow_up_max_days": (1, 3660),
+    "lost_contact_visit_days": (0, 366),
+    "photo_max_bytes": (1, 50_000_000),
+}
+
+
+def in_range(name: str, value: object) -> bool:
+    """Whether a parsed setting lies in its range: shares 0..1, whole numbers within BOUNDS (at least 0
+    by default), amounts not negative."""
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return False
+        return Decimal(0) <= value <= Decimal(1) if name in SHARES else value >= 0
+    if isinstance(value, int):
+        low, high = BOUNDS.get(name, (0, None))
+        return low <= value and (high is None or value <= high)
+    return True
+
+
 _FLOORS = re.compile(r"(\d{1,5})/(\d{1,5})/(\d{1,5})", re.ASCII)
 
 
@@ -107,6 +160,18 @@ def load_config(engine: Engine) -> Config:
 def config_from(conn: Connection) -> Config:
     """The settings table over the defaults, with each product's own DPD floors."""
     rows = conn.execute(select(Setting.key, Setting.value)).all()
+    values = {}
+    for key, raw in rows:
+        try:
+            value = parse_setting(key, raw)
+        except ValueError:
+            value = None
+        if value is None or not in_range(key, value):
+            # Written around the Settings page (SQL, an old version): the default holds, so one bad row
+            # cannot break every save that reads it (ptp_max_days=10**20 overflowed the date arithmetic).
+            log.warning("setting %s=%r is out of range or malformed; the default is used", key, raw)
+            continue
+        values[key] = value
     products = conn.execute(
         select(Product.product_id, Product.dpd_floors)
         .where(Product.dpd_floors.is_not(None))
@@ -114,6 +179,6 @@ def config_from(conn: Connection) -> Config:
     ).all()
     return replace(
         Config(),
-        **{key: parse_setting(key, value) for key, value in rows},
+        **values,
         product_floors=tuple((p, *parse_floors(text)) for p, text in products),
     )

@@ -14,6 +14,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from dashboard.exports import neutral
 from dashboard.i18n import translate
 from dashboard.kpi.weekly import WeeklyReview
 
@@ -127,9 +128,10 @@ def build_workbook(
     book.remove(book.active)
     for title, frame in sections.items():
         sheet = book.create_sheet(title.translate(FORBIDDEN)[:31])
-        sheet.append([str(c) for c in frame.columns])
+        # Issue descriptions and names are typed by users: neutral keeps a leading "=" from being a formula.
+        sheet.append([neutral(str(c)) for c in frame.columns])
         for row in frame.itertuples(index=False):
-            sheet.append([None if _missing(v) else v for v in row])
+            sheet.append([None if _missing(v) else neutral(v) for v in row])
         for ix, column in enumerate(frame.columns, start=1):
             letter = get_column_letter(ix)
             sheet.column_dimensions[letter].width = max(12, min(40, len(str(column)) * 2))

@@ -9,6 +9,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from dashboard.auth.text import plain
 from dashboard.kpi.agencies import AgencyScore, agency_scores
 from dashboard.kpi.compliance import compliance
 from dashboard.kpi.money import ratio
@@ -167,7 +168,7 @@ weak = [s for s in ranked if flagged(s)]
 if weak:
     for s in weak:
         st.warning(
-            f"**{s.name}** — {t('term.agencies_recovery_rate')} {percent(s.recovery_rate)}, "
+            f"**{plain(s.name)}** — {t('term.agencies_recovery_rate')} {percent(s.recovery_rate)}, "
             f"{t('term.agencies_coverage')} {percent(s.coverage)}",
             icon=":material/undo:",
         )

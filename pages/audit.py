@@ -3,6 +3,7 @@ table, record and dates, with downloads. Only roles with "audit_read" see entrie
 
 import streamlit as st
 
+from dashboard.ui import forms
 from dashboard.ui.data import engine
 from dashboard.ui.i18n import t
 from dashboard.ui.session import current_actor
@@ -25,7 +26,7 @@ st.caption(t("audit.intro"))
 # Read without the data-version cache: some audit rows (sign-in failures, unmasking) are written without
 # bumping the data version, and an auditor must see them at once.
 with engine().connect() as conn:
-    users, tables = audit_choices(conn)
+    users, tables = audit_choices(conn, actor)
 anything = t("audit.any")  # not t() inside format_func: AppTest calls it outside the script run
 columns = st.columns(5)
 filters = {
@@ -45,9 +46,10 @@ filters = {
     "since": columns[3].date_input(t("audit.since"), value=None, key="audit_since"),
     "until": columns[4].date_input(t("audit.until"), value=None, key="audit_until"),
 }
+forms.refuse_nul(filters["record_key"] or "")
 with engine().connect() as conn:
-    entries = audit_entries(conn, **filters, limit=LIMIT)
-    total = audit_count(conn, **filters)
+    entries = audit_entries(conn, actor, **filters, limit=LIMIT)
+    total = audit_count(conn, actor, **filters)
 # JSON of the values before and after, typed by users in part: shown as text cells, never rendered.
 table(
     entries,

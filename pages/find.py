@@ -3,6 +3,7 @@
 import streamlit as st
 
 from dashboard.auth.text import plain
+from dashboard.ui import forms
 from dashboard.ui.data import query
 from dashboard.ui.i18n import t
 from dashboard.ui.links import urls
@@ -19,6 +20,7 @@ if actor is None:
     st.stop()
 
 typed = st.text_input(t("find.text"), max_chars=MAX_TEXT, key="find_text") or ""
+forms.refuse_nul(typed)
 if not typed.strip():
     st.stop()
 needle = search_text(typed)

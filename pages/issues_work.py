@@ -144,7 +144,7 @@ def panel(actor: Actor, issue_id: str) -> None:
         st.warning(t("issue.err.not_found", issue_id=plain(issue_id)))
         return
     version = issue["version"]
-    st.subheader(t("issue.panel", issue_id=issue_id, loan_id=issue["loan_id"]))
+    st.subheader(t("issue.panel", issue_id=plain(issue_id), loan_id=plain(issue["loan_id"])))
     facts = {
         "open": url("loan", loan_id=issue["loan_id"]),
         "severity": t(f"issue.severity.{issue['severity']}"),

@@ -9,6 +9,7 @@ from dashboard import clock
 from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.kpi.loan_card import floor_history, loan_summary, schedule_with_payments, timeline
+from dashboard.ui import forms
 from dashboard.ui.data import config, engine, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import language, t
@@ -36,6 +37,7 @@ actor = current_actor()
 internal = sees_internal(actor)
 heading = st.empty()  # the title goes above the contract-number box, once the loan is known
 loan_id = st.text_input(t("loan.pick"), value=st.query_params.get("loan_id", ""), key="loan_id").strip()
+forms.refuse_nul(loan_id)
 if not loan_id:
     heading.title(t("page.loan"))
     st.stop()

@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from dashboard.auth.text import plain
 from dashboard.importer import ExtractInvalid
 from dashboard.importer.spec import SPECS
 from dashboard.ui import forms
@@ -44,7 +45,7 @@ if st.button(t("upload.submit"), type="primary", key=f"{FORM}_submit"):
     except ExtractInvalid as exc:
         st.session_state[outcome_key] = exc.problems
     except WorkError as exc:
-        st.session_state[outcome_key] = exc.text(language())
+        st.session_state[outcome_key] = exc.text(language(), plain)
 
 outcome = st.session_state.get(outcome_key)
 if isinstance(outcome, str):

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from dashboard.actor import Actor
-from dashboard.config import FLOORS, SETTINGS, Config, parse_floors, parse_setting
+from dashboard.config import BOUNDS, FLOORS, SETTINGS, SHARES, Config, parse_floors, parse_setting
 from dashboard.i18n import TERMS, translate
 from dashboard.work.access import require
 from dashboard.work.errors import FormInvalid, Message, message
@@ -26,30 +26,6 @@ from dashboard.work.saving import Change, Saved, save
 from db.models import Product, Setting
 
 NAMES = list(SETTINGS)
-SHARES = {
-    "sampling_share",
-    "m1_cure_target",
-    "m2_m3_cure_target",
-    "officer_overdue_max",
-    "officer_npl_max",
-    "agency_field_visit_target",
-    "first_check_target",
-    "sampling_rate_target",
-    "agency_min_recovery_rate",
-    "agency_min_coverage",
-}
-# name -> (lowest, highest) for whole numbers; None: no upper bound.
-BOUNDS: dict[str, tuple[int, int | None]] = {
-    "sampling_due_day": (1, 28),
-    # The schema's CHECK keeps every action between 08:00 and 21:00 (the conduct rule); a setting may only
-    # narrow that window.
-    "contact_from_hour": (8, 20),
-    "contact_to_hour": (9, 21),
-    "max_calls_per_day": (1, None),
-    "ptp_max_days": (1, None),
-    "lost_contact_visit_days": (0, None),
-    "photo_max_bytes": (1, 50_000_000),
-}
 COLUMNS = ["name", "default", "value", "effective"]
 # Rule 12's DPD floors (FLOORS) are saved together (set_dpd_floors): one at a time, a rising triple such as
 # the credit-card 90/120/180 could be refused on the way from another (90/270/360: loss 180 first is under

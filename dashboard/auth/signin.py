@@ -1,9 +1,14 @@
 """Sign-in, sign-out and idle expiry in the Streamlit app, with streamlit-authenticator (0.4.2).
 
 streamlit-authenticator draws the sign-in form and keeps the re-authentication cookie (a JWT signed with
-the cookie key). The password itself is checked by dashboard.auth.login against the users table, which
-keeps the failed-attempt counts and the lockout: the library's own counters live in a dict rebuilt every
-run and would never lock anyone.
+the cookie key, of at least MIN_KEY_BYTES outside demo mode). The password itself is checked by
+dashboard.auth.login against the users table and login_attempts, which keep the failures and the growing
+delay after them: the library's own counters live in a dict rebuilt every run and would never stop anyone.
+
+The cookie's "sid" claim is the token of a session kept on the server (dashboard.auth.sessions): checked on
+every run and at every sign-in by cookie, revoked at sign-out, so a copied cookie opens nothing afterwards.
+The cookie is SameSite=Strict and Secure (POSTLOAN_COOKIE_SECURE); it cannot be HttpOnly, as the library's
+cookie manager writes it from the page's script.
 
 The signed-in user is st.session_state["actor"]. A browser cannot write session state, so a session that
 already holds an actor (the AppTest tests seed one) is taken as signed in.
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -27,9 +32,10 @@ import streamlit_authenticator as stauth
 from sqlalchemy import select
 from streamlit_authenticator.utilities import LoginError
 
+from dashboard import clock
 from dashboard.actor import Actor
-from dashboard.auth import idle
-from dashboard.auth.login import Attempt, attempt_login, env_int
+from dashboard.auth import idle, sessions
+from dashboard.auth.login import Attempt, attempt_login, env_int, log_attempt
 from dashboard.auth.text import plain
 from dashboard.auth.users import load_actor
 from dashboard.i18n import LANGUAGES
@@ -54,6 +60,9 @@ KEEP = {"lang", "authentication_status", "username", "name", "email", "roles", "
 NO_PASSWORD = "!"
 # Demo mode (POSTLOAN_DEMO=1) without a configured key: one random key per server process.
 _DEMO_KEY = secrets.token_urlsafe(32)
+# A cookie-signing key shorter than this (in bytes) is refused outside demo mode: with "changeme" a forged
+# admin cookie opened the Users page.
+MIN_KEY_BYTES = 32
 
 
 def cookie_key() -> str | None:
@@ -70,6 +79,18 @@ def cookie_key() -> str | None:
     return _DEMO_KEY if os.environ.get("POSTLOAN_DEMO") == "1" else None
 
 
+def client_address() -> str:
+    """The address the browser connects from, as Streamlit sees it. Behind a reverse proxy that is the
+    proxy's, unless POSTLOAN_TRUST_PROXY=1, when the first address of X-Forwarded-For (set by the proxy)
+    is taken: only trust it when nothing but the proxy can reach the app (see the README)."""
+    if os.environ.get("POSTLOAN_TRUST_PROXY") == "1":
+        forwarded = st.context.headers.get("X-Forwarded-For")
+        if isinstance(forwarded, str) and forwarded.split(",")[0].strip():
+            return forwarded.split(",")[0].strip()
+    address = st.context.ip_address  # None on localhost; not a str at all under AppTest
+    return address if isinstance(address, str) and address else "local"
+
+
 def idle_minutes() -> int:
     return env_int("POSTLOAN_IDLE_MINUTES", 30)
 
@@ -79,12 +100,38 @@ def login_sleep() -> float:
     return float(os.environ.get("POSTLOAN_LOGIN_SLEEP", "0.7"))
 
 
+def demo() -> bool:
+    return os.environ.get("POSTLOAN_DEMO") == "1"
+
+
+def key_problem(key: str | None, demo_mode: bool) -> str | None:
+    """The term saying what is wrong with the cookie key, if anything."""
+    if key is None:
+        return "auth.no_cookie_key"
+    if not demo_mode and len(key.encode()) < MIN_KEY_BYTES:
+        return "auth.short_cookie_key"
+    return None
+
+
 def require_cookie_key() -> str:
     key = cookie_key()
-    if key is None:
-        st.error(t("auth.no_cookie_key"), icon=":material/key_off:")
+    problem = key_problem(key, demo())
+    if problem or key is None:
+        st.error(t(problem or "auth.no_cookie_key", min=MIN_KEY_BYTES), icon=":material/key_off:")
         st.stop()
     return key
+
+
+def session_hours() -> int:
+    """POSTLOAN_SESSION_HOURS: the absolute lifetime of a sign-in, however active (12)."""
+    return env_int("POSTLOAN_SESSION_HOURS", 12)
+
+
+def cookie_secure() -> bool:
+    """POSTLOAN_COOKIE_SECURE: send the cookie over HTTPS only; on by default, off in demo mode (plain
+    HTTP on a laptop); "0" or "1" overrides."""
+    raw = os.environ.get("POSTLOAN_COOKIE_SECURE", "").strip()
+    return raw == "1" if raw in ("0", "1") else not demo()
 
 
 def authenticator(key: str) -> stauth.Authenticate:
@@ -106,7 +153,7 @@ def authenticator(key: str) -> stauth.Authenticate:
     )
 
     def check(username: str, password: str) -> bool:
-        attempt = attempt_login(engine(), username, password)
+        attempt = attempt_login(engine(), username, password, client=client_address())
         st.session_state[OUTCOME] = attempt
         if attempt.ok and username not in credentials["usernames"]:  # added since this run began
             credentials["usernames"][username] = {"name": attempt.actor.name, "password": NO_PASSWORD}
@@ -122,7 +169,8 @@ def signed_in(auth: stauth.Authenticate) -> Actor | None:
 
     A session whose sign-in has been idle in every tab for longer than POSTLOAN_IDLE_MINUTES is signed out;
     so is one whose user has been disabled since (checked on every run for sessions that signed in through
-    the form or the cookie)."""
+    the form or the cookie), and one the server no longer holds valid (signed out in another tab, past its
+    lifetime: dashboard.auth.sessions)."""
     state = st.session_state
     now = idle.now()
     idle_seconds = idle_minutes() * 60
@@ -138,6 +186,9 @@ def signed_in(auth: stauth.Authenticate) -> Actor | None:
                 sign_out(auth, "auth.disabled")
             else:
                 state[ACTOR_KEY] = actor
+        if actor is not None and not _session_valid(actor):
+            sign_out(auth, "auth.expired")
+            actor = None
     else:
         actor = _from_cookie(auth)
     if actor is None:
@@ -153,6 +204,15 @@ def signed_in(auth: stauth.Authenticate) -> Actor | None:
         if idle.ACTIVITY.claim_cookie(sid, now, idle_seconds, force=state.pop(SET_COOKIE, False)):
             issue_cookie(auth, actor.username, sid, now)
     return actor
+
+
+def _session_valid(actor: Actor) -> bool:
+    """The server's word on this session (revoked by a sign-out in another tab or a disabled user, idle,
+    past its lifetime). A session the tests seeded has no sign-in id and is taken as it is."""
+    sid = st.session_state.get(SIGN_IN_ID)
+    if sid is None:
+        return True
+    return sessions.touch(engine(), sid, actor.username, clock.now(), timedelta(minutes=idle_minutes()))
 
 
 def _last_active() -> float | None:
@@ -178,22 +238,30 @@ def issue_cookie(auth: stauth.Authenticate, username: str, sid: str, now: float)
     token = jwt.encode(
         {"username": username, "exp_date": expires, "sid": sid}, model.cookie_key, algorithm="HS256"
     )
+    # HttpOnly cannot be set: the library's cookie manager writes the cookie from the page's script
+    # (document.cookie). Secure (configurable) and SameSite=Strict can, and are.
     model.cookie_manager.set(
         COOKIE_NAME,
         token,
         key=COOKIE_COMPONENT_KEY,
         expires_at=datetime.fromtimestamp(expires, UTC),
         max_age=seconds,
+        secure=cookie_secure(),
+        same_site="strict",
     )
 
 
 def _start(actor: Actor, sid: str | None = None) -> None:
-    """Start the session of a sign-in: a new one (the form) or the cookie's (a reload, a new tab)."""
+    """Start the session of a sign-in: a new one (the form), kept on the server, or the cookie's (a reload,
+    a new tab)."""
     state = st.session_state
     state.pop(NOTICE, None)
     state[ACTOR_KEY] = actor
     state[LAST_SEEN] = idle.now()
-    state[SIGN_IN_ID] = sid or secrets.token_urlsafe(16)
+    if sid is None:
+        lifetime = timedelta(hours=session_hours())
+        sid = sessions.new_session(engine(), actor.username, clock.now(), lifetime, client_address())
+    state[SIGN_IN_ID] = sid
 
 
 def _from_cookie(auth: stauth.Authenticate) -> Actor | None:
@@ -216,8 +284,16 @@ def _from_cookie(auth: stauth.Authenticate) -> Actor | None:
         auth.logout(location="unrendered")
         state[NOTICE] = "auth.disabled"
         return None
-    # A cookie from before sign-ins had ids gets a new one (and is re-issued with it at once).
-    _start(actor, token.get("sid"))
+    sid = token.get("sid")
+    idle_time = timedelta(minutes=idle_minutes())
+    if not isinstance(sid, str) or not sessions.touch(engine(), sid, actor.username, clock.now(), idle_time):
+        # Signed out, idle, past its lifetime, or a cookie from before sessions were kept on the server.
+        _forget_cookie(auth)
+        state[NOTICE] = "auth.session_ended"
+        return None
+    with engine().begin() as conn:
+        log_attempt(conn, actor.username, clock.now(), success=True, client=client_address(), method="cookie")
+    _start(actor, sid)
     return actor
 
 
@@ -233,8 +309,8 @@ def _fields() -> dict[str, str]:
 def _show_outcome(attempt: Attempt | None) -> None:
     if attempt is None or attempt.ok:
         return
-    if attempt.outcome == "locked" and attempt.locked_until is not None:
-        st.error(t("auth.locked", until=attempt.locked_until.strftime("%H:%M")), icon=":material/lock:")
+    if attempt.outcome == "wait" and attempt.retry_at is not None:
+        st.error(t("auth.wait", until=attempt.retry_at.strftime("%H:%M:%S")), icon=":material/hourglass:")
     else:
         st.error(t("auth.wrong"), icon=":material/error:")
 
@@ -286,6 +362,8 @@ def _forget_cookie(auth: stauth.Authenticate) -> None:
 def sign_out(auth: stauth.Authenticate, notice: str) -> None:
     """End the session: the cookie is deleted and everything the user had in the session is dropped."""
     state = st.session_state
+    if state.get(SIGN_IN_ID) is not None:
+        sessions.revoke(engine(), state[SIGN_IN_ID], clock.now())  # a copy of the cookie opens nothing now
     if state.get("authentication_status"):
         auth.logout(location="unrendered")
     state["logout"] = True

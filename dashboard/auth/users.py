@@ -17,11 +17,13 @@ import bcrypt
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from dashboard import clock
 from dashboard.actor import Actor
+from dashboard.auth.sessions import revoke_user
 from dashboard.work.access import require
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.saving import Change, Saved, save
-from db.models import Agency, Branch, Staff, User
+from db.models import Agency, Branch, LoginAttempt, Staff, User
 from db.models.enums import USER_ROLES
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,59}$")
@@ -157,6 +159,18 @@ def _change_user(
         require(actor, "admin")
         before = _row(conn, username)
         conn.execute(update(User).where(User.username == username).values(**values))
+        if values.get("disabled") or "password_hash" in values:
+            revoke_user(conn, username, clock.now())  # signed in elsewhere: signed out at the next run
+        if audit in ("unlock", "reset_password"):
+            conn.execute(
+                insert(LoginAttempt).values(
+                    username=username,
+                    at=clock.now(),
+                    success=True,
+                    client=None,
+                    method="unlock",  # login.UNLOCK
+                )
+            )
         after = _row(conn, username)
         if "password_hash" in values:
             after["password"] = "changed"
@@ -188,6 +202,8 @@ def set_disabled(
 
 
 def unlock(engine: Engine, actor: Actor, username: str, token: str | None = None) -> Saved:
+    """Clear the failures, and end the wait after them from every client (a login_attempts row of method
+    "unlock", which dashboard.auth.login counts from)."""
     return _change_user(
         engine, actor, username, {"failed_attempts": 0, "locked_until": None}, token, "unlock"
     )

@@ -29,6 +29,22 @@ def latest_data_date(conn: Connection) -> date | None:
     return recorded if recorded is not None else ledger_date(conn)
 
 
+def first_disbursement(conn: Connection) -> date | None:
+    """The earliest disbursement: no figure as of an earlier day has anything to count."""
+    return conn.execute(select(func.min(Loan.disbursed_on))).scalar()
+
+
+def as_of_range(conn: Connection, *, today: date) -> tuple[date, date] | None:
+    """The as-of dates a page may be asked for: from the first disbursement to the data date or today,
+    whichever is later (after the data date a page warns that repayments are missing). None without loans.
+    A date outside is refused: in 9999 the figures' date arithmetic ran for minutes (issue 22 item 9)."""
+    first = first_disbursement(conn)
+    if first is None:
+        return None
+    last = latest_data_date(conn) or today
+    return first, max(last, today)
+
+
 def recorded_data_date(conn: Connection) -> date | None:
     return conn.execute(
         select(ExtractLoad.data_date).order_by(ExtractLoad.load_id.desc()).limit(1)

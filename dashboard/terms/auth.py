@@ -14,10 +14,9 @@ TERMS = {
         "账号由管理员创建（`postloan user add`）。多次输错密码后账号将被暂时锁定。",
     ),
     "auth.wrong": ("Incorrect username or password.", "用户名或密码错误。"),
-    "auth.locked": (
-        "Too many failed sign-ins: this account is locked until {until}. Try again later or ask an "
-        "administrator to unlock it.",
-        "登录失败次数过多：该账号已锁定至 {until}。请稍后再试，或请管理员解锁。",
+    "auth.wait": (
+        "Too many failed sign-ins: wait until {until} and try again.",
+        "登录失败次数过多：请于 {until} 后再试。",
     ),
     "auth.disabled": (
         "This account is disabled. Ask an administrator.",
@@ -28,6 +27,17 @@ TERMS = {
         "长时间未操作，已自动退出登录，请重新登录。",
     ),
     "auth.signed_out": ("You are signed out.", "已退出登录。"),
+    "auth.session_ended": (
+        "This sign-in has ended (signed out, or too old). Please sign in again.",
+        "此次登录已结束（已退出或已过期）。请重新登录。",
+    ),
+    "auth.short_cookie_key": (
+        "The sign-in cookie key is shorter than {min} bytes, so a cookie could be forged: nobody can sign "
+        "in until `POSTLOAN_COOKIE_KEY` (or `cookie_key` in `.streamlit/secrets.toml`) is a long random "
+        "secret, for example the output of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`.",
+        "登录 Cookie 密钥短于 {min} 字节，Cookie 可被伪造：在将 `POSTLOAN_COOKIE_KEY`（或 "
+        "`.streamlit/secrets.toml` 中的 `cookie_key`）设为足够长的随机密钥之前，任何人都无法登录。",
+    ),
     "auth.no_cookie_key": (
         "The sign-in cookie key is not configured, so nobody can sign in. Set the environment variable "
         "`POSTLOAN_COOKIE_KEY` to a long random secret (for example the output of "
@@ -197,6 +207,10 @@ TERMS = {
     "admin.setting.max_calls_per_day": (
         "Calls to one number (borrower or contact) about one loan on one day: a form refuses more",
         "同一笔贷款同一号码（借款人或联系人）同一天致电次数上限（超过则表单拒绝）",
+    ),
+    "admin.setting.follow_up_max_days": (
+        "A visit's next follow-up at most this many days after the visit",
+        "回访的下次跟进日最多在回访后此天数之内",
     ),
     "admin.setting.ptp_max_days": (
         "Promise to pay at most this many days ahead",

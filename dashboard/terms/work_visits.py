@@ -79,6 +79,10 @@ TERMS: dict[str, tuple[str, str]] = {
         "您的用户未关联员工，不能录入回访或检查",
     ),
     "visit.err.unknown": ("Not one of the listed values", "不是可选值之一"),
+    "visit.err.follow_up_too_far": (
+        "More than {days} days after the visit (at most {last})",
+        "距回访超过 {days} 天（最晚 {last}）",
+    ),
     "visit.err.satisfaction": ("Choose a whole number from 1 to 5", "请选择 1 到 5 的整数"),
     "visit.err.issue_incomplete": (
         "Each issue needs a severity and a description",

@@ -22,9 +22,9 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from dashboard import clock
 from dashboard.config import Config, load_config
-from dashboard.kpi.data_dates import latest_data_date
+from dashboard.kpi.data_dates import as_of_range, latest_data_date
 from db.data_version import data_version
-from db.engine import make_engine, parallel_workers
+from db.engine import make_engine, parallel_workers, statement_timeout
 from db.migrate import ensure_schema
 from db.models import Branch, Channel, Product, Staff
 
@@ -33,7 +33,8 @@ T = TypeVar("T")
 
 @st.cache_resource
 def engine() -> Engine:
-    eng = make_engine()
+    # Every statement a page runs is bounded: a query left running after the browser has gone stops.
+    eng = make_engine(statement_timeout=statement_timeout())
     ensure_schema(eng)
     return eng
 
@@ -126,6 +127,17 @@ def _latest(data: int) -> date | None:
 def data_date() -> date | None:
     """The data date (dashboard.kpi.data_dates): through it the repayments are loaded; None without data."""
     return _latest(version())
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def _range(data: int, today: date) -> tuple[date, date] | None:
+    with engine().connect() as conn:
+        return as_of_range(conn, today=today)
+
+
+def as_of_bounds() -> tuple[date, date] | None:
+    """The as-of dates the filters accept (dashboard.kpi.data_dates.as_of_range); None without loans."""
+    return _range(version(), clock.today())
 
 
 def latest_date() -> date:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from dashboard.actor import Actor
 from dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from dashboard.kpi.scope import Scope
-from dashboard.ui.data import choices, data_date, engine, latest_date, version
+from dashboard.ui.data import as_of_bounds, choices, data_date, engine, latest_date, version
 from dashboard.ui.i18n import language, t
 from dashboard.ui.params import parse_date, warn_bad
 from dashboard.ui.session import current_actor
@@ -49,7 +49,8 @@ def _from_url(options: dict[str, dict[str, str]]) -> None:
         bad.append(("lang", params["lang"]))
     if params.get("as_of"):
         as_of = parse_date(params["as_of"])
-        if as_of is None:
+        bounds = as_of_bounds()
+        if as_of is None or (bounds is not None and not bounds[0] <= as_of <= bounds[1]):
             bad.append(("as_of", params["as_of"]))
         else:
             st.session_state["as_of"] = as_of
@@ -167,9 +168,13 @@ def render_sidebar(actor: Actor | None = None, *, filters: bool = True) -> Filte
             _url_notices()
             return _selected()
         st.header(t("filter.heading"))
-        if "as_of" not in st.session_state:
+        bounds = as_of_bounds()
+        seen = st.session_state.get("as_of")
+        if seen is None or (bounds is not None and not bounds[0] <= seen <= bounds[1]):
             st.session_state["as_of"] = latest_date()
-        st.date_input(t("filter.as_of"), key="as_of")
+        # The date picker offers only the data's range (the first disbursement to the data date or today).
+        limits = {"min_value": bounds[0], "max_value": bounds[1]} if bounds else {}
+        st.date_input(t("filter.as_of"), key="as_of", **limits)
         if (loaded := data_date()) is not None:
             st.caption(t("filter.data_date", data_date=loaded))
         for name in SCOPE_FILTERS:

@@ -24,6 +24,7 @@ from dashboard.ui.session import current_actor
 from dashboard.work.access import loan_in_scope
 from dashboard.work.errors import FormInvalid, WorkError
 from dashboard.work.saving import Saved
+from db.engine import NulInText
 from db.models.base import Key
 
 LOAN_ID_MAX: int = Key.length or 40  # the loans table's key
@@ -73,16 +74,42 @@ def outcome(form: str, run: Callable[[], Saved]) -> None:
     """
     st.session_state.pop(f"_errors_{form}", None)
     st.session_state.pop(f"_refused_{form}", None)
+    nul = nul_fields(form)
+    if nul:
+        st.session_state[f"_errors_{form}"] = {field: t("work.err.nul") for field in nul}
+        st.session_state[f"_refused_{form}"] = t("work.err.form_invalid", count=len(nul))
+        st.rerun()
     try:
         saved = run()
+    except NulInText:  # a text the form does not name reached the database: refused there too
+        st.session_state[f"_refused_{form}"] = t("work.err.nul")
     except FormInvalid as exc:
-        st.session_state[f"_errors_{form}"] = exc.field_texts(language())
-        st.session_state[f"_refused_{form}"] = exc.text(language())
+        # Values in the messages are what was typed: escaped, as st.error renders Markdown.
+        st.session_state[f"_errors_{form}"] = exc.field_texts(language(), plain)
+        st.session_state[f"_refused_{form}"] = exc.text(language(), plain)
     except WorkError as exc:
-        st.session_state[f"_refused_{form}"] = exc.text(language())
+        st.session_state[f"_refused_{form}"] = exc.text(language(), plain)
     else:
         st.session_state[f"_saved_{form}"] = saved
     st.rerun()
+
+
+def nul_fields(form: str) -> list[str]:
+    """The form's text fields (widget keys "{form}_{field}") holding a NUL character."""
+    prefix = f"{form}_"
+    return [
+        key[len(prefix) :]
+        for key, value in st.session_state.items()
+        if isinstance(key, str) and key.startswith(prefix) and isinstance(value, str) and "\x00" in value
+    ]
+
+
+def refuse_nul(text: str) -> None:
+    """For a text input outside a form (a search, a filter): a NUL character is a message, and the page
+    stops there."""
+    if "\x00" in text:
+        st.error(t("work.err.nul"), icon=":material/error:")
+        st.stop()
 
 
 def notices(form: str) -> Saved | None:

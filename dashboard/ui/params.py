@@ -22,7 +22,7 @@ MAX_ID = 40  # db.models.base.Key: no id is longer
 def shown(value: str) -> str:
     """The value as plain text for a Markdown-rendering call, cut to a readable length."""
     cut = value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS] + "…"
-    return plain(cut)
+    return plain("".join(c if c.isprintable() else "?" for c in cut))
 
 
 def bad_message(name: str, value: str) -> str:
@@ -34,8 +34,12 @@ def warn_bad(name: str, value: str) -> None:
 
 
 def raw(name: str) -> str | None:
-    """The parameter as given, None when absent or empty."""
+    """The parameter as given, None when absent or empty. A NUL character is refused here, for every
+    parameter: no database stores it (PostgreSQL raises, SQLite truncates some reads)."""
     value = st.query_params.get(name)
+    if value and "\x00" in value:
+        warn_bad(name, value)
+        return None
     return value if value else None
 
 

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.actor import Actor
 from dashboard.auth.masking import mask_id, mask_phone
+from dashboard.auth.text import plain
 from dashboard.ui.data import engine
 from dashboard.ui.i18n import language, t
 from dashboard.ui.session import current_actor
@@ -59,7 +60,7 @@ def show_customer_contact(loan_id: str, id_number: str | None, phone: str | None
         try:
             record_unmask(actor, loan_id)
         except WorkError as exc:
-            st.error(exc.text(language()))
+            st.error(exc.text(language(), plain))
             return
         shown.add((actor.username, loan_id))
         st.rerun()

@@ -31,6 +31,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # hand a departed person's loans to a successor (the Staff page's hand-over queue).
     "allocate": frozenset({"risk_manager"}),
     "handover": frozenset({"risk_manager", "manager"}),
+    # Credit an uploaded record to someone else: a risk manager keys in the visits of the staff of their
+    # branch subtree. Everyone else's records are their own (an agency's are the agency's).
+    "credit_others": frozenset({"risk_manager"}),
     "audit_read": frozenset({"manager", "auditor", "admin"}),
     "admin": frozenset({"admin"}),
     "unmask": frozenset({"officer", "collector", "agency", "risk_manager"}),

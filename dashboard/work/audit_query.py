@@ -1,6 +1,16 @@
-"""Reading the audit log: who changed which record when, filtered, newest first.
+"""Reading the audit log: who changed which record when, filtered, newest first, within the reader's scope.
 
-Who may read it (access "audit_read") is the page's check; these functions only read.
+Who may open the log at all (access "audit_read") is the page's check; which rows each reader sees is
+checked here, on the server, in every query (issue 22 item 7):
+
+- an auditor sees every row: reviewing the whole log is the job;
+- a branch manager sees the rows about the loans of their branch subtree (visits, issues, inspections,
+  collection actions with their notes, classification proposals and overrides, unmasking) and their own
+  actions, nothing about other branches' loans nor other users' accounts;
+- an administrator sees account and configuration events (users, sign-in failures, settings, product
+  floors, data loads) and their own actions, but no row about a loan: their role covers no loans, and
+  those rows carry customers' notes;
+- any other role sees nothing.
 """
 
 from __future__ import annotations
@@ -8,11 +18,62 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, func, or_, select, true
+from sqlalchemy import ColumnElement, Connection, String, and_, cast, exists, false, func, or_, select, true
 
-from db.models import AuditEntry
+from dashboard.access import loan_condition
+from dashboard.actor import Actor
+from db.models import (
+    AuditEntry,
+    ClassificationProposal,
+    CollectionAction,
+    Inspection,
+    Issue,
+    Loan,
+    Visit,
+)
 
 COLUMNS = ["at", "username", "action", "table", "record", "before", "after"]
+# Audited tables whose records belong to one loan: table -> (the record key, its loan).
+LOAN_RECORDS = {
+    "visits": (Visit.visit_id, Visit.loan_id),
+    "issues": (Issue.issue_id, Issue.loan_id),
+    "inspections": (Inspection.inspection_id, Inspection.loan_id),
+    "collection_actions": (CollectionAction.action_id, CollectionAction.loan_id),
+    "classification_proposals": (
+        cast(ClassificationProposal.proposal_id, String),
+        ClassificationProposal.loan_id,
+    ),
+}
+# Accounts and configuration: what an administrator looks after.
+ACCOUNT_TABLES = ("users", "settings", "products", "extract_loads")
+
+
+def scope_condition(actor: Actor) -> ColumnElement[bool]:
+    """The audit rows this reader may see (see the module's rules)."""
+    a = AuditEntry
+    own = a.username == actor.username
+    if actor.role == "auditor":
+        return true()
+    if actor.role == "admin":
+        return or_(own, a.table_name.in_(ACCOUNT_TABLES))
+    if actor.role != "manager":
+        return false()
+    loans = select(Loan.loan_id).where(loan_condition(actor))
+    parts = [
+        own,
+        and_(a.table_name == "loans", a.record_key.in_(loans)),
+        # An override is keyed "loan_id:effective_on".
+        and_(
+            a.table_name == "classification_overrides",
+            exists().where(
+                loan_condition(actor),
+                func.substr(a.record_key, 1, func.length(Loan.loan_id) + 1) == Loan.loan_id + ":",
+            ),
+        ),
+    ]
+    for table, (key, loan_id) in LOAN_RECORDS.items():
+        parts.append(and_(a.table_name == table, a.record_key.in_(select(key).where(loan_id.in_(loans)))))
+    return or_(*parts)
 
 
 def _bound(value: date | datetime, *, end: bool) -> datetime:
@@ -23,6 +84,7 @@ def _bound(value: date | datetime, *, end: bool) -> datetime:
 
 
 def _condition(
+    actor: Actor,
     username: str | None,
     table: str | None,
     record_key: str | None,
@@ -49,7 +111,7 @@ def _condition(
     if until:
         upper = _bound(until, end=True)
         parts.append(a.at <= upper if isinstance(until, datetime) else a.at < upper)
-    condition: ColumnElement[bool] = true()
+    condition = scope_condition(actor)
     for part in parts:
         condition = condition & part
     return condition
@@ -57,6 +119,7 @@ def _condition(
 
 def audit_entries(
     conn: Connection,
+    actor: Actor,
     *,
     username: str | None = None,
     table: str | None = None,
@@ -70,7 +133,7 @@ def audit_entries(
     a = AuditEntry
     rows = conn.execute(
         select(a.at, a.username, a.action, a.table_name, a.record_key, a.before, a.after)
-        .where(_condition(username, table, record_key, since, until))
+        .where(_condition(actor, username, table, record_key, since, until))
         .order_by(a.at.desc(), a.entry_id.desc())
         .limit(limit)
     ).all()
@@ -79,6 +142,7 @@ def audit_entries(
 
 def audit_count(
     conn: Connection,
+    actor: Actor,
     *,
     username: str | None = None,
     table: str | None = None,
@@ -90,12 +154,14 @@ def audit_count(
     return conn.execute(
         select(func.count())
         .select_from(AuditEntry)
-        .where(_condition(username, table, record_key, since, until))
+        .where(_condition(actor, username, table, record_key, since, until))
     ).scalar_one()
 
 
-def audit_choices(conn: Connection) -> tuple[list[str], list[str]]:
-    """The users and the tables that occur in the log, for the page's filters."""
-    users = conn.execute(select(AuditEntry.username).distinct().order_by(AuditEntry.username)).scalars()
-    tables = conn.execute(select(AuditEntry.table_name).distinct().order_by(AuditEntry.table_name)).scalars()
+def audit_choices(conn: Connection, actor: Actor) -> tuple[list[str], list[str]]:
+    """The users and the tables that occur in the rows this reader may see, for the page's filters."""
+    a = AuditEntry
+    visible = scope_condition(actor)
+    users = conn.execute(select(a.username).where(visible).distinct().order_by(a.username)).scalars()
+    tables = conn.execute(select(a.table_name).where(visible).distinct().order_by(a.table_name)).scalars()
     return list(users), list(tables)

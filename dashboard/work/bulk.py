@@ -1,26 +1,30 @@
 """Bulk upload of collection actions and visits (issue 4 item 7), for agencies that keep their own records.
 
 A file is checked like a file of the core-banking extract (the importer's parse and reference steps, so
-the same `file:line: column: what is wrong` reports), then against what an upload may do: only loans in
-the uploader's scope, an agency acts as itself, the conduct rules of the action form, and only new records
-(an upload adds, it never replaces). Any problem and nothing is written; otherwise one transaction through
-`saving.save` writes every record with one audit row each.
+the same `file:line: column: what is wrong` reports), then row by row against the rules of the form the
+record would otherwise be entered with (issue 22 item 5): the form's permission (collection actions need
+"collection_action", visits "visit"), only loans in the uploader's scope, records credited to the uploader
+(an agency acts as itself; only a role with "credit_others" credits a staff member of its own branch
+subtree), no work dated before the loan's disbursement or 2000-01-01, contact hours and the promise and
+follow-up horizons of the settings, the calls-per-day limit, and only new records (an upload adds, it never
+replaces). Any problem and nothing is written; otherwise one transaction through `saving.save` writes every
+record with one audit row each, which names whom the record is credited to.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select
 
 from dashboard import clock
-from dashboard.access import loan_condition
+from dashboard.access import branch_subtree, loan_condition
 from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.importer.parse import parse_file
@@ -28,12 +32,15 @@ from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
 from dashboard.importer.read import Source, decode, records
 from dashboard.importer.references import check_references
 from dashboard.importer.spec import SPECS, FileSpec
-from dashboard.work.access import require
+from dashboard.work.access import can, require
 from dashboard.work.errors import NotAllowed
 from dashboard.work.saving import Change, save
-from db.models import Base, CollectionAction, Contact, Loan
+from dashboard.work.visits import EARLIEST_WORK
+from db.models import Base, CollectionAction, Contact, Loan, Staff
 
 KINDS = ("collection_actions", "visits")
+# The permission of the form each kind of record is otherwise entered with.
+FORM_PERMISSION = {"collection_actions": "collection_action", "visits": "visit"}
 MAX_ROWS = 5000  # one audit row per record: bigger files belong to the core-banking import
 _CHUNK = 500  # keys per IN (...) query
 
@@ -81,12 +88,20 @@ def upload(
         table = Base.metadata.tables[kind]
         conn.execute(insert(table), checked.records)
         key = SPECS[kind].key[0]
-        return [Change("insert", kind, record[key], None, record) for record in checked.records]
+        return [
+            Change("insert", kind, record[key], None, record | {"credited_to": credited_to(record)})
+            for record in checked.records
+        ]
 
     saved = save(engine, actor, token, write)
     if saved.duplicate:
         return UploadSummary(duplicate=True)
     return UploadSummary(rows=dict(Counter(change.table for change in saved.changes)))
+
+
+def credited_to(record: dict[str, Any]) -> str | None:
+    """Whom a record is credited to: its staff member, else its agency."""
+    return record.get("staff_id") or record.get("agency_id")
 
 
 def check_upload(
@@ -102,6 +117,8 @@ def check_upload(
     if kind not in KINDS:
         raise ValueError(f"unknown upload kind {kind!r} (expected one of {', '.join(KINDS)})")
     spec = SPECS[kind]
+    if actor.role != "agency" or kind != "visits":  # an agency's visits get the explanation below
+        require(actor, FORM_PERMISSION[kind])
     if actor.role == "agency":
         if not actor.agency_id:
             raise NotAllowed("action.err.no_actor")
@@ -138,7 +155,13 @@ def check_upload(
         problems.append(Problem(spec.file_name, 1, FILE_LEVEL, message))
     else:
         in_scope = _in_scope(conn, actor, {r["loan_id"] for r in rows if r["loan_id"]}, now)
+        creditable = _creditable(conn, actor)
         problems += _row_problems(spec, actor, rows, lines, in_scope, config, now)
+        # A cell the importer's checks already found wrong (an unknown staff id, a time outside the
+        # schema's hours) is reported once.
+        flagged = {(p.line, p.column) for p in problems}
+        rules = _form_rules(spec, actor, rows, lines, in_scope, creditable, config)
+        problems += [p for p in rules if (p.line, p.column) not in flagged]
         problems += _existing(conn, spec, rows, lines)
         if kind == "collection_actions":
             problems += _foreign_contacts(conn, spec, rows, lines, in_scope)
@@ -156,14 +179,80 @@ def _blank_means(spec: FileSpec, column: str, value: str) -> FileSpec:
     return replace(spec, columns=columns)
 
 
-def _in_scope(conn: Connection, actor: Actor, loan_ids: Iterable[str], now: datetime) -> set[str]:
+def _in_scope(conn: Connection, actor: Actor, loan_ids: Iterable[str], now: datetime) -> dict[str, date]:
+    """The loans of the file in the uploader's scope, with their disbursement dates."""
     wanted = sorted(loan_ids)
-    found: set[str] = set()
+    found: dict[str, date] = {}
     for start in range(0, len(wanted), _CHUNK):
-        query = select(Loan.loan_id).where(
+        query = select(Loan.loan_id, Loan.disbursed_on).where(
             Loan.loan_id.in_(wanted[start : start + _CHUNK]), loan_condition(actor, now.date())
         )
-        found.update(conn.scalars(query))
+        found.update({loan_id: disbursed_on for loan_id, disbursed_on in conn.execute(query)})
+    return found
+
+
+def _creditable(conn: Connection, actor: Actor) -> set[str] | None:
+    """The staff ids a record of this uploader may be credited to: their own, or with "credit_others" the
+    staff of their branch subtree (None: any staff member, for one whose scope is the whole book)."""
+    if not can(actor, "credit_others"):
+        return {actor.staff_id} if actor.staff_id else set()
+    if not actor.branch_id:
+        return None
+    return set(
+        conn.scalars(select(Staff.staff_id).where(Staff.branch_id.in_(branch_subtree(actor.branch_id))))
+    )
+
+
+def _form_rules(
+    spec: FileSpec,
+    actor: Actor,
+    rows: list[dict[str, Any]],
+    lines: list[int],
+    in_scope: dict[str, date],
+    creditable: set[str] | None,
+    config: Config,
+) -> list[Problem]:
+    """The checks of the visit and action forms that the importer's parse does not make, per row."""
+    file = spec.file_name
+    found: list[Problem] = []
+    start, end = time(config.contact_from_hour), time(config.contact_to_hour)
+    for row, line in zip(rows, lines, strict=True):
+        staff_id = row.get("staff_id")
+        if (
+            staff_id is not None
+            and actor.role != "agency"
+            and creditable is not None
+            and staff_id not in creditable
+        ):
+            message = f"{staff_id!r} is not yours to credit: a record names its uploader" + (
+                " or a staff member of your branches" if can(actor, "credit_others") else ""
+            )
+            found.append(Problem(file, line, "staff_id", message))
+        if spec.table == "collection_actions" and actor.role != "agency" and row.get("agency_id") is not None:
+            found.append(Problem(file, line, "agency_id", "only the agency itself uploads its actions"))
+        disbursed_on = in_scope.get(row["loan_id"])
+        day_column = "visited_on" if spec.table == "visits" else "acted_at"
+        moment = row[day_column]
+        if moment is None:
+            continue
+        day = moment if spec.table == "visits" else moment.date()
+        first = max(disbursed_on, EARLIEST_WORK) if disbursed_on else EARLIEST_WORK
+        if day < first:
+            found.append(
+                Problem(file, line, day_column, f"{day} is before {first} (the loan's disbursement)")
+            )
+        if spec.table == "visits":
+            follow_up = row.get("next_follow_up_on")
+            last = day + timedelta(days=config.follow_up_max_days)
+            if follow_up is not None and follow_up > last:
+                message = f"{follow_up} is more than {config.follow_up_max_days} days after the visit"
+                found.append(Problem(file, line, "next_follow_up_on", message))
+            continue
+        if not start <= moment.time() <= end:
+            message = f"{moment:%H:%M} is outside contact hours ({start:%H:%M}-{end:%H:%M})"
+            found.append(Problem(file, line, "acted_at", message))
+        if row["ptp_on"] is not None and row["ptp_on"] <= day:
+            found.append(Problem(file, line, "ptp_on", f"{row['ptp_on']} is not after the contact day {day}"))
     return found
 
 
@@ -172,7 +261,7 @@ def _row_problems(
     actor: Actor,
     rows: list[dict[str, Any]],
     lines: list[int],
-    in_scope: set[str],
+    in_scope: Collection[str],
     config: Config,
     now: datetime,
 ) -> list[Problem]:
@@ -258,7 +347,7 @@ def _too_many_calls(
     spec: FileSpec,
     rows: list[dict[str, Any]],
     lines: list[int],
-    in_scope: set[str],
+    in_scope: Collection[str],
     config: Config,
 ) -> list[Problem]:
     """At most config.max_calls_per_day calls per loan, number called (the borrower's, or a contact's) and

@@ -24,12 +24,14 @@ from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.external import sees_internal
 from dashboard.work.photos import PhotoUpload, check_photos, insert_photos
 from dashboard.work.saving import Change, Saved, save
+from dashboard.work.visits import EARLIEST_WORK
 from db.models import CollectionAction, Contact, Loan
 from db.models.enums import ACTION_CHANNELS, ACTION_RESULTS
 
 NOTES_MAX = 2000
 RECENT = 10
-_AMOUNT = re.compile(r"\d+(\.\d{1,2})?", re.ASCII)
+# Digits, or thousands grouped by commas (1,000 and 12,345.67, never 1,0,0,0), and at most two decimals.
+_AMOUNT = re.compile(r"(\d+|\d{1,3}(,\d{3})+)(\.\d{1,2})?", re.ASCII)
 _AMOUNT_LIMIT = Decimal(10) ** 14  # Numeric(16, 2): 14 digits before the point
 
 
@@ -135,6 +137,8 @@ def _check(
     start, end = time(config.contact_from_hour), time(config.contact_to_hour)
     if acted_at > moment:
         errors["acted_at"] = message("action.err.future", value=f"{acted_at:%Y-%m-%d %H:%M}")
+    elif in_scope and (problem := _before_loan(conn, loan_id, acted_at.date())):
+        errors["acted_at"] = problem
     elif not start <= acted_at.time() <= end:
         errors["acted_at"] = message(
             "action.err.hours", value=f"{acted_at:%H:%M}", start=f"{start:%H:%M}", end=f"{end:%H:%M}"
@@ -180,6 +184,13 @@ def _contact_of_loan(conn: Connection, loan_id: str, contact_id: str) -> bool:
     return found is not None
 
 
+def _before_loan(conn: Connection, loan_id: str, day: date) -> Message | None:
+    """A contact before the loan was disbursed (or before any work is recorded) is a typo."""
+    disbursed_on = conn.execute(select(Loan.disbursed_on).where(Loan.loan_id == loan_id)).scalar_one()
+    first = max(disbursed_on, EARLIEST_WORK)
+    return message("work.err.before", value=day, other=first) if day < first else None
+
+
 def _calls_on(conn: Connection, loan_id: str, day: date, contact_id: str | None) -> int:
     """Calls stored for the loan on that calendar day to one number: the borrower's (contact_id None) or
     the contact's. The cap is per number (issue 16), so calling the contacts is never blocked.
@@ -210,10 +221,10 @@ def parse_amount(value: Decimal | str | None) -> tuple[Decimal | None, Message |
     if value is None or (isinstance(value, str) and not value.strip()):
         return None, None
     if isinstance(value, str):
-        text = value.strip().replace(",", "")
+        text = value.strip()
         if not _AMOUNT.fullmatch(text):
-            return None, message("action.err.amount_format", value=repr(value.strip()))
-        amount = Decimal(text)
+            return None, message("action.err.amount_format", value=repr(text))
+        amount = Decimal(text.replace(",", ""))
     else:
         amount = value
         if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):

@@ -3,9 +3,20 @@ shows them in the user's language and the CLI and bulk upload in English."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from dashboard.i18n import translate
 
 Message = tuple[str, dict[str, object]]  # (term key, values for its placeholders)
+# What a page applies to each text value of a message before it is put in (the Markdown escape of
+# dashboard.auth.text.plain): a value may be what the user typed or the link carried.
+Escape = Callable[[str], str]
+
+
+def _values(values: dict[str, object], escape: Escape | None) -> dict[str, object]:
+    if escape is None:
+        return values
+    return {name: escape(v) if isinstance(v, str) else v for name, v in values.items()}
 
 
 def message(key: str, **values: object) -> Message:
@@ -19,8 +30,8 @@ class WorkError(Exception):
         self.key, self.values = key, values
         super().__init__(translate(key, "en", **values))
 
-    def text(self, language: str) -> str:
-        return translate(self.key, language, **self.values)
+    def text(self, language: str, escape: Escape | None = None) -> str:
+        return translate(self.key, language, **_values(self.values, escape))
 
 
 class FormInvalid(WorkError):
@@ -33,8 +44,8 @@ class FormInvalid(WorkError):
         )
         self.key, self.values = "work.err.form_invalid", {"count": len(errors)}
 
-    def field_texts(self, language: str) -> dict[str, str]:
-        return {field: translate(k, language, **v) for field, (k, v) in self.errors.items()}
+    def field_texts(self, language: str, escape: Escape | None = None) -> dict[str, str]:
+        return {field: translate(k, language, **_values(v, escape)) for field, (k, v) in self.errors.items()}
 
 
 class NotAllowed(WorkError):

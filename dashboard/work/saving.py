@@ -62,6 +62,7 @@ def save(
             return earlier
     try:
         with engine.begin() as conn:
+            write_lock(conn)
             changes = write(conn)
             first = changes[0]
             if key:
@@ -86,6 +87,16 @@ def save(
             return earlier
         raise
     return Saved(first.table, first.record_key, changes=changes)
+
+
+def write_lock(conn: Connection) -> None:
+    """Make the save one write transaction from its first read, so what it counts (the calls of the day)
+    cannot change before it writes. SQLite's driver would begin the transaction only at the first INSERT,
+    after the count: BEGIN IMMEDIATE takes the database's write lock now, and a second save waits for the
+    first to commit (the busy timeout). PostgreSQL keeps its row locks (SELECT ... FOR UPDATE in the
+    checks), which hold for the transaction the engine has begun."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def submission_key(username: str, token: str) -> str:

@@ -7,7 +7,7 @@ for each record written.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -25,6 +25,8 @@ from db.models.enums import SEVERITIES, VISIT_METHODS, VISIT_STAGES
 
 MAX_TEXT = 2000
 MAX_ISSUES = 5  # what the form offers; the service takes any number
+# No work is recorded before this day: an earlier date (1900, a year typed short) is a typo.
+EARLIEST_WORK = date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ def loan_date_problem(conn: Connection, loan_id: str, value: date | None, today:
         return message("work.err.required")
     if value > today:
         return message("work.err.future_date", value=value)
+    if value < EARLIEST_WORK:
+        return message("work.err.before", value=value, other=EARLIEST_WORK)
     disbursed_on = conn.execute(select(Loan.disbursed_on).where(Loan.loan_id == loan_id)).scalar_one()
     if value < disbursed_on:
         return message("work.err.before", value=value, other=disbursed_on)
@@ -85,7 +89,7 @@ def require_staff(actor: Actor) -> str:
     return actor.staff_id
 
 
-def _problems(conn: Connection, form: VisitForm, today: date) -> dict[str, Message]:
+def _problems(conn: Connection, form: VisitForm, today: date, config: Config) -> dict[str, Message]:
     # Each check below is also a CHECK in the schema (enumerations, content, satisfaction, follow-up),
     # except the dates against today and the disbursement, and the lengths (see the module's report).
     errors: dict[str, Message] = {}
@@ -105,8 +109,14 @@ def _problems(conn: Connection, form: VisitForm, today: date) -> dict[str, Messa
     if form.satisfaction is not None and form.satisfaction not in range(1, 6):
         errors["satisfaction"] = message("visit.err.satisfaction")
     follow_up = form.next_follow_up_on
-    if follow_up is not None and form.visited_on is not None and follow_up < form.visited_on:
-        errors["next_follow_up_on"] = message("work.err.before", value=follow_up, other=form.visited_on)
+    if follow_up is not None and form.visited_on is not None:
+        last = form.visited_on + timedelta(days=config.follow_up_max_days)
+        if follow_up < form.visited_on:
+            errors["next_follow_up_on"] = message("work.err.before", value=follow_up, other=form.visited_on)
+        elif follow_up > last:
+            errors["next_follow_up_on"] = message(
+                "visit.err.follow_up_too_far", days=config.follow_up_max_days, last=last
+            )
     for n, found in enumerate(form.issues, start=1):
         problem = _issue_problem(found)
         if problem:
@@ -140,7 +150,7 @@ def record_visit(
         if not loan_id:
             raise FormInvalid({"loan_id": message("work.err.required")})
         require_loan(conn, actor, loan_id)
-        errors = _problems(conn, form, day)
+        errors = _problems(conn, form, day, config or Config())
         types, photo_problem = check_photos(form.photos, config or Config())
         if photo_problem is not None:
             errors["photos"] = photo_problem

@@ -8,6 +8,7 @@ from db.models.app import (
     FormSubmission,
     LoginAttempt,
     Setting,
+    SignInSession,
     User,
 )
 from db.models.base import Base
@@ -64,6 +65,7 @@ __all__ = [
     "RollMonth",
     "ScheduleItem",
     "Setting",
+    "SignInSession",
     "SnapshotDate",
     "SnapshotGroup",
     "Staff",

@@ -140,10 +140,35 @@ class FormSubmission(Base):
 
 
 class LoginAttempt(Base):
+    """One sign-in attempt: by password (the form) or by cookie (a reload, a new tab). An unknown username
+    is kept cut short with a digest (dashboard.auth.login.recorded_name), never in full: it may be a
+    password typed into the wrong box."""
+
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_user_at", "username", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_user_at", "username", "at"),
+        Index("ix_login_attempts_client_at", "client", "at"),
+    )
 
     attempt_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(60))
     at: Mapped[datetime]
     success: Mapped[bool] = mapped_column(Boolean)
+    client: Mapped[str | None] = mapped_column(String(64))  # the address the attempt came from
+    method: Mapped[str] = mapped_column(String(10), default="password", server_default="password")
+
+
+class SignInSession(Base):
+    """A sign-in kept on the server (issue 22 item 2): the cookie carries a random id, this row its SHA-256.
+    Valid while not revoked, seen within the idle time and before expires_at (the absolute lifetime)."""
+
+    __tablename__ = "sign_in_sessions"
+    __table_args__ = (CheckConstraint("expires_at > created_at", name="expires_after_created"),)
+
+    session_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), ForeignKey("users.username"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    client: Mapped[str | None] = mapped_column(String(64))

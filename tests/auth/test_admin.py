@@ -119,7 +119,7 @@ def test_the_credit_card_floors_are_accepted_one_at_a_time_in_a_rising_order(peo
         (("90", "200", "180"), "loss_after_dpd", "The DPD floors must rise: substandard < doubtful < loss"),
         (("90", "", "180"), "doubtful_after_dpd", "Required"),
         (("90", "120", "1.5"), "loss_after_dpd", "1.5 is not a valid value for this setting"),
-        (("-1", "120", "180"), "substandard_after_dpd", "Between 0 and ∞"),
+        (("-1", "120", "180"), "substandard_after_dpd", "Between 0 and 99999"),
     ],
 )
 def test_floors_that_do_not_rise_are_refused_next_to_the_field(
@@ -163,7 +163,10 @@ def test_settings_page_saves_and_refuses_with_the_message_next_to_the_field(app_
     at.selectbox(key="setting_name").set_value("ptp_max_days")
     at.text_input(key="setting_value").input("0")
     at.button[0].click().run()
-    assert [e.value for e in at.error] == ["1 field(s) need correcting; nothing was saved", "Between 1 and ∞"]
+    assert [e.value for e in at.error] == [
+        "1 field(s) need correcting; nothing was saved",
+        "Between 1 and 366",
+    ]
     assert at.text_input(key="setting_value").value == "0"  # what was typed stays
     assert _settings(app_db) == {}
     at.text_input(key="setting_value").input("10")

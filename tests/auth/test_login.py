@@ -1,5 +1,5 @@
-"""Checking a sign-in (dashboard.auth.login) on SQLite and PostgreSQL: the lockout after N failures, its
-expiry, the attempts log and the audit rows of failures."""
+"""Checking a sign-in (dashboard.auth.login) on SQLite and PostgreSQL: the growing delay after N failures
+from one client, its end, the attempts log and the audit rows of failures."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import Engine, select
 
-from dashboard.auth.login import attempt_login
+from dashboard.auth.login import attempt_login, recorded_name
 from dashboard.auth.users import NewUser, add_user, set_disabled
 from db.models import AuditEntry, LoginAttempt, User
 from tests.auth.conftest import ADMIN
@@ -49,22 +49,26 @@ def test_a_right_password_signs_in_and_is_logged(one_user: Engine) -> None:
     assert _failures_audited(one_user) == []
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(one_user: Engine) -> None:
+def test_five_wrong_passwords_make_the_next_attempt_from_that_client_wait(one_user: Engine) -> None:
     for n in range(1, 5):
-        attempt = attempt_login(one_user, "o1", f"wrong {n}", NOW + timedelta(seconds=n))
+        attempt = attempt_login(one_user, "o1", f"wrong {n}", NOW + timedelta(seconds=n), client="c1")
         assert attempt.outcome == "wrong"
-    fifth = attempt_login(one_user, "o1", "wrong 5", NOW + timedelta(seconds=5))
-    assert fifth.outcome == "locked"
-    assert fifth.locked_until == NOW + timedelta(seconds=5, minutes=15)
-    # While locked even the right password is refused, and the lock is not extended.
-    during = attempt_login(one_user, "o1", "right password", NOW + timedelta(minutes=10))
-    assert (during.outcome, during.locked_until) == ("locked", fifth.locked_until)
-    after = attempt_login(one_user, "o1", "right password", NOW + timedelta(minutes=16))
+    fifth = attempt_login(one_user, "o1", "wrong 5", NOW + timedelta(seconds=5), client="c1")
+    assert (fifth.outcome, fifth.retry_at) == ("wait", NOW + timedelta(seconds=6))
+    # While waiting even the right password is refused, and the wait grows (2 s after this attempt).
+    during = attempt_login(one_user, "o1", "right password", NOW + timedelta(seconds=5.5), client="c1")
+    assert (during.outcome, during.retry_at) == ("wait", NOW + timedelta(seconds=7.5))
+    # Another client (the real user) is not held up: no hard lock on the account.
+    assert attempt_login(one_user, "o1", "right password", NOW + timedelta(seconds=6), client="c2").ok
+    after = attempt_login(one_user, "o1", "right password", NOW + timedelta(seconds=8), client="c1")
     assert after.ok
-    assert _attempts(one_user) == [("o1", False)] * 6 + [("o1", True)]
+    assert _attempts(one_user) == [("o1", False)] * 6 + [("o1", True)] * 2
     audited = _failures_audited(one_user)
-    assert [a["reason"] for a in audited] == ["wrong password"] * 4 + ["locked now", "locked"]
-    assert audited[4]["failed_attempts"] == 5 and audited[4]["locked_until"].startswith("2026-11-02T09:15:05")
+    # Audited at the first failure of a run and every fifth: not once per guess.
+    assert [(a["reason"], a["failures_in_a_row"]) for a in audited] == [
+        ("wrong password", 1),
+        ("wrong password", 5),
+    ]
     with one_user.connect() as conn:
         row = conn.execute(select(User.failed_attempts, User.locked_until)).one()
     assert tuple(row) == (0, None)
@@ -82,9 +86,12 @@ def test_limits_come_from_the_environment(one_user: Engine, monkeypatch: pytest.
     monkeypatch.setenv("POSTLOAN_MAX_ATTEMPTS", "2")
     monkeypatch.setenv("POSTLOAN_LOCK_MINUTES", "1")
     assert attempt_login(one_user, "o1", "wrong", NOW).outcome == "wrong"
-    locked = attempt_login(one_user, "o1", "wrong", NOW)
-    assert locked.locked_until == NOW + timedelta(minutes=1)
-    assert attempt_login(one_user, "o1", "right password", NOW + timedelta(seconds=61)).ok
+    waiting = attempt_login(one_user, "o1", "wrong", NOW)
+    assert waiting.retry_at == NOW + timedelta(seconds=1)
+    for n in range(1, 12):  # the delay doubles, up to POSTLOAN_LOCK_MINUTES
+        last = attempt_login(one_user, "o1", "wrong", NOW + timedelta(seconds=n))
+    assert last.retry_at == NOW + timedelta(seconds=11, minutes=1)
+    assert attempt_login(one_user, "o1", "right password", NOW + timedelta(seconds=72)).ok
     monkeypatch.setenv("POSTLOAN_MAX_ATTEMPTS", "zero")
     with pytest.raises(ValueError, match="POSTLOAN_MAX_ATTEMPTS"):
         attempt_login(one_user, "o1", "wrong", NOW)
@@ -96,13 +103,15 @@ def test_unknown_users_and_disabled_users_fail_alike(one_user: Engine) -> None:
     disabled = attempt_login(one_user, "o1", "right password", NOW)
     assert unknown.outcome == disabled.outcome == "wrong"
     assert unknown.actor is None and disabled.actor is None
-    assert _attempts(one_user) == [("nobody", False), ("o1", False)]
+    nobody = recorded_name("nobody", known=False)
+    assert nobody.startswith("no…#") and "nobody" not in nobody
+    assert _attempts(one_user) == [(nobody, False), ("o1", False)]
     assert [(a["username"], a["reason"]) for a in _failures_audited(one_user)] == [
-        ("nobody", "unknown user"),
+        (nobody, "unknown user"),
         ("o1", "disabled"),
     ]
 
 
-def test_an_overlong_username_is_logged_cut_to_the_column(one_user: Engine) -> None:
+def test_an_overlong_username_is_logged_cut_short(one_user: Engine) -> None:
     assert attempt_login(one_user, "x" * 500, "whatever", NOW).outcome == "wrong"
-    assert _attempts(one_user) == [("x" * 60, False)]
+    assert _attempts(one_user) == [(recorded_name("x" * 60, known=False), False)]

@@ -77,6 +77,8 @@ def running_app(database_url: str, log: Path, **env: str) -> Iterator[str]:
         "DATABASE_URL": database_url,
         "POSTLOAN_COOKIE_KEY": COOKIE_KEY,
         "POSTLOAN_LOGIN_SLEEP": "0.1",
+        # Plain HTTP on the loopback: a Secure cookie would not be sent back.
+        "POSTLOAN_COOKIE_SECURE": "0",
     }
     command = [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)]
     command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]

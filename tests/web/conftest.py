@@ -24,8 +24,13 @@ from tests.kpi.book import act, inspect, issue, loan, override, pay, reference, 
 APP = str(Path(__file__).parents[2] / "dashboard" / "app.py")
 PAGES = Path(__file__).parents[2] / "pages"
 MANAGER = Actor("manager", "manager", name="Manager")  # branch_id None: the whole book
-# The app refuses to start without a cookie key; the sign-in pause only slows the tests down.
-TEST_ENV = {"POSTLOAN_COOKIE_KEY": "test-cookie-key-not-a-secret-0123456789", "POSTLOAN_LOGIN_SLEEP": "0"}
+# The app refuses to start without a cookie key; the sign-in pause only slows the tests down; an error a
+# page raises is shown as a reference to users and raised again for AppTest to report (dashboard/ui/errors).
+TEST_ENV = {
+    "POSTLOAN_COOKIE_KEY": "test-cookie-key-not-a-secret-0123456789",
+    "POSTLOAN_LOGIN_SLEEP": "0",
+    "POSTLOAN_RAISE_ERRORS": "1",
+}
 
 
 @pytest.fixture

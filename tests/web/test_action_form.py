@@ -9,6 +9,7 @@ from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from dashboard.actor import Actor
+from dashboard.auth.text import plain
 from dashboard.testing import app_test
 from db.models import CollectionAction
 from db.models.enums import ACTION_CHANNELS, ACTION_RESULTS
@@ -103,15 +104,18 @@ def test_a_refused_call_shows_each_message_by_its_field_and_keeps_the_values(app
     assert not at.exception
     errors = [e.value for e in at.error]
     assert errors[0] == "2 field(s) need correcting; nothing was saved"
-    assert "07:30 is outside contact hours (08:00-21:00)" in errors
-    assert "'12.345' is not an amount (a number with at most 2 decimals, like 1234.56)" in errors
+    # The values in a message are escaped for Markdown (issue 22 item 4): what was typed shows as text.
+    hours_text = f"{plain('07:30')} is outside contact hours ({plain('08:00')}-{plain('21:00')})"
+    amount_text = f"{plain(repr('12.345'))} is not an amount (a number with at most 2 decimals, like 1234.56)"
+    assert hours_text in errors
+    assert amount_text in errors
     assert not at.success
     assert _actions(app_db) == []
     # Each message sits right under its field.
     layout = _layout(at)
-    hours = layout.index("error: 07:30 is outside contact hours (08:00-21:00)")
+    hours = layout.index(f"error: {hours_text}")
     assert layout[hours - 1] == "action_time"
-    amount = layout.index("error: '12.345' is not an amount (a number with at most 2 decimals, like 1234.56)")
+    amount = layout.index(f"error: {amount_text}")
     assert layout[amount - 1] == "action_ptp_amount"
     # What the user typed stays.
     assert at.time_input(key="action_time").value == time(7, 30)

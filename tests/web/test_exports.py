@@ -162,8 +162,8 @@ def test_excel_money_is_exact_to_the_fen() -> None:
     assert money_cells[2].value == "123456789012345.67"
     assert money_cells[3].value is None
     assert cells[0][2].number_format == PERCENT
-    # Text stays text, never a formula.
-    assert cells[3][0].value == "=HYPERLINK(1)" and cells[3][0].data_type == "s"
+    # Text stays text, never a formula: an apostrophe before it (issue 22 item 1).
+    assert cells[3][0].value == "'=HYPERLINK(1)" and cells[3][0].data_type == "s"
 
 
 def test_a_table_too_long_for_excel_offers_the_csv(monkeypatch: pytest.MonkeyPatch) -> None:

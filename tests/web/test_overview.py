@@ -77,9 +77,18 @@ def test_drill_down_links_and_downloads(app_db: Engine) -> None:
 
 
 def test_empty_filter_says_why(app_db: Engine) -> None:
+    at = app(product="P2", lang="en").run()  # no loans of P2
+    assert not at.exception
+    assert "No active loans on 2025-03-20" in at.info[0].value
+
+
+def test_an_as_of_before_the_first_loan_is_refused(app_db: Engine) -> None:
+    # Before the first disbursement there is nothing to count: the link's date is named and ignored
+    # (issue 22 item 9), the page shows the data date.
     at = app(as_of="2024-01-01", lang="en").run()
     assert not at.exception
-    assert "No active loans on 2024-01-01" in at.info[0].value
+    assert any("“as_of”" in w.value for w in at.warning)
+    assert at.date_input(key="as_of").value.isoformat() == "2025-03-20"
 
 
 def test_definitions_are_one_click_away(app_db: Engine) -> None:

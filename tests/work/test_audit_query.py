@@ -15,6 +15,7 @@ from dashboard.work.overrides import decide_proposal, propose_override
 from db.models import AuditEntry
 from tests.kpi.book import D, loan, reference
 
+AUDITOR = Actor("au", "auditor")
 ENTRIES = [
     # at, username, action, table, record
     ("2025-03-01T09:00:00", "r1", "insert", "visits", "V1"),
@@ -50,14 +51,14 @@ def log(engine: Engine) -> Engine:
 
 def _records(engine: Engine, **filters) -> list[str]:  # type: ignore[no-untyped-def]
     with engine.connect() as conn:
-        frame = audit_entries(conn, **filters)
-        assert audit_count(conn, **{k: v for k, v in filters.items() if k != "limit"}) >= len(frame)
+        frame = audit_entries(conn, AUDITOR, **filters)
+        assert audit_count(conn, AUDITOR, **{k: v for k, v in filters.items() if k != "limit"}) >= len(frame)
     return frame["record"].tolist()
 
 
 def test_newest_first_with_every_column(log: Engine) -> None:
     with log.connect() as conn:
-        frame = audit_entries(conn)
+        frame = audit_entries(conn, AUDITOR)
     assert list(frame.columns) == COLUMNS
     assert frame["record"].tolist() == ["B%", "B1:2025-03-04", "B:2025-03-04", "IS10", "IS1", "AC1", "V1"]
     first = frame.iloc[0]
@@ -92,14 +93,14 @@ def test_filters(log: Engine, filters: dict, expected: list[str]) -> None:
 
 def test_limit_and_count(log: Engine) -> None:
     with log.connect() as conn:
-        assert audit_entries(conn, limit=2)["record"].tolist() == ["B%", "B1:2025-03-04"]
-        assert audit_count(conn) == 7
-        assert audit_count(conn, username="r1") == 5
+        assert audit_entries(conn, AUDITOR, limit=2)["record"].tolist() == ["B%", "B1:2025-03-04"]
+        assert audit_count(conn, AUDITOR) == 7
+        assert audit_count(conn, AUDITOR, username="r1") == 5
 
 
 def test_choices(log: Engine) -> None:
     with log.connect() as conn:
-        users, tables = audit_choices(conn)
+        users, tables = audit_choices(conn, AUDITOR)
     assert users == ["m1", "o1", "r1"]
     assert tables == ["classification_overrides", "collection_actions", "issues", "visits"]
 
@@ -117,7 +118,7 @@ def test_a_save_is_found(engine: Engine) -> None:
         engine, actor, int(proposed.record_key), True, "同意", "tok", Config(), today=D("2025-03-20")
     )
     with engine.connect() as conn:
-        frame = audit_entries(conn, username="r1", record_key="B")
+        frame = audit_entries(conn, AUDITOR, username="r1", record_key="B")
     assert frame[["username", "action", "table", "record"]].to_dict("records") == [
         {"username": "r1", "action": "insert", "table": "classification_overrides", "record": "B:2025-03-20"}
     ]

@@ -174,6 +174,9 @@ def test_a_risk_managers_visits_stay_in_the_branch_subtree(book: Engine) -> None
     )
     assert problems_of(book, RISK_B1, "visits", data) == [
         "march.csv:2: loan_id: loan 'C' is not one of yours (or does not exist)",
+        # O2 works in B2, outside the risk manager's B1 (issue 22 item 5).
+        "march.csv:2: staff_id: 'O2' is not yours to credit: a record names its uploader or a staff member "
+        "of your branches",
         "march.csv:3: visited_on: 2025-03-21 is after today",
         "march.csv:3: staff_id: unknown staff_id 'NOBODY'",
     ]

@@ -95,7 +95,7 @@ def test_a_day_of_work_on_one_loan_shows_everywhere(engine: Engine) -> None:
 
     with engine.connect() as conn:
         history = timeline(conn, loan_id="A", as_of=TODAY)
-        audit = audit_entries(conn)
+        audit = audit_entries(conn, Actor("au", "auditor"))
         issues_after = issue_figures(conn, start=D("2025-03-01"), end=TODAY, as_of=TODAY, scope=scope)
         checks_after = first_checks(
             conn, start=D("2025-01-01"), end=D("2025-01-31"), as_of=TODAY, scope=scope, config=config
