@@ -22,9 +22,9 @@ SESSIONS = 6
 def test_six_sessions_saving_at_once_store_at_most_the_limit(book: Engine, monkeypatch) -> None:
     count = collection._calls_on
 
-    def slow_count(conn: Connection, loan_id: str, day: date) -> int:
+    def slow_count(conn: Connection, loan_id: str, day: date, contact_id: str | None) -> int:
         # Widen the gap between counting and writing, where a second save used to count the same calls.
-        found = count(conn, loan_id, day)
+        found = count(conn, loan_id, day, contact_id)
         time.sleep(0.05)
         return found
 

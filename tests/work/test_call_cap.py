@@ -15,7 +15,7 @@ from dashboard.work.bulk import check_upload
 from dashboard.work.collection import ActionForm, record_action
 from dashboard.work.errors import FormInvalid
 from db.models import CollectionAction, CollectorAssignment, Contact, Customer
-from tests.kpi.book import D, act, loan, reference
+from tests.kpi.book import D, act, loan, place, reference
 
 NOW = datetime(2025, 3, 20, 15, 30)
 COLLECTOR = Actor("c1", "collector", name="C1", staff_id="C1")
@@ -95,16 +95,19 @@ def test_a_contact_of_another_customer_or_none_is_refused(book: Engine, contact:
 
 
 def test_an_upload_caps_per_number_and_checks_the_contact(book: Engine) -> None:
+    # Uploads of collection actions are an agency's (the form's permission); loan B is placed with A1.
+    with book.begin() as conn:
+        place(conn, "B", "A1", "2025-03-15", "1010")
     header = "action_id,loan_id,acted_at,channel,staff_id,agency_id,result,contact_id\n"
     data = (
         header
-        + "U1,B,2025-03-20 14:00,call,C1,,no_answer,K1a\n"
-        + "U2,B,2025-03-20 14:10,call,C1,,no_answer,\n"
-        + "U3,B,2025-03-20 14:20,call,C1,,no_answer,K2a\n"
+        + "U1,B,2025-03-20 14:00,call,,A1,no_answer,K1a\n"
+        + "U2,B,2025-03-20 14:10,call,,A1,no_answer,\n"
+        + "U3,B,2025-03-20 14:20,call,,A1,no_answer,K2a\n"
     ).encode()
-    risk = Actor("r1", "risk_manager", name="R1", staff_id="R1")
+    agency = Actor("a1", "agency", name="甲催收", agency_id="A1")
     with book.connect() as conn:
-        checked = check_upload(conn, risk, "collection_actions", "m.csv", data, Config(), NOW)
+        checked = check_upload(conn, agency, "collection_actions", "m.csv", data, Config(), NOW)
     assert [str(p) for p in checked.problems] == [
         "m.csv:3: channel: call number 4 to the borrower of loan 'B' on 2025-03-20: at most 3 a day per "
         "number (3 already recorded)",
