@@ -49,6 +49,12 @@ class Config:
     # Agencies under these are flagged for recall.
     agency_min_recovery_rate: Decimal = Decimal("0.05")
     agency_min_coverage: Decimal = Decimal("0.90")
+    # Issue 18: a written-off loan is still pursued with an open legal case, an agency holding it, or a
+    # collection action within this many days up to the as-of date.
+    pursuit_quiet_days: int = 90
+    # Issue 18, the 2023 classification rules: a restructured loan is at least substandard for this many
+    # months from restructured_on (the anniversary itself is outside), then falls back to its DPD floor.
+    restructured_observation_months: int = 12
     # Rule 12 per product: (product_id, substandard, doubtful, loss) of each product with its own floors
     # (products.dpd_floors). Not a setting: load_config reads it from the products table.
     product_floors: tuple[tuple[str, int, int, int], ...] = field(default=(), metadata={"setting": False})

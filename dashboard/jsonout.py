@@ -7,6 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import pandas as pd
+
 from dashboard.kpi.agencies import AgencyScore
 from dashboard.kpi.inspections import FirstChecks
 from dashboard.kpi.portfolio import Portfolio
@@ -25,6 +27,11 @@ def _plain(value: Any) -> Any:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, default=_plain, ensure_ascii=False, indent=2)
+
+
+def records_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A KPI table as a list of rows, empty cells (None, NaN, NaT) as null."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def portfolio_json(p: Portfolio) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from db.models.loans import (
     SnapshotGroup,
     StateChange,
 )
+from db.models.npl import LegalCase, LegalCaseStage, Restructuring, RestructuringProposal
 from db.models.reference import Agency, Branch, Channel, Customer, Product, Staff
 from db.models.work import (
     CollectionAction,
@@ -49,12 +50,16 @@ __all__ = [
     "FormSubmission",
     "Inspection",
     "Issue",
+    "LegalCase",
+    "LegalCaseStage",
     "Loan",
     "LoanStateSnapshot",
     "LoginAttempt",
     "Placement",
     "Product",
     "Repayment",
+    "Restructuring",
+    "RestructuringProposal",
     "RollGroup",
     "RollMonth",
     "ScheduleItem",
