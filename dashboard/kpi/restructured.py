@@ -1,7 +1,7 @@
-"""The restructured floor of the class derivation (issue 18; the 2023 classification rules): a restructured loan
-is at least substandard from restructured_on for the observation period (the setting
-restructured_observation_months, 12 by default), up to but not including its anniversary; then it falls back
-to its DPD floor. Kept apart from dashboard.kpi.state, which folds it into each loan's override rank."""
+"""The restructured floor of the class derivation (issue 18; the 2023 classification rules): a restructured
+loan is at least substandard from restructured_on for the observation period (the setting
+restructured_observation_months, 12 by default), up to but not including its anniversary; then it falls
+back to its DPD floor. Kept apart from dashboard.kpi.state, which folds it into each loan's override rank."""
 
 from __future__ import annotations
 

@@ -16,9 +16,9 @@ import pandas as pd
 from sqlalchemy import Connection, Subquery, and_, case, func, or_, select
 
 from dashboard.config import Config
+from dashboard.kpi.legal import legal_stage_of
 from dashboard.kpi.money import yuan
 from dashboard.kpi.scope import Scope
-from dashboard.kpi.legal import legal_stage_of
 from db.models import CollectionAction, LegalCase, Loan, Placement, Repayment
 from db.sqlfuncs import cents
 
