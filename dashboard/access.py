@@ -48,11 +48,14 @@ def dimension_condition(actor: Actor, columns: Dimensions) -> ColumnElement[bool
 def handed_to_legal_or_written_off(day: date) -> ColumnElement[bool]:
     """The loans asset preservation works on `day` (issue 18): written off on or before it, or handed to
     legal: a legal case, or a collection action on the legal channel, on or before it."""
-    legal_case = exists().where(LegalCase.loan_id == Loan.loan_id)
+    # Aliased: the condition lands in queries that read these tables themselves (the legal cases page), whose
+    # rows must not be correlated into it.
+    cases, actions = LegalCase.__table__.alias("ap_cases"), CollectionAction.__table__.alias("ap_actions")
+    legal_case = exists().where(cases.c.loan_id == Loan.loan_id)
     legal_action = exists().where(
-        CollectionAction.loan_id == Loan.loan_id,
-        CollectionAction.channel == "legal",
-        CollectionAction.acted_at < datetime.combine(day + timedelta(days=1), time()),
+        actions.c.loan_id == Loan.loan_id,
+        actions.c.channel == "legal",
+        actions.c.acted_at < datetime.combine(day + timedelta(days=1), time()),
     )
     return or_(Loan.written_off_on <= day, legal_case, legal_action)
 
