@@ -34,6 +34,7 @@ PAGES = [
     PageSpec("staff.py", "page.staff", ":material/badge:", "staff"),
     PageSpec("weekly.py", "page.weekly", ":material/event_note:", "weekly"),
     PageSpec("writeoffs.py", "page.writeoffs", ":material/inventory_2:", "writeoffs", roles=NPL_ROLES),
+    PageSpec("legal.py", "page.legal", ":material/balance:", "legal", roles=NPL_ROLES),
     PageSpec("loans.py", "page.loans", ":material/list:", "loans"),
     PageSpec("loan.py", "page.loan", ":material/description:", "loan", hidden=True, roles=ALL_BUT_ADMIN),
     PageSpec("find.py", "page.find", ":material/search:", "find", roles=ALL_BUT_ADMIN),

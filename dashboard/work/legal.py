@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from dashboard import clock
 from dashboard.actor import Actor
 from dashboard.work.access import require, require_loan
+from dashboard.work.collection import parse_amount
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.saving import Change, Saved, save
 from dashboard.work.visits import clean, new_id, text_problem
@@ -30,7 +31,7 @@ MAX_SHORT = 200
 @dataclass(frozen=True)
 class CaseForm:
     """What the form sends. case_id None opens a new case; `reason` explains a stage change (required when
-    the stage goes back) and is kept in the timeline."""
+    the stage goes back) and is kept in the timeline. Amounts may be the text typed into the form."""
 
     loan_id: str
     stage: str | None
@@ -38,10 +39,10 @@ class CaseForm:
     filed_on: date | None = None
     court: str | None = None
     case_number: str | None = None
-    claimed: Decimal | None = None
-    awarded: Decimal | None = None
-    recovered: Decimal | None = None
-    costs: Decimal | None = None
+    claimed: Decimal | str | None = None
+    awarded: Decimal | str | None = None
+    recovered: Decimal | str | None = None
+    costs: Decimal | str | None = None
     lawyer: str | None = None
     agency_id: str | None = None
     next_hearing_on: date | None = None
@@ -53,10 +54,20 @@ def stage_goes_back(before: str | None, after: str) -> bool:
     return before is not None and STAGE_RANK[after] < STAGE_RANK[before]
 
 
+def _amount(value: Decimal | str | None) -> tuple[Decimal | None, Message | None]:
+    """An amount of the case: as a promise's amount (dashboard.work.collection), but 0 is allowed."""
+    amount, problem = parse_amount(value)
+    if problem and problem[0] == "action.err.amount_positive":
+        zero = Decimal(str(value).strip().replace(",", ""))
+        return (zero, None) if zero == 0 else (None, message("legal.err.amount"))
+    return amount, problem
+
+
 def _problems(
-    conn: Connection, form: CaseForm, before: dict[str, Any] | None, today: date
+    conn: Connection, form: CaseForm, before: dict[str, Any] | None, today: date, amounts: dict[str, Any]
 ) -> dict[str, Message]:
-    # Each is also a CHECK of legal_cases or legal_case_stages, except the dates against today.
+    """What is wrong with the form, by field; `amounts` is filled with the parsed amounts. Each is also a
+    CHECK of legal_cases or legal_case_stages, except the dates against today."""
     errors: dict[str, Message] = {}
     if form.stage not in LEGAL_STAGES:
         errors["stage"] = message("work.err.required" if not form.stage else "legal.err.stage")
@@ -69,11 +80,11 @@ def _problems(
             "work.err.before", value=form.next_hearing_on, other=form.filed_on
         )
     for name in AMOUNTS:
-        value = getattr(form, name)
-        if value is not None and (not value.is_finite() or value < 0 or value != round(value, 2)):
-            errors[name] = message("legal.err.amount")
+        amounts[name], problem = _amount(getattr(form, name))
+        if problem:
+            errors[name] = problem
     note, reason = clean(form.note), clean(form.reason)
-    awarded, recovered = form.awarded, form.recovered or Decimal(0)
+    awarded, recovered = amounts["awarded"], amounts["recovered"] or Decimal(0)
     if "recovered" not in errors and awarded is not None and recovered > awarded and not note:
         errors["note"] = message("legal.err.above_awarded", recovered=recovered, awarded=awarded)
     if (
@@ -117,7 +128,8 @@ def save_case(
             if row is None or row["loan_id"] != form.loan_id:
                 raise NotAllowed("legal.err.no_case", case_id=form.case_id)
             before = dict(row)
-        errors = _problems(conn, form, before, day)
+        amounts: dict[str, Decimal | None] = {}
+        errors = _problems(conn, form, before, day, amounts)
         if errors:
             raise FormInvalid(errors)
         case_id = form.case_id or new_id("LC")
@@ -127,10 +139,10 @@ def save_case(
             "court": clean(form.court) or None,
             "case_number": clean(form.case_number) or None,
             "stage": form.stage,
-            "claimed": form.claimed or Decimal(0),
-            "awarded": form.awarded,
-            "recovered": form.recovered or Decimal(0),
-            "costs": form.costs or Decimal(0),
+            "claimed": amounts["claimed"] or Decimal(0),
+            "awarded": amounts["awarded"],
+            "recovered": amounts["recovered"] or Decimal(0),
+            "costs": amounts["costs"] or Decimal(0),
             "lawyer": clean(form.lawyer) or None,
             "agency_id": form.agency_id or None,
             "next_hearing_on": form.next_hearing_on,

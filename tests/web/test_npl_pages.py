@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, update
+from decimal import Decimal
+
+from sqlalchemy import Engine, select, update
 from streamlit.testing.v1 import AppTest
 
 from dashboard.actor import Actor
-from db.models import Loan
+from db.models import LegalCase, Loan
 from tests.kpi.book import D, pay
 from tests.web.conftest import PAGES, app, sign_in
+from tests.web.test_issues_work import error_next_to
 
 AP = Actor("ap1", "asset_preservation", name="AP1", staff_id="C1", branch_id="B1")
 
@@ -31,3 +34,45 @@ def test_the_written_off_book_shows_the_branch_write_offs_and_recoveries(app_db:
     assert tiles["Principal written off"] == "¥2,900.00"
     assert tiles["Recovered since write-off"] == "¥32.00"
     assert list(at.dataframe[0].value["loan_id"]) == ["B"]
+
+
+def _written_off(engine: Engine, *loans: str) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(Loan).where(Loan.loan_id.in_(loans)).values(written_off_on=D("2025-03-01")))
+
+
+def test_an_officer_opens_a_case_and_moves_it_to_judgment(app_db: Engine) -> None:
+    _written_off(app_db, "B")
+    at = _page("legal.py", lang="en", loan_id="B")
+    assert not at.exception
+    form = "legal_B___new__"
+    at.selectbox(key=f"{form}_stage").set_value("filed")
+    at.button(key=f"FormSubmitter:{form}-Save the case").click().run()
+    assert not at.exception
+    assert error_next_to(at, f"{form}_filed_on") == "A case past preparing has a filing date"
+    at.date_input(key=f"{form}_filed_on").set_value(D("2025-03-10"))
+    at.text_input(key=f"{form}_claimed").input("2,000")
+    at.button(key=f"FormSubmitter:{form}-Save the case").click().run()
+    assert not at.exception
+    with app_db.connect() as conn:
+        (case_id, stage, claimed) = conn.execute(
+            select(LegalCase.case_id, LegalCase.stage, LegalCase.claimed)
+        ).one()
+    assert (stage, claimed) == ("filed", Decimal("2000.00"))
+    at.selectbox(key="legal_case_B").set_value(case_id).run()
+    moved = f"legal_B_{case_id}"
+    assert at.selectbox(key=f"{moved}_stage").value == "filed"
+    at.selectbox(key=f"{moved}_stage").set_value("judgment")
+    at.text_input(key=f"{moved}_awarded").input("1500")
+    at.button(key=f"FormSubmitter:{moved}-Save the case").click().run()
+    assert not at.exception
+    with app_db.connect() as conn:
+        assert conn.execute(select(LegalCase.stage)).scalar_one() == "judgment"
+    assert list(at.dataframe[-1].value["to_stage"]) == ["filed", "judgment"]
+
+
+def test_a_loan_outside_the_scope_has_no_form(app_db: Engine) -> None:
+    at = _page("legal.py", lang="en", loan_id="A")  # not written off, no legal case
+    assert not at.exception
+    assert any("A" in e.value for e in at.error)
+    assert [b.key for b in at.button] == ["auth_sign_out"]
