@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Connection, Engine
 
+from dashboard.importer.npl import check_npl_files
 from dashboard.importer.parse import ParsedFile, Row, parse_file
 from dashboard.importer.problems import FILE_LEVEL, Problem
 from dashboard.importer.read import Source, decode
@@ -49,6 +50,7 @@ def validate_tables(
         check_references(conn, parsed, set(missing), problems)
         if "branches" in parsed:
             check_branch_loops(conn, parsed["branches"], problems)
+        check_npl_files(conn, parsed, problems)
     problems.sort(key=_report_order)
     return Checked({table: parsed[table].rows for table in LOAD_ORDER if table in parsed}, problems)
 
