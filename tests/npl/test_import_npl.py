@@ -48,7 +48,8 @@ def test_row_rules_of_legal_cases(book: Engine) -> None:
     assert _problems(book, {"legal_cases.csv": text}) == [
         "legal_cases.csv:2: filed_on: blank, but stage is 'filed' (a case past preparing has a filing date)",
         "legal_cases.csv:3: recovered: 60 is above awarded 50, and note is blank (say why)",
-        "legal_cases.csv:5: stage: 'appeal' is not an allowed value (expected one of preparing, filed, judgment, "
+        "legal_cases.csv:5: stage: 'appeal' is not an allowed value (expected one of preparing, filed, "
+        "judgment, "
         "enforcement, closed)",
         "legal_cases.csv:5: claimed: -1 is negative",
         "legal_cases.csv:5: next_hearing_on: 2025-01-01 is before filed_on 2025-02-01",
