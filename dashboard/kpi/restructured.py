@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Integer, Subquery, cast, func, literal, select, true
+from sqlalchemy import ColumnElement, Integer, Subquery, cast, func, literal, select, true
 
 from dashboard.config import Config
 from db.models import Restructuring, Setting
@@ -18,7 +18,7 @@ SUBSTANDARD_RANK = 2  # CLASSES.index("substandard")
 SETTING = "restructured_observation_months"
 
 
-def observation_months() -> object:
+def observation_months() -> ColumnElement[int]:
     """The setting as SQL (the settings table over the default), so snapshots built without a Config read
     the same period the pages do."""
     stored = select(cast(Setting.value, Integer)).where(Setting.key == SETTING).scalar_subquery()

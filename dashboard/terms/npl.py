@@ -96,4 +96,46 @@ TERMS: dict[str, tuple[str, str]] = {
         "Enter a loan id you may work on to open or update its case.",
         "输入您有权处理的贷款编号以新建或更新案件。",
     ),
+    # Restructuring.
+    "rs.err.written_off": (
+        "The loan is written off on {date}: a written-off loan cannot be restructured",
+        "该贷款已于 {date} 核销：已核销贷款不能重组",
+    ),
+    "rs.err.pending_exists": (
+        "A restructuring of this loan is already waiting for approval",
+        "该贷款已有待审批的重组申请",
+    ),
+    "rs.err.no_proposal": ("There is no restructuring proposal {proposal_id}", "没有重组申请 {proposal_id}"),
+    "rs.err.already_decided": (
+        "Restructuring proposal {proposal_id} was already decided",
+        "重组申请 {proposal_id} 已审批",
+    ),
+    "rs.title": ("Restructuring", "贷款重组"),
+    "rs.intro": (
+        "A restructured loan is at least substandard for {months} months from the restructuring day; a second "
+        "person (a risk manager who did not propose it) approves it. The new schedule comes with the extract.",
+        "重组贷款自重组日起 {months} 个月内至少为次级；须由另一人（非申请人的风险经理）审批。新还款计划随数据导入。",
+    ),
+    "rs.loans": ("Under observation", "观察期内笔数"),
+    "rs.balance": ("Restructured balance", "重组贷款余额"),
+    "rs.redefaulted": ("Re-defaulted", "再次违约笔数"),
+    "rs.redefaulted_balance": ("Re-defaulted balance", "再次违约余额"),
+    "rs.list": ("Loans under observation", "观察期内贷款"),
+    "rs.restructured_on": ("Restructured on", "重组日"),
+    "rs.observed_until": ("Observed until", "观察期至"),
+    "rs.propose": ("Propose a restructuring", "提出重组申请"),
+    "rs.loan_id": ("Loan id", "贷款编号"),
+    "rs.reason": ("Reason and new terms", "原因及新条件"),
+    "rs.submit": ("Propose", "提交申请"),
+    "rs.pending": ("Waiting for approval", "待审批"),
+    "rs.none_pending": ("Nothing waiting for approval.", "暂无待审批申请。"),
+    "rs.proposal": (
+        "Proposal {proposal_id}: loan {loan_id}, restructured on {date}, by {proposer}",
+        "申请 {proposal_id}：贷款 {loan_id}，重组日 {date}，申请人 {proposer}",
+    ),
+    "rs.comment": ("Comment", "审批意见"),
+    "rs.approve": ("Approve", "批准"),
+    "rs.reject": ("Reject", "驳回"),
+    "rs.dpd": ("DPD", "逾期天数"),
+    "rs.is_redefaulted": ("Re-defaulted", "再次违约"),
 }
