@@ -112,9 +112,11 @@ TERMS: dict[str, tuple[str, str]] = {
     ),
     "rs.title": ("Restructuring", "贷款重组"),
     "rs.intro": (
-        "A restructured loan is at least substandard for {months} months from the restructuring day; a second "
-        "person (a risk manager who did not propose it) approves it. The new schedule comes with the extract.",
-        "重组贷款自重组日起 {months} 个月内至少为次级；须由另一人（非申请人的风险经理）审批。新还款计划随数据导入。",
+        "A restructured loan is at least substandard for {months} months from the restructuring day; "
+        "a second person (a risk manager who did not propose it) approves it. "
+        "The new schedule comes with the extract.",
+        "重组贷款自重组日起 {months} 个月内至少为次级；"
+        "须由另一人（非申请人的风险经理）审批。新还款计划随数据导入。",
     ),
     "rs.loans": ("Under observation", "观察期内笔数"),
     "rs.balance": ("Restructured balance", "重组贷款余额"),
