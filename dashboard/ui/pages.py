@@ -74,6 +74,13 @@ PAGES = [
         roles=("risk_manager", "officer"),
     ),
     PageSpec(
+        "restructure.py",
+        "page.restructure",
+        ":material/sync_alt:",
+        "restructure",
+        roles=("risk_manager", "officer", "asset_preservation"),
+    ),
+    PageSpec(
         "upload.py", "page.upload", ":material/upload_file:", "upload", roles=("agency", "risk_manager")
     ),
     PageSpec("audit.py", "page.audit", ":material/policy:", "audit", roles=("manager", "auditor", "admin")),

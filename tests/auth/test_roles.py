@@ -50,6 +50,7 @@ ROLE_PAGES = {
         "inspection_form",
         "issues_work",
         "override_form",
+        "restructure",
         "upload",
     ],
     "officer": [
@@ -61,12 +62,13 @@ ROLE_PAGES = {
         "action_form",
         "issues_work",
         "override_form",
+        "restructure",
     ],
     "collector": ["overdue", "loan", "find", "action_form"],
     "agency": ["overdue", "loan", "find", "action_form", "upload"],
     "auditor": [*NPL_BOOKS, "loan", "find", "issues_work", "audit"],
     "admin": ["audit", "users", "settings"],
-    "asset_preservation": ["overdue", "writeoffs", "legal", "loan", "find", "action_form"],
+    "asset_preservation": ["overdue", "writeoffs", "legal", "loan", "find", "action_form", "restructure"],
 }
 ACTORS = {
     "manager": Actor("manager", "manager"),

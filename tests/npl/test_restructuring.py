@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine, func, insert, select
 
 from dashboard.actor import Actor
+from dashboard.auth.settings import set_setting
 from dashboard.config import Config
 from dashboard.kpi.restructurings import restructured_figures, restructured_loans
 from dashboard.kpi.scope import Scope
@@ -167,3 +168,14 @@ def test_a_loan_past_due_on_a_new_instalment_has_redefaulted(engine: Engine) -> 
     with engine.connect() as conn:
         figures = restructured_figures(conn, as_of=D("2024-05-11"), scope=Scope(), config=CONFIG)
     assert (figures.loans, figures.redefaulted, figures.redefaulted_balance) == (2, 1, Decimal("1000.00"))
+
+
+def test_changing_the_observation_period_makes_the_snapshots_stale(book: Engine) -> None:
+    _restructure(book)
+    with book.begin() as conn:
+        refresh(conn, dates=[D("2024-09-20")])
+    assert _class(book, "2024-09-20") == "substandard"
+    set_setting(book, Actor("admin", "admin"), "restructured_observation_months", "6")
+    with book.connect() as conn:
+        assert not has_current_snapshot(conn, as_of=D("2024-09-20"))
+    assert _class(book, "2024-09-20") == "normal"

@@ -8,7 +8,10 @@ from sqlalchemy import Engine, select, update
 from streamlit.testing.v1 import AppTest
 
 from dashboard.actor import Actor
-from db.models import LegalCase, Loan
+from dashboard.config import Config
+from dashboard.kpi.portfolio import portfolio
+from dashboard.kpi.scope import Scope
+from db.models import LegalCase, Loan, Restructuring
 from tests.kpi.book import D, pay
 from tests.web.conftest import PAGES, app, sign_in
 from tests.web.test_issues_work import error_next_to
@@ -76,3 +79,35 @@ def test_a_loan_outside_the_scope_has_no_form(app_db: Engine) -> None:
     assert not at.exception
     assert any("A" in e.value for e in at.error)
     assert [b.key for b in at.button] == ["auth_sign_out"]
+
+
+OFFICER = Actor("o1", "officer", name="O1", staff_id="O1")
+RM = Actor("r1", "risk_manager", name="R1", staff_id="R1", branch_id="B1")
+
+
+def test_a_restructuring_proposed_by_an_officer_approved_by_a_risk_manager(app_db: Engine) -> None:
+    at = _page("restructure.py", OFFICER, lang="en")
+    assert not at.exception
+    at.text_input(key="restructure_loan_id").input("B")
+    at.date_input(key="restructure_restructured_on").set_value(D("2025-03-18"))
+    at.button(key="FormSubmitter:restructure-Propose").click().run()
+    assert not at.exception
+    assert error_next_to(at, "restructure_reason") == "Required"
+    at.text_area(key="restructure_reason").input("income fell; term extended by 12 months")
+    at.button(key="FormSubmitter:restructure-Propose").click().run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "restructure_decide_approve"]  # officers do not approve
+
+    at = _page("restructure.py", RM, lang="en")
+    assert {m.label: m.value for m in at.metric}["Under observation"] == "0"
+    at.text_area(key="restructure_decide_comment").input("terms checked")
+    at.button(key="restructure_decide_approve").click().run()
+    assert not at.exception
+    with app_db.connect() as conn:
+        assert conn.execute(select(Restructuring.loan_id)).scalar_one() == "B"
+        # B (38 DPD, special mention by DPD) is substandard on the portfolio page's figures.
+        figures = portfolio(conn, as_of=D("2025-03-20"), scope=Scope(), config=Config())
+    assert figures.balance_by_class["substandard"] == Decimal("3000.00")
+    at.run()
+    tiles = {m.label: m.value for m in at.metric}
+    assert (tiles["Under observation"], tiles["Restructured balance"]) == ("1", "¥3,000.00")
