@@ -55,6 +55,11 @@ class Config:
     # Issue 18, the 2023 classification rules: a restructured loan is at least substandard for this many
     # months from restructured_on (the anniversary itself is outside), then falls back to its DPD floor.
     restructured_observation_months: int = 12
+    # Issue 18, seed 002 (Wuhan rules 四(2)): an asset-preservation officer's yearly recovery target (yuan) on
+    # loans non-performing before the cut-off date and written-off loans; a branch's is the sum of its
+    # officers'. Each branch reduces its NPL balance of the start of the year by this share.
+    asset_preservation_recovery_target: Decimal = Decimal("500000")
+    npl_reduction_target: Decimal = Decimal("0.20")
     # Rule 12 per product: (product_id, substandard, doubtful, loss) of each product with its own floors
     # (products.dpd_floors). Not a setting: load_config reads it from the products table.
     product_floors: tuple[tuple[str, int, int, int], ...] = field(default=(), metadata={"setting": False})

@@ -38,6 +38,7 @@ SHARES = {
     "sampling_rate_target",
     "agency_min_recovery_rate",
     "agency_min_coverage",
+    "npl_reduction_target",
 }
 # name -> (lowest, highest) for whole numbers; None: no upper bound.
 BOUNDS: dict[str, tuple[int, int | None]] = {

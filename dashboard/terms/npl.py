@@ -140,4 +140,42 @@ TERMS: dict[str, tuple[str, str]] = {
     "rs.reject": ("Reject", "驳回"),
     "rs.dpd": ("DPD", "逾期天数"),
     "rs.is_redefaulted": ("Re-defaulted", "再次违约"),
+    # Settings of issue 18 (the admin's Settings page).
+    "admin.setting.pursuit_quiet_days": (
+        "A written-off loan is still pursued with an action within this many days",
+        "核销贷款在此天数内有催收即视为仍在追索",
+    ),
+    "admin.setting.restructured_observation_months": (
+        "A restructured loan is at least substandard for this many months",
+        "重组贷款在此月数内至少为次级",
+    ),
+    "admin.setting.asset_preservation_recovery_target": (
+        "Yearly recovery target per asset-preservation officer (yuan)",
+        "资产保全岗年度清收目标（元/人）",
+    ),
+    "admin.setting.npl_reduction_target": (
+        "Share of a branch's NPL balance at the start of the year to reduce (0–1)",
+        "各机构年初不良余额的压降目标比例（0–1）",
+    ),
+    # The asset-preservation assessment (Staff page, weekly review).
+    "ap.title": ("Asset preservation: recovered this year against target", "资产保全：本年清收与目标"),
+    "ap.caption": (
+        "Recovered from 1 January to {as_of} on loans non-performing at {cutoff} and on written-off loans "
+        "(after the write-off day).",
+        "1 月 1 日至 {as_of} 在 {cutoff} 已不良的贷款及核销贷款（核销日后）上的清收金额。",
+    ),
+    "ap.by_person": ("By person", "按人员"),
+    "ap.by_branch": ("By branch", "按机构"),
+    "ap.reduction": ("NPL reduction this year by branch", "本年各机构不良压降"),
+    "ap.staff_id": ("Staff", "员工"),
+    "ap.name": ("Name", "姓名"),
+    "ap.branch_id": ("Branch", "机构"),
+    "ap.loans": ("Loans assigned", "分配笔数"),
+    "ap.staff": ("Asset-preservation staff", "资产保全人数"),
+    "ap.recovered": ("Recovered", "清收金额"),
+    "ap.target": ("Target", "目标"),
+    "ap.progress": ("Progress", "完成率"),
+    "ap.npl_at_start": ("NPL at start of year", "年初不良余额"),
+    "ap.npl_now": ("NPL now", "当前不良余额"),
+    "ap.reduction_amount": ("Reduced", "已压降"),
 }
