@@ -12,6 +12,7 @@ from dashboard.kpi.periods import add_months, month_end
 from dashboard.kpi.staff import collector_recoveries, combined_ratios, handover_list, officer_scores
 from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_officer
 from dashboard.kpi.visits import visit_plan
+from dashboard.ui.assessment import assessment_section
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
@@ -215,6 +216,8 @@ table(
         "recovered": st.column_config.NumberColumn(t("term.staff_recovered"), format="accounting"),
     },
 )
+
+assessment_section(f.as_of, f.scope, cfg, "staff")
 
 st.subheader(t("staff.handover"))
 handover = query(handover_list, as_of=f.as_of, scope=f.scope, config=cfg)

@@ -10,6 +10,7 @@ from dashboard.config import Config
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.weekly import WeeklyReview, weekly_review
 from dashboard.review_pack import agency_ranking, weekly_pack
+from dashboard.ui.assessment import assessment_section
 from dashboard.ui.data import config, query, version
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t, t_codes
@@ -186,3 +187,5 @@ table(
     | {name: col(name, "money") for name in ("recovered", "commission")}
     | rate,
 )
+
+assessment_section(f.as_of, f.scope, cfg, "weekly")

@@ -111,3 +111,12 @@ def test_a_restructuring_proposed_by_an_officer_approved_by_a_risk_manager(app_d
     at.run()
     tiles = {m.label: m.value for m in at.metric}
     assert (tiles["Under observation"], tiles["Restructured balance"]) == ("1", "¥3,000.00")
+
+
+def test_the_staff_page_and_weekly_review_show_the_assessment(app_db: Engine) -> None:
+    for file in ("staff.py", "weekly.py"):
+        at = _page(file, RM, lang="en")
+        assert not at.exception
+        headers = [h.value for h in at.subheader]
+        assert "Asset preservation: recovered this year against target" in headers
+        assert "NPL reduction this year by branch" in headers
