@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 from streamlit.testing.v1 import AppTest
 
 from dashboard.actor import Actor
@@ -120,3 +120,24 @@ def test_the_staff_page_and_weekly_review_show_the_assessment(app_db: Engine) ->
         headers = [h.value for h in at.subheader]
         assert "Asset preservation: recovered this year against target" in headers
         assert "NPL reduction this year by branch" in headers
+
+
+def test_the_loan_card_shows_the_case_and_links_to_the_npl_forms(app_db: Engine) -> None:
+    _written_off(app_db, "B")
+    with app_db.begin() as conn:
+        conn.execute(
+            insert(LegalCase).values(
+                case_id="LC1",
+                loan_id="B",
+                stage="judgment",
+                filed_on=D("2025-03-05"),
+                claimed=Decimal("3000"),
+            )
+        )
+    at = _page("loan.py", lang="en", loan_id="B")
+    assert not at.exception
+    assert "Legal cases" in [h.value for h in at.subheader]
+    cases = next(d.value for d in at.dataframe if "case_id" in d.value.columns)
+    assert list(cases["stage"]) == ["judgment"]
+    links = {link.label for link in at.get("page_link")}
+    assert {"Legal cases", "Restructuring", "Record a collection action"} <= links
