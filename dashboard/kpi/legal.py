@@ -16,12 +16,17 @@ from db.models.enums import LEGAL_STAGES
 from db.sqlfuncs import cents, days_between
 
 
-def legal_stage_of(loan_id: ColumnElement[str]) -> ColumnElement[str]:
-    """The stage of the loan's latest case, as a correlated scalar: an open case before a closed one, then
-    the latest filed (one still being prepared, with no filing date, first)."""
+def known_at(as_of: date) -> ColumnElement[bool]:
+    """The cases known at as_of: filed on or before it, or still being prepared (no filing date)."""
+    return or_(LegalCase.filed_on.is_(None), LegalCase.filed_on <= as_of)
+
+
+def legal_stage_of(loan_id: ColumnElement[str], as_of: date) -> ColumnElement[str]:
+    """The current stage of the loan's latest case known at as_of, as a correlated scalar: an open case
+    before a closed one, then the latest filed (one still being prepared, with no filing date, first)."""
     return (
         select(LegalCase.stage)
-        .where(LegalCase.loan_id == loan_id)
+        .where(LegalCase.loan_id == loan_id, known_at(as_of))
         .order_by(
             (LegalCase.stage == "closed").asc(),
             LegalCase.filed_on.is_(None).desc(),
@@ -89,7 +94,7 @@ def _cases(as_of: date, scope: Scope) -> Select[Any]:
             LegalCase.next_hearing_on,
         )
         .join(Loan, Loan.loan_id == LegalCase.loan_id)
-        .where(or_(LegalCase.filed_on.is_(None), LegalCase.filed_on <= as_of), scope.condition())
+        .where(known_at(as_of), scope.condition())
     )
 
 

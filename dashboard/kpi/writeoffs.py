@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Subquery, and_, case, func, or_, select
 
 from dashboard.config import Config
-from dashboard.kpi.legal import legal_stage_of
+from dashboard.kpi.legal import known_at, legal_stage_of
 from dashboard.kpi.money import yuan
 from dashboard.kpi.scope import Scope
 from db.models import CollectionAction, LegalCase, Loan, Placement, Repayment
@@ -87,7 +87,7 @@ def _book(as_of: date, scope: Scope, config: Config) -> Subquery:
     quiet_since = datetime.combine(as_of - timedelta(days=config.pursuit_quiet_days - 1), time())
     open_case = (
         select(LegalCase.case_id)
-        .where(LegalCase.loan_id == Loan.loan_id, LegalCase.stage != "closed")
+        .where(LegalCase.loan_id == Loan.loan_id, LegalCase.stage != "closed", known_at(as_of))
         .exists()
     )
     placed = (
@@ -117,7 +117,7 @@ def _book(as_of: date, scope: Scope, config: Config) -> Subquery:
             (cents(Loan.principal) - sums.c.paid_before_cents).label("written_off_cents"),
             sums.c.recovered_cents,
             sums.c.recovered_year_cents,
-            legal_stage_of(Loan.loan_id).label("legal_stage"),
+            legal_stage_of(Loan.loan_id, as_of).label("legal_stage"),
             last_action.label("last_action_at"),
             last_channel.label("last_action_channel"),
             case((or_(open_case, placed, recent_action), 1), else_=0).label("pursued"),

@@ -6,15 +6,19 @@ lowers the amount written off and is not a recovery; one the next day is.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pandas as pd
+import pytest
 from sqlalchemy import Engine, insert
 
+from dashboard.cli import main
 from dashboard.config import Config
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.writeoffs import writeoff_totals, writeoffs
 from db.models import LegalCase
+from tests.conftest import url_of
 from tests.kpi.book import D, act, loan, pay, place, reference
 
 CONFIG = Config()
@@ -126,3 +130,27 @@ def test_scope_limits_the_book(engine: Engine) -> None:
     with engine.connect() as conn:
         frame = writeoffs(conn, as_of=D("2025-12-31"), scope=Scope(branch_id="B1"), config=CONFIG)
     assert list(frame.loan_id) == ["W"]
+
+
+def test_postloan_kpi_writeoffs(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _book(engine)
+    monkeypatch.setenv("DATABASE_URL", url_of(engine))
+    assert main(["kpi", "writeoffs", "--as-of", "2025-02-01", "--branch", "B1"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows == [
+        {
+            "loan_id": "W",
+            "branch_id": "B11",
+            "officer_id": "O1",
+            "written_off_on": "2025-01-31",
+            "written_off": 2700.0,
+            "recovered": 51.0,
+            "recovered_this_year": 51.0,
+            "legal_stage": None,  # the case is filed on 2025-02-10, after the as-of date
+            "last_action_at": "2025-02-01T10:00:00",
+            "last_action_channel": "call",
+            "pursued": True,
+        }
+    ]
