@@ -7,9 +7,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, func, select
 
+from dashboard.config import Config
 from dashboard.importer import ExtractInvalid, import_files
+from dashboard.kpi.scope import Scope
+from dashboard.kpi.snapshots import refresh
+from dashboard.kpi.state import class_name, has_current_snapshot, loan_state
 from db.models import LegalCase, LegalCaseStage, Restructuring
-from tests.kpi.book import loan, reference
+from tests.kpi.book import D, loan, reference
 
 ONE = [("2024-02-10", "1000", "10")]
 CASES = (
@@ -94,3 +98,17 @@ def test_a_written_off_loan_cannot_be_restructured(book: Engine) -> None:
         "restructurings.csv:4: reason: required, but blank",
     ]
     assert _count(book, Restructuring) == 0
+
+
+def test_an_imported_restructuring_moves_the_loans_snapshots(book: Engine) -> None:
+    day = D("2024-03-20")
+    with book.begin() as conn:
+        refresh(conn, dates=[day])
+    import_files(
+        book, {"restructurings.csv": "restructuring_id,loan_id,restructured_on,reason\nR1,L,2024-03-01,x\n"}
+    )
+    with book.connect() as conn:
+        assert has_current_snapshot(conn, as_of=day)
+        state = loan_state(day, Scope(), Config(), conn=conn)
+        rank = conn.execute(select(state.c.class_ix).where(state.c.loan_id == "L")).scalar_one()
+    assert class_name(rank) == "substandard"  # 39 DPD: special mention by DPD alone
