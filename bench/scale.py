@@ -108,6 +108,7 @@ def step_kpi(repeat: int, latest: date) -> list[str]:
         "portfolio": ["portfolio", *as_of],
         "loans": ["loans", *as_of],
         "roll": ["roll", "--month", f"{end:%Y-%m}"],
+        "migration": ["migration", "--month", f"{end:%Y-%m}", *as_of],
         "first-checks": ["first-checks", *period, *as_of],
         "agencies": ["agencies", *period, *as_of],
         "staff": ["staff", *as_of],

@@ -20,6 +20,7 @@ from dashboard.config import load_config
 from dashboard.kpi.agencies import agency_scores
 from dashboard.kpi.data_dates import latest_data_date, record_data_date
 from dashboard.kpi.inspections import first_checks
+from dashboard.kpi.migration import month_migration
 from dashboard.kpi.periods import parse_month
 from dashboard.kpi.portfolio import loans_at, portfolio
 from dashboard.kpi.roll import build_roll_groups, roll_rates
@@ -112,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     roll = figures.add_parser("roll")
     roll.add_argument("--month", type=_month, required=True, help="YYYY-MM")
     _scope_options(roll)
+    migration = figures.add_parser("migration", help="the monthly class migration: matrix, movers, branches")
+    migration.add_argument("--month", type=_month, required=True, help="YYYY-MM")
+    migration.add_argument(
+        "--as-of", type=_date, help="the month's end when it is not over (default: data date)"
+    )
+    _scope_options(migration)
     for name in ("first-checks", "agencies"):
         sub = figures.add_parser(name)
         sub.add_argument("--from", dest="start", type=_date, required=True)
@@ -172,6 +179,11 @@ def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
                 roll_rates(conn, year=args.month[0], month=args.month[1], scope=scope, config=config)
             )
         as_of = _as_of(args, conn)
+        if args.figure == "migration":
+            year, month = args.month
+            return jsonout.migration_json(
+                month_migration(conn, year=year, month=month, as_of=as_of, scope=scope, config=config)
+            )
         if args.figure == "portfolio":
             return jsonout.portfolio_json(portfolio(conn, as_of=as_of, scope=scope, config=config))
         if args.figure == "writeoffs":

@@ -74,6 +74,8 @@ class Config:
 
 # The fields stored in the settings table (all but the per-product floors).
 SETTINGS = tuple(f.name for f in fields(Config) if f.metadata.get("setting", True))
+# Rule 12's default DPD floors among them, in rising order.
+FLOORS = ("substandard_after_dpd", "doubtful_after_dpd", "loss_after_dpd")
 _FLOORS = re.compile(r"(\d{1,5})/(\d{1,5})/(\d{1,5})", re.ASCII)
 
 

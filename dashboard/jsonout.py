@@ -11,6 +11,7 @@ import pandas as pd
 
 from dashboard.kpi.agencies import AgencyScore
 from dashboard.kpi.inspections import FirstChecks
+from dashboard.kpi.migration import MonthMigration
 from dashboard.kpi.portfolio import Portfolio
 from dashboard.kpi.roll import RollRow
 from dashboard.kpi.staff import OfficerScore
@@ -59,6 +60,17 @@ def roll_json(rows: dict[str, RollRow]) -> dict[str, Any]:
             "cure_rate": r.cure_rate,
         }
         for bucket, r in rows.items()
+    }
+
+
+def migration_json(m: MonthMigration) -> dict[str, Any]:
+    """The month's dates, the 25 cells of the matrix, the movers with their cause, the branches."""
+    return {
+        "start": m.start,
+        "end": m.end,
+        "matrix": m.matrix.to_dict("records"),
+        "movers": m.movers.to_dict("records"),
+        "by_branch": m.by_branch.to_dict("records"),
     }
 
 

@@ -70,11 +70,15 @@ def weekly_sections(review: WeeklyReview, language: str) -> dict[str, pd.DataFra
     def tr(key: str) -> str:
         return translate(key, language)
 
-    def labelled(frame: pd.DataFrame, values: dict[str, Callable[[str], str]] | None = None) -> pd.DataFrame:
+    def labelled(
+        frame: pd.DataFrame,
+        values: dict[str, Callable[[str], str]] | None = None,
+        headers: str = "weekly.col.",
+    ) -> pd.DataFrame:
         shown = frame.copy()
         for column, label in (values or {}).items():
             shown[column] = [label(v) for v in shown[column]]
-        return shown.rename(columns={c: tr(f"weekly.col.{c}") for c in shown.columns})
+        return shown.rename(columns={c: tr(f"{headers}{c}") for c in shown.columns})
 
     def as_class(name: str) -> str:
         return tr(f"class.{name}")
@@ -95,6 +99,21 @@ def weekly_sections(review: WeeklyReview, language: str) -> dict[str, pd.DataFra
             review.open_issues, {"severity": lambda s: tr(f"weekly.severity.{s}")}
         ),
         "weekly.sheet.agencies": labelled(agency_ranking(review)),
+        # The migration's columns are named as on the Portfolio page.
+        "weekly.sheet.migration": labelled(
+            review.migration.matrix, {"from_class": as_class, "to_class": as_class}, "mig.col."
+        ),
+        "weekly.sheet.migration_movers": labelled(
+            review.migration.movers,
+            {
+                "from_class": as_class,
+                "to_class": as_class,
+                "direction": lambda d: tr(f"mig.direction.{d}"),
+                "cause": lambda c: tr(f"mig.cause.{c}"),
+            },
+            "mig.col.",
+        ),
+        "weekly.sheet.migration_branches": labelled(review.migration.by_branch, headers="mig.col."),
     }
     return {tr(key): frame for key, frame in frames.items()}
 

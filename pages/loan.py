@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import clock
 from dashboard.actor import Actor
 from dashboard.auth.text import plain
-from dashboard.kpi.loan_card import loan_summary, schedule_with_payments, timeline
+from dashboard.kpi.loan_card import floor_history, loan_summary, schedule_with_payments, timeline
 from dashboard.ui.data import config, engine, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import language, t, t_codes
@@ -137,6 +137,41 @@ if internal:
             f"classification_history_{loan_id}",
             column_config={
                 name: st.column_config.TextColumn(t(f"cls.col.{name}")) for name in classes.columns
+            },
+        )
+    # The class DPD alone gave over time, and the floor edits that apply to the loan (issue 15).
+    floors = query(floor_history, loan_id=loan_id, as_of=f.as_of, config=config())
+    if not floors.empty:
+        st.subheader(t("cls.floor_history"))
+        st.caption(t("cls.floor_history_note"))
+
+        def floors_text(value: object) -> str:
+            return t("cls.floors_default") if value is None or pd.isna(value) else str(value)
+
+        floors = pd.DataFrame(
+            {
+                "at": [str(v)[:19] for v in floors["at"]],
+                "kind": [t(f"cls.kind.{k}") for k in floors["kind"]],
+                "classification": [None if pd.isna(c) else t(f"class.{c}") for c in floors["classification"]],
+                "dpd": [None if pd.isna(d) else str(int(d)) for d in floors["dpd"]],
+                "change": [
+                    None
+                    if kind == "dpd"
+                    else f"{t(f'admin.setting.{setting}')}: {before} → {after}"
+                    if kind == "default_floor"
+                    else f"{floors_text(before)} → {floors_text(after)}"
+                    for kind, setting, before, after in zip(
+                        floors["kind"], floors["setting"], floors["before"], floors["after"], strict=True
+                    )
+                ],
+                "by": floors["by"],
+            }
+        )
+        table(
+            floors,
+            f"floor_history_{loan_id}",
+            column_config={
+                name: st.column_config.TextColumn(t(f"cls.fcol.{name}")) for name in floors.columns
             },
         )
 

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.elements.lib.column_types import ColumnConfig
 
-from dashboard.kpi.migration import class_migration, month_bounds
+from dashboard.kpi.migration import month_migration
 from dashboard.kpi.periods import month_end, month_ends_until, previous_month, previous_month_end
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.roll import TO_REPAID, TO_WRITTEN_OFF, roll_rate_series
@@ -16,8 +16,8 @@ from dashboard.kpi.trends import cure_frame, portfolio_by, portfolio_trend
 from dashboard.kpi.vintage import vintage
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
-from dashboard.ui.i18n import t
-from dashboard.ui.links import url
+from dashboard.ui.i18n import t, t_codes
+from dashboard.ui.links import url, urls
 from dashboard.ui.widgets import definition, headline_tiles, month_picker, percent, ratio_tile, table
 from db.models.enums import BUCKETS, CLASSES
 
@@ -423,17 +423,17 @@ for tab, (by, param, label) in zip(
             },
         )
 
-# --- Monthly class migration (issue 15): effective class at the month's start against its end.
+# --- Monthly class migration (issue 15): effective class at the month's start against its end, the loans that
+# moved with their cause, and the moves by branch.
 st.subheader(t("mig.title"))
 st.caption(t("mig.caption"))
 mig_year, mig_month = month_picker(t("mig.month"), f.as_of, "portfolio_migration_month")
-migration = query(class_migration, year=mig_year, month=mig_month, as_of=f.as_of, scope=f.scope, config=cfg)
-mig_start, mig_end = month_bounds(mig_year, mig_month, as_of=f.as_of)
-st.caption(t("mig.dates", start=mig_start, end=mig_end))
+migration = query(month_migration, year=mig_year, month=mig_month, as_of=f.as_of, scope=f.scope, config=cfg)
+st.caption(t("mig.dates", start=migration.start, end=migration.end))
 mig_names = {c: t(f"class.{c}") for c in CLASSES}
 for value, label in (("loans", "mig.counts"), ("end_balance", "mig.balances")):
     matrix = (
-        migration.pivot(index="from_class", columns="to_class", values=value)
+        migration.matrix.pivot(index="from_class", columns="to_class", values=value)
         .reindex(index=list(CLASSES), columns=list(CLASSES))
         .reset_index()
         .rename(columns={"from_class": "mig_from"})
@@ -445,4 +445,31 @@ for value, label in (("loans", "mig.counts"), ("end_balance", "mig.balances")):
         f"portfolio_migration_{value}",
         column_config={"mig_from": t("mig.from")}
         | {c: (amount(mig_names[c]) if value == "end_balance" else mig_names[c]) for c in CLASSES},
+    )
+st.markdown(f"**{t('mig.movers')}**")
+st.caption(t("mig.movers_caption"))
+movers = migration.movers
+if movers.empty:
+    st.info(t("mig.no_movers"))
+else:
+    shown_movers = movers.assign(
+        from_class=t_codes("class.", movers["from_class"]),
+        to_class=t_codes("class.", movers["to_class"]),
+        direction=t_codes("mig.direction.", movers["direction"]),
+        cause=t_codes("mig.cause.", movers["cause"]),
+        open=urls("loan", "loan_id", movers["loan_id"]),
+    )
+    table(
+        shown_movers,
+        "portfolio_migration_movers",
+        column_config={c: t(f"mig.col.{c}") for c in movers.columns}
+        | {c: amount(t(f"mig.col.{c}")) for c in ("start_balance", "end_balance")}
+        | {"open": link},
+    )
+    st.markdown(f"**{t('mig.by_branch')}**")
+    table(
+        migration.by_branch,
+        "portfolio_migration_branches",
+        column_config={c: t(f"mig.col.{c}") for c in migration.by_branch.columns}
+        | {c: amount(t(f"mig.col.{c}")) for c in ("upgrade_balance", "downgrade_balance")},
     )

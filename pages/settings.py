@@ -4,7 +4,6 @@ and a form to set or reset one. A save bumps the data version, so every page use
 import streamlit as st
 
 from dashboard.auth.settings import (
-    FLOORS,
     NAMES,
     clear_setting,
     meaning,
@@ -14,6 +13,7 @@ from dashboard.auth.settings import (
     set_setting,
     setting_rows,
 )
+from dashboard.config import FLOORS
 from dashboard.ui import forms
 from dashboard.ui.data import engine
 from dashboard.ui.i18n import language, t

@@ -189,3 +189,30 @@ table(
 )
 
 assessment_section(f.as_of, f.scope, cfg, "weekly")
+
+# --- The class migration of the month the week ends in (issue 15), as on the Portfolio page.
+migration = review.migration
+st.subheader(t("weekly.migration", start=migration.start, end=migration.end))
+mig_money = {
+    c: st.column_config.NumberColumn(t(f"mig.col.{c}"), format="accounting")
+    for c in ("start_balance", "end_balance", "upgrade_balance", "downgrade_balance")
+}
+if migration.movers.empty:
+    st.info(t("mig.no_movers"))
+else:
+    table(
+        migration.by_branch,
+        "weekly_migration_branches",
+        column_config={c: t(f"mig.col.{c}") for c in migration.by_branch.columns} | mig_money,
+    )
+    movers = migration.movers
+    table(
+        with_card_links(movers).assign(
+            from_class=t_codes("class.", movers["from_class"]),
+            to_class=t_codes("class.", movers["to_class"]),
+            direction=t_codes("mig.direction.", movers["direction"]),
+            cause=t_codes("mig.cause.", movers["cause"]),
+        ),
+        "weekly_migration_movers",
+        column_config={c: t(f"mig.col.{c}") for c in movers.columns} | mig_money | LINK,
+    )

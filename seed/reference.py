@@ -66,6 +66,8 @@ class ProductSpec:
     self_share: float  # share of self-payment loans; large loans must be paid to the vendor
     weight: float
     risk: float
+    # Rule 12's DPD floors of the product (products.dpd_floors, S/D/L); None: the settings' 90/270/360.
+    dpd_floors: str | None = None
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,10 @@ PRODUCTS = (
                 (200_000, 1_000_000), 10_000, (355, 490), 0.0, 0.10, 0.4),
     ProductSpec("P07", "流动资金周转贷", "business", "bullet", 3, (6, 9, 12),
                 (100_000, 800_000), 10_000, (430, 650), 0.2, 0.10, 1.0),
+    # Credit-card instalments: the credit-card rules' floors (Art. 92: 91-120 substandard, 121-180 doubtful,
+    # over 180 loss), so the demo shows a product classified by its own floors.
+    ProductSpec("P08", "信用卡分期", "consumer", "equal_instalment", None, (6, 12, 24),
+                (5_000, 50_000), 1000, (900, 1500), 0.9, 0.06, 1.6, "90/120/180"),
 )  # fmt: skip
 
 CHANNELS = (
@@ -242,6 +248,7 @@ def build_reference(rng: Random, n_loans: int, book_start: date, as_of: date) ->
                     "category": p.category,
                     "repayment_method": p.method,
                     "periodic_check_months": p.periodic_check_months,
+                    "dpd_floors": p.dpd_floors,
                 }
                 for p in PRODUCTS
             ],

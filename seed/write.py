@@ -19,7 +19,7 @@ EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     for name, columns in (
         ("branches", "branch_id, name, parent_id"),
         ("staff", "staff_id, name, role, branch_id, joined_on, left_on"),
-        ("products", "product_id, name, category, repayment_method, periodic_check_months"),
+        ("products", "product_id, name, category, repayment_method, periodic_check_months, dpd_floors"),
         ("channels", "channel_id, name, grade"),
         ("customers", "customer_id, name, id_number, phone, address, credit_grade, repayment_capacity"),
         (

@@ -248,3 +248,19 @@ def test_portfolio_classifies_a_card_product_by_its_own_floors(
     expected = {name: list(CARD_DPD.values()).count(name) for name in card["count_by_class"]}
     assert card["count_by_class"] == expected
     assert other["count_by_class"] == {**dict.fromkeys(expected, 0), "special_mention": 1, "substandard": 8}
+
+
+def test_migration_json_equals_the_engine(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """March 2025: A pays February's instalment, not March's: normal -> special mention (DPD floor, 21 DPD).
+    B (18 DPD at the start) pays February's on 03-20 but not March's: 21 DPD, special mention still."""
+    code, data, _ = _run(capsys, "kpi", "migration", "--month", "2025-03", "--as-of", "2025-03-31")
+    assert code == 0
+    assert (data["start"], data["end"]) == ("2025-02-28", "2025-03-31")
+    assert len(data["matrix"]) == 25
+    assert [(m["loan_id"], m["from_class"], m["to_class"], m["cause"]) for m in data["movers"]] == [
+        ("A", "normal", "special_mention", "dpd_floor")
+    ]
+    assert data["movers"][0]["dpd_end"] == 21 and data["movers"][0]["end_balance"] == 2000.0
+    assert [(b["branch_id"], b["upgrades"], b["downgrades"]) for b in data["by_branch"]] == [("B11", 0, 1)]
+    cells = {(c["from_class"], c["to_class"]): c["loans"] for c in data["matrix"] if c["loans"]}
+    assert cells == {("normal", "special_mention"): 1, ("special_mention", "special_mention"): 1}

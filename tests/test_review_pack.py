@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from dashboard.config import Config
+from dashboard.kpi.migration import month_migration
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.weekly import weekly_review
@@ -25,6 +26,9 @@ SHEETS_EN = [
     "Inspection backlog",
     "Open issues",
     "Agency ranking",
+    "Class migration",
+    "Class changes",
+    "Class changes by branch",
 ]
 
 
@@ -57,3 +61,34 @@ def test_pack_in_chinese(engine: Engine) -> None:
     npl = list(book["新增不良"].iter_rows(values_only=True))
     assert npl[0][0] == "合同号"
     assert npl[1][3:5] == ("关注", "次级")
+
+
+def test_pack_has_the_month_s_class_migration(engine: Engine) -> None:
+    """The week of 2025-03-10 ends on 2025-03-16: the migration of March from 2025-02-28 to that day. N
+    crosses 90 DPD (78 -> 94), E falls 4 days behind, K (27 DPD) pays and is current; R (repaid) and W
+    (written off) have no class at the end."""
+    book, _ = _pack(engine, "en")
+    with engine.connect() as conn:
+        report = month_migration(
+            conn, year=2025, month=3, as_of=D("2025-03-16"), scope=Scope(), config=Config()
+        )
+    matrix = list(book["Class migration"].iter_rows(values_only=True))
+    assert matrix[0] == (
+        "Class at the start",
+        "Class at the end",
+        "Loans",
+        "Balance at the start",
+        "Balance at the end",
+    )
+    assert len(matrix) == 26
+    assert sum(row[2] for row in matrix[1:]) == int(report.matrix["loans"].sum())
+    movers = list(book["Class changes"].iter_rows(values_only=True))
+    assert movers[0][:2] == ("Contract", "Branch")
+    assert [row[0] for row in movers[1:]] == report.movers["loan_id"].tolist()
+    assert [(row[0], row[4], row[5], row[6], row[7]) for row in movers[1:]] == [
+        ("N", "Special mention", "Substandard", "Downgrade", "DPD floor"),
+        ("E", "Normal", "Special mention", "Downgrade", "DPD floor"),
+        ("K", "Special mention", "Normal", "Upgrade", "Repayment"),
+    ]
+    branches = list(book["Class changes by branch"].iter_rows(values_only=True))
+    assert branches[1:] == [("B11", "朝阳支行", 0, 0, 1, 2000), ("B2", "上海分行", 1, 1000, 1, 1000)]

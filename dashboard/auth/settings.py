@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from dashboard.actor import Actor
-from dashboard.config import SETTINGS, Config, parse_floors, parse_setting
+from dashboard.config import FLOORS, SETTINGS, Config, parse_floors, parse_setting
 from dashboard.i18n import TERMS, translate
 from dashboard.work.access import require
 from dashboard.work.errors import FormInvalid, Message, message
@@ -51,10 +51,9 @@ BOUNDS: dict[str, tuple[int, int | None]] = {
     "ptp_max_days": (1, None),
 }
 COLUMNS = ["name", "default", "value", "effective"]
-# Rule 12's DPD floors, in rising order. They are saved together (set_dpd_floors): one at a time, a rising
-# triple such as the credit-card 90/120/180 could be refused on the way from another (90/270/360: loss 180
-# first is under doubtful's 270).
-FLOORS = ("substandard_after_dpd", "doubtful_after_dpd", "loss_after_dpd")
+# Rule 12's DPD floors (FLOORS) are saved together (set_dpd_floors): one at a time, a rising triple such as
+# the credit-card 90/120/180 could be refused on the way from another (90/270/360: loss 180 first is under
+# doubtful's 270).
 
 
 def _text(value: Any) -> str:

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
-from dashboard.config import Config
+from dashboard.config import FLOORS, Config
 from dashboard.i18n import translate
 from dashboard.kpi.money import yuan
 from dashboard.kpi.scope import Scope
-from dashboard.kpi.state import bucket_name, class_name, loan_state
+from dashboard.kpi.state import bucket_name, class_expr, class_name, live_base, loan_state
 from db.models import (
     Agency,
+    AuditEntry,
     Branch,
     ClassificationOverride,
     CollectionAction,
@@ -227,3 +229,113 @@ def timeline(conn: Connection, *, loan_id: str, as_of: date, language: str = "en
     # Stable: records of one day keep the order above (actions by time, then inspections, visits, ...).
     events.sort(key=lambda e: e[0], reverse=True)
     return pd.DataFrame(events, columns=["date", "kind", "what", "by"])
+
+
+FLOOR_HISTORY_COLUMNS = ["at", "kind", "classification", "dpd", "setting", "before", "after", "by"]
+# SQLite compounds at most 500 SELECTs in one UNION ALL.
+_DATES_PER_QUERY = 200
+
+
+def floor_history(conn: Connection, *, loan_id: str, as_of: date, config: Config) -> pd.DataFrame:
+    """The loan's class by DPD floor over time, and the edits of the floors that apply to it, oldest first.
+
+    kind "dpd": on `at` (a day) the class DPD alone gives (the product's floors as they stand now: class is
+    derived at query time) became `classification`, at `dpd` days past due; only the changes, up to as_of
+    and while the loan is on the book.
+    kind "product_floors": an edit of the loan's product's own floors on the Settings page (its audit row),
+    `before` -> `after` as S/D/L (None: the settings' floors), by whom, when (`at`, a time).
+    kind "default_floor": an edit of one default floor (`setting`, days; a cleared setting is its default),
+    listed while the product has no floors of its own. The caller checks the scope."""
+    loan = conn.execute(
+        select(Loan.product_id, Loan.disbursed_on, Loan.written_off_on).where(Loan.loan_id == loan_id)
+    ).first()
+    if loan is None:
+        return pd.DataFrame(columns=FLOOR_HISTORY_COLUMNS)
+    rows = _dpd_class_changes(conn, loan_id, loan, as_of, config)
+    edits = (AuditEntry.table_name == "products") & (AuditEntry.record_key == loan.product_id)
+    if all(product != loan.product_id for product, *_ in config.product_floors):
+        edits = or_(edits, (AuditEntry.table_name == "settings") & AuditEntry.record_key.in_(FLOORS))
+    for entry in conn.execute(
+        select(
+            AuditEntry.at,
+            AuditEntry.username,
+            AuditEntry.table_name,
+            AuditEntry.record_key,
+            AuditEntry.before,
+            AuditEntry.after,
+        )
+        .where(edits)
+        .order_by(AuditEntry.at, AuditEntry.entry_id)
+    ):
+        before, after = (json.loads(v) if v else {} for v in (entry.before, entry.after))
+        field = "dpd_floors" if entry.table_name == "products" else "value"
+        if entry.table_name == "settings":  # no row: the default
+            default = str(getattr(Config(), entry.record_key))
+            before, after = ({field: side.get(field) or default} for side in (before, after))
+        if before.get(field) == after.get(field):
+            continue  # saved unchanged: the floors stayed
+        rows.append(
+            {
+                "at": entry.at,
+                "kind": "product_floors" if entry.table_name == "products" else "default_floor",
+                "classification": None,
+                "dpd": None,
+                "setting": None if entry.table_name == "products" else entry.record_key,
+                "before": before.get(field),
+                "after": after.get(field),
+                "by": entry.username,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=FLOOR_HISTORY_COLUMNS)
+    order = [
+        r["at"] if isinstance(r["at"], datetime) else datetime.combine(r["at"], datetime.min.time())
+        for r in rows
+    ]
+    return (
+        frame.assign(_at=order).sort_values("_at", kind="stable").drop(columns="_at").reset_index(drop=True)
+    )
+
+
+def _dpd_class_changes(conn: Connection, loan_id: str, loan: Any, as_of: date, config: Config) -> list[dict]:
+    """The days the loan's DPD-floor class changed. DPD moves by one a day, so the class can change only on
+    a day an instalment falls overdue, a floor is crossed (an instalment's due date + floor + 1), or a
+    repayment moves the oldest unpaid instalment: the class is read on those days only (the state's own
+    SQL, for this loan alone)."""
+    floors = config.floors(loan.product_id)
+    dues = conn.execute(select(ScheduleItem.due_on).where(ScheduleItem.loan_id == loan_id)).scalars().all()
+    paid = conn.execute(select(Repayment.paid_on).where(Repayment.loan_id == loan_id)).scalars().all()
+    last = min(as_of, loan.written_off_on - timedelta(days=1)) if loan.written_off_on else as_of
+    days = sorted(
+        {due + timedelta(days=n + 1) for due in dues for n in (0, *floors)} | set(paid) | {loan.disbursed_on}
+    )
+    days = [d for d in days if loan.disbursed_on <= d <= last]
+    read = []
+    for start in range(0, len(days), _DATES_PER_QUERY):
+        selects = []
+        for day in days[start : start + _DATES_PER_QUERY]:
+            base = live_base(day, Scope(), loans=[loan_id])
+            rank = class_expr(base.c.first_due, literal(0), day, config, product_id=literal(loan.product_id))
+            selects.append(
+                select(literal(day).label("day"), rank.label("rank"), base.c.first_due, base.c.op_cents)
+            )
+        read += conn.execute(union_all(*selects) if len(selects) > 1 else selects[0]).all()
+    changes: list[dict] = []
+    was = 0  # normal when disbursed
+    for day, rank, first_due, op_cents in sorted(read, key=lambda r: r[0]):
+        if op_cents <= 0:
+            break  # repaid: off the book
+        if int(rank) != was:
+            was = int(rank)
+            changes.append(
+                {
+                    "at": day,
+                    "kind": "dpd",
+                    "classification": class_name(was),
+                    "dpd": 0 if first_due is None else (day - first_due).days,
+                    "setting": None,
+                    "before": None,
+                    "after": None,
+                    "by": None,
+                }
+            )
+    return changes

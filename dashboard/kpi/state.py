@@ -287,7 +287,8 @@ def loan_state(
 
     Columns: loan_id, branch_id, product_id, channel_id, officer_id, customer_id, disbursed_on,
     payment_mode, principal_cents, written_off_on, op_cents, overdue_cents, first_due (oldest unpaid due
-    date), dpd, bucket_ix (index into BUCKETS), class_ix (effective class, index into CLASSES), active.
+    date), dpd, bucket_ix (index into BUCKETS), class_ix (effective class, index into CLASSES),
+    override_rank (the latest override's class, 0 without one), active.
     Given a connection, it reads a snapshot of as_of when one is current, else computes live. With
     `past_due`, only the loans past due (DPD > 0); with `among`, only the loans it selects.
     """
@@ -314,6 +315,7 @@ def loan_state(
         dpd.label("dpd"),
         bucket_ix.label("bucket_ix"),
         class_ix.label("class_ix"),
+        base.c.override_rank,
         base.c.active,
     ).join(Loan, Loan.loan_id == base.c.loan_id)
     if active_only:

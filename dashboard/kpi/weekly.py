@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from dashboard.config import Config
 from dashboard.kpi.agencies import AgencyScore, agency_scores
 from dashboard.kpi.inspections import FirstChecks, first_checks, pending_first_checks
+from dashboard.kpi.migration import MonthMigration, month_migration
 from dashboard.kpi.money import yuan
 from dashboard.kpi.portfolio import Portfolio, portfolio
 from dashboard.kpi.scope import Scope
@@ -75,6 +76,8 @@ class WeeklyReview:
     first_checks: FirstChecks
     backlog: pd.DataFrame
     agencies: list[AgencyScore]
+    # The class migration of the month the week ends in, from its start to the week's end (issue 15).
+    migration: MonthMigration
 
     @property
     def counts(self) -> WeekCounts:
@@ -359,5 +362,8 @@ def weekly_review(
         agencies=sorted(
             agency_scores(conn, start=monday, end=end, as_of=end, scope=scope),
             key=lambda s: (s.recovery_rate is None, -(s.recovery_rate or 0), s.agency_id),
+        ),
+        migration=month_migration(
+            conn, year=end.year, month=end.month, as_of=end, scope=scope, config=config
         ),
     )

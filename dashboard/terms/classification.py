@@ -98,6 +98,23 @@ TERMS: dict[str, tuple[str, str]] = {
         "Proposal {proposal_id} was already decided ({status}) by someone else; nothing was saved",
         "调整建议 {proposal_id} 已由他人审批（{status}），本次未保存",
     ),
+    "cls.floor_history": ("Class by DPD floor, and floor changes", "按逾期天数下限的分类变化及下限调整"),
+    "cls.floor_history_note": (
+        "The class DPD alone gave, on the days it changed, read with the floors in force now (overrides are "
+        "above); and each edit of the floors that apply to this loan, from the audit log.",
+        "仅按逾期天数得出的分类及其变化日期（按现行下限计算；人工调整见上表）；以及适用于本笔贷款的下限调整"
+        "（取自审计日志）。",
+    ),
+    "cls.floors_default": ("the settings' floors", "系统默认下限"),
+    "cls.kind.dpd": ("DPD floor", "逾期天数下限"),
+    "cls.kind.product_floors": ("Product floors edited", "产品下限调整"),
+    "cls.kind.default_floor": ("Default floor edited", "默认下限调整"),
+    "cls.fcol.at": ("When", "时间"),
+    "cls.fcol.kind": ("What", "事项"),
+    "cls.fcol.classification": ("Class by DPD", "按逾期天数分类"),
+    "cls.fcol.dpd": ("DPD", "逾期天数"),
+    "cls.fcol.change": ("Floors before → after", "调整前 → 调整后"),
+    "cls.fcol.by": ("By", "操作人"),
     "mig.title": ("Class migration in a month", "五级分类月度迁徙"),
     "mig.caption": (
         "Each loan's effective class at the start of the month (the previous month-end) against its end: "
@@ -109,6 +126,40 @@ TERMS: dict[str, tuple[str, str]] = {
     "mig.counts": ("Loans", "笔数"),
     "mig.balances": ("Balance at the end", "月末余额"),
     "mig.from": ("Class at the start", "月初分类"),
+    "mig.movers": ("Loans that moved", "分类变动贷款"),
+    "mig.movers_caption": (
+        "Cause: override — an override that took effect this month made the class; restructuring — such an "
+        'override approved with the trigger "restructured"; repayment — an upgrade after repayments this '
+        "month; DPD floor — the days past due crossed a floor of the loan's product.",
+        "原因：人工调整——本月生效的人工调整决定了分类；重组——以“已重组”为触发情形批准的人工调整；"
+        "还款——本月有还款而上调；逾期天数下限——逾期天数跨过产品的分类下限。",
+    ),
+    "mig.no_movers": ("No loan changed class in this month.", "本月没有分类变动的贷款。"),
+    "mig.by_branch": ("Upgrades and downgrades by branch", "分机构上调与下调"),
+    "mig.cause.override": ("Override", "人工调整"),
+    "mig.cause.restructuring": ("Restructuring", "重组"),
+    "mig.cause.repayment": ("Repayment", "还款"),
+    "mig.cause.dpd_floor": ("DPD floor", "逾期天数下限"),
+    "mig.direction.upgrade": ("Upgrade", "上调"),
+    "mig.direction.downgrade": ("Downgrade", "下调"),
+    "mig.col.loan_id": ("Contract", "合同号"),
+    "mig.col.branch_id": ("Branch", "机构"),
+    "mig.col.product_id": ("Product", "产品"),
+    "mig.col.officer_id": ("Officer", "客户经理"),
+    "mig.col.from_class": ("Class at the start", "月初分类"),
+    "mig.col.to_class": ("Class at the end", "月末分类"),
+    "mig.col.direction": ("Direction", "方向"),
+    "mig.col.cause": ("Cause", "原因"),
+    "mig.col.dpd_start": ("DPD at the start", "月初逾期天数"),
+    "mig.col.dpd_end": ("DPD at the end", "月末逾期天数"),
+    "mig.col.start_balance": ("Balance at the start", "月初余额"),
+    "mig.col.end_balance": ("Balance at the end", "月末余额"),
+    "mig.col.name": ("Name", "名称"),
+    "mig.col.upgrades": ("Upgrades", "上调笔数"),
+    "mig.col.upgrade_balance": ("Upgraded balance (end)", "上调余额（月末）"),
+    "mig.col.downgrades": ("Downgrades", "下调笔数"),
+    "mig.col.downgrade_balance": ("Downgraded balance (end)", "下调余额（月末）"),
+    "mig.col.loans": ("Loans", "笔数"),
 }
 
 for _code, (_en, _zh) in _TRIGGERS.items():

@@ -25,6 +25,13 @@ TERMS: dict[str, tuple[str, str]] = {
     "weekly.sheet.backlog": ("Inspection backlog", "检查积压"),
     "weekly.sheet.issues": ("Open issues", "未整改问题"),
     "weekly.sheet.agencies": ("Agency ranking", "委外机构排名"),
+    "weekly.sheet.migration": ("Class migration", "五级分类迁徙"),
+    "weekly.sheet.migration_movers": ("Class changes", "分类变动贷款"),
+    "weekly.sheet.migration_branches": ("Class changes by branch", "分机构分类变动"),
+    "weekly.migration": (
+        "Class migration this month, {start} to {end}",
+        "本月五级分类迁徙（{start} 至 {end}）",
+    ),
     "weekly.col.metric": ("Figure", "指标"),
     "weekly.col.this_week": ("This week", "本周"),
     "weekly.col.last_week": ("Last week", "上周"),

@@ -1,15 +1,5 @@
 """Terms of the issue workflow, classification overrides and the audit log: (English, 简体中文)."""
 
-from db.models.enums import CLASSES
-
-_CLASS_NAMES = {
-    "normal": ("Normal", "正常"),
-    "special_mention": ("Special mention", "关注"),
-    "substandard": ("Substandard", "次级"),
-    "doubtful": ("Doubtful", "可疑"),
-    "loss": ("Loss", "损失"),
-}
-
 TERMS: dict[str, tuple[str, str]] = {
     # Issues
     "issue.state": ("Show", "显示"),
@@ -135,14 +125,10 @@ TERMS: dict[str, tuple[str, str]] = {
         "此表单已提交过（{record}），未重复写入",
     ),
     "ovr.err.no_staff": (
-        "Your user has no staff record; an override must name the risk manager who made it",
-        "您的用户未关联员工；分类调整须记录调整人",
+        "Your user has no staff record; a proposal and its approval must name who made them",
+        "您的用户未关联员工；分类调整的提议和审批须记录经办人",
     ),
     "ovr.err.unknown_class": ("Choose one of the five classes", "请选择五级分类之一"),
-    "ovr.err.exists": (
-        "This loan already has an override effective {date}; choose another date",
-        "该贷款已有 {date} 生效的分类调整，请选择其他日期",
-    ),
     "ovr.err.inactive": (
         "The loan is not active on {date} (not yet disbursed, repaid or written off)",
         "该贷款在 {date} 不在贷（未放款、已结清或已核销）",
@@ -170,11 +156,3 @@ TERMS: dict[str, tuple[str, str]] = {
     "audit.col.before": ("Before", "修改前"),
     "audit.col.after": ("After", "修改后"),
 }
-
-# "Not worse" names the class the loan already has, one key per class so both languages read naturally.
-for _name in CLASSES:
-    _en, _zh = _CLASS_NAMES[_name]
-    TERMS[f"ovr.err.not_worse.{_name}"] = (
-        f"The loan is already {_en} on {{date}}; an override may only move it to a worse class",
-        f"该贷款在 {{date}} 已为{_zh}类；人工调整只能调至更差的分类",
-    )

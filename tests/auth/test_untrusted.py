@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.config import Config
 from dashboard.work.errors import FormInvalid
-from dashboard.work.overrides import record_override
+from dashboard.work.overrides import decide_proposal, propose_override
 from dashboard.work.search import search_loans
 from dashboard.work.visits import IssueFound, VisitForm, record_visit
 from db.models import Issue, Loan, Visit
@@ -52,9 +52,10 @@ def typed(app_db: Engine) -> Engine:
             token=f"visit-{n}",
             today=TODAY,
         )
-    record_override(
-        app_db, RISK_B1, "B", date(2025, 3, 15), "loss", PAYLOADS[2], "ovr", Config(), today=TODAY
+    proposed = propose_override(
+        app_db, OFFICER_O1, "B", "loss", PAYLOADS[2], ["other"], PAYLOADS[1], "ovr", Config(), today=TODAY
     )
+    decide_proposal(app_db, RISK_B1, int(proposed.record_key), True, PAYLOADS[0], "ok", Config(), today=TODAY)
     return app_db
 
 

@@ -67,3 +67,23 @@ def test_write_extract_writes_the_fifteen_files(book: Tables, tmp_path: Path) ->
     assert date.fromisoformat(first["maturity_on"]) == book["loans"][0]["maturity_on"]
     assert not (tmp_path / "collector_assignments.csv").exists()
     assert AS_OF.isoformat() >= max(r["paid_on"] for r in files["repayments"])
+
+
+def test_the_demo_card_product_is_classified_by_its_own_floors(engine: Engine, book: Tables) -> None:
+    """P08 (credit-card instalments) carries 90/120/180 into the database: each of its active loans has the
+    class its DPD gives under those floors, not under the settings' 90/270/360."""
+    from dashboard.config import load_config
+    from dashboard.kpi.portfolio import loans_at
+    from dashboard.kpi.scope import Scope
+    from dashboard.work.overrides import dpd_floor_class
+
+    assert [p["dpd_floors"] for p in book["products"]] == [None] * 7 + ["90/120/180"]
+    write_to_database(engine, book)
+    config = load_config(engine)
+    assert config.floors("P08") == (90, 120, 180) and config.floors("P01") == (90, 270, 360)
+    with engine.connect() as conn:
+        cards = loans_at(conn, as_of=AS_OF, scope=Scope(product_id="P08"), config=config)
+    overridden = {o["loan_id"] for o in book["classification_overrides"]}
+    cards = cards[~cards["loan_id"].isin(overridden)]
+    assert len(cards) > 50
+    assert cards["classification"].tolist() == [dpd_floor_class(int(d), (90, 120, 180)) for d in cards["dpd"]]

@@ -12,7 +12,7 @@ from dashboard.config import Config
 from dashboard.testing import app_test
 from dashboard.work.audit import write_audit
 from dashboard.work.issues import mark_reported
-from dashboard.work.overrides import record_override
+from dashboard.work.overrides import decide_proposal, propose_override
 from db.models import Issue
 from tests.kpi.book import D
 from tests.web.conftest import PAGES, app, sign_in
@@ -24,8 +24,13 @@ MANAGER = Actor("m1", "manager", name="M1", branch_id="HQ")
 
 @pytest.fixture
 def audited(app_db: Engine) -> Engine:
-    """r1 overrides B and marks an issue reported (two saves); root changes a setting."""
-    record_override(app_db, RM, "B", D("2025-03-20"), "doubtful", "<script>x</script>", "t1", Config())
+    """o1 proposes doubtful for B and r1 approves it (the override row), r1 marks an issue reported; root
+    changes a setting."""
+    officer = Actor("o1", "officer", name="O1", staff_id="O1")
+    proposed = propose_override(
+        app_db, officer, "B", "doubtful", "<script>x</script>", ["fraud"], None, "t0", Config()
+    )
+    decide_proposal(app_db, RM, int(proposed.record_key), True, "同意", "t1", Config())
     with app_db.begin() as conn:
         conn.execute(
             insert(Issue).values(
@@ -49,14 +54,16 @@ def test_entries_newest_first_and_filter_by_user(audited: Engine) -> None:
     at = _page(AUDITOR, lang="en")
     assert not at.exception
     shown = at.dataframe[0].value
-    assert shown["record"].tolist() == ["ptp_max_days", "W1", "B:2025-03-20"]
-    assert shown["username"].tolist() == ["root", "r1", "r1"]
+    assert shown["record"].tolist()[:3] == ["ptp_max_days", "W1", "B:2025-03-20"]
+    assert shown["table"].tolist()[3:] == ["classification_proposals"] * 2  # approved, then proposed
+    assert shown["username"].tolist() == ["root", "r1", "r1", "r1", "o1"]
     # Values typed by a user are shown as the text of a cell.
     assert '"reason": "<script>x</script>"' in shown["after"].tolist()[2]
-    assert at.selectbox(key="audit_user").options == ["Any", "r1", "root"]
+    assert at.selectbox(key="audit_user").options == ["Any", "o1", "r1", "root"]
     at.selectbox(key="audit_user").set_value("r1").run()
     assert not at.exception
-    assert at.dataframe[0].value["record"].tolist() == ["W1", "B:2025-03-20"]
+    assert at.dataframe[0].value["record"].tolist()[:2] == ["W1", "B:2025-03-20"]
+    assert len(at.dataframe[0].value) == 3
     at.selectbox(key="audit_table").set_value("issues").run()
     filtered = at.dataframe[0].value
     assert filtered[["action", "record"]].to_dict("records") == [{"action": "report", "record": "W1"}]
@@ -90,4 +97,4 @@ def test_chinese(audited: Engine) -> None:
     at = _page(AUDITOR)
     assert not at.exception
     assert at.title[0].value == "审计日志"
-    assert len(at.dataframe[0].value) == 3
+    assert len(at.dataframe[0].value) == 5

@@ -59,3 +59,26 @@ def test_the_loan_list_of_a_class_follows_each_product_s_floors(
     at.switch_page(str(PAGES / "loans.py")).run()
     assert not at.exception
     assert sorted(at.dataframe[0].value["loan_id"]) == sorted(loans)
+
+
+def test_the_loan_card_shows_the_class_by_dpd_floor_and_the_floor_edits(card_db: Engine) -> None:
+    """K121 (due 2025-09-01, unpaid) on the card product: special mention on 09-02, substandard at 91 DPD on
+    12-01, doubtful at 121 DPD on 12-31; then the product's floors edited on the Settings page."""
+    from dashboard.actor import Actor
+    from dashboard.auth.settings import set_product_floors
+
+    set_product_floors(card_db, Actor("root", "admin", name="root"), "P3", "90/150/200", "t1")
+    set_product_floors(card_db, Actor("root", "admin", name="root"), "P3", "90/120/180", "t2")
+    at = app(lang="en", as_of=AS_OF.isoformat(), loan_id="K121").run()
+    at.switch_page(str(PAGES / "loan.py")).run()
+    assert not at.exception
+    floors = next(d.value for d in at.dataframe if "change" in d.value.columns)
+    assert floors[["at", "kind", "classification", "dpd"]].values.tolist()[:3] == [
+        ["2025-09-02", "DPD floor", "Special mention", "1"],
+        ["2025-12-01", "DPD floor", "Substandard", "91"],
+        ["2025-12-31", "DPD floor", "Doubtful", "121"],
+    ]
+    assert floors[["kind", "change", "by"]].values.tolist()[3:] == [
+        ["Product floors edited", "90/120/180 → 90/150/200", "root"],
+        ["Product floors edited", "90/150/200 → 90/120/180", "root"],
+    ]

@@ -1,4 +1,5 @@
-"""The Portfolio page's monthly class migration matrix (issue 15): the engine's figures, with downloads."""
+"""The Portfolio page's monthly class migration (issue 15): the matrix, the loans that moved with their cause
+and the moves by branch, each with CSV and Excel downloads."""
 
 from __future__ import annotations
 
@@ -19,5 +20,19 @@ def test_the_migration_matrix_of_the_as_of_month_is_on_the_portfolio_page(app_db
     assert counts.loc["Special mention", "loss"] == 1
     assert int(counts.to_numpy().sum()) == 3
     assert balances.set_index("mig_from").loc["Special mention", "loss"] == 5000.0
-    keys = {getattr(b, "key", None) for b in at.get("download_button")}  # CSV of each matrix
-    assert {"portfolio_migration_loans_csv", "portfolio_migration_end_balance_csv"} <= keys
+    # The loan that moved, with its cause, and the branch it moved in.
+    movers = next(d.value for d in at.dataframe if "cause" in d.value.columns)
+    assert movers[["loan_id", "from_class", "to_class", "direction", "cause"]].values.tolist() == [
+        ["C", "Special mention", "Loss", "Downgrade", "Override"]
+    ]
+    assert movers["open"].tolist()[0].startswith("loan?") and "loan_id=C" in movers["open"].tolist()[0]
+    branches = next(d.value for d in at.dataframe if "downgrades" in d.value.columns)
+    assert branches[["branch_id", "upgrades", "downgrades", "downgrade_balance"]].values.tolist() == [
+        ["B2", 0, 1, 5000.0]
+    ]
+    keys = {getattr(b, "key", None) for b in at.get("download_button")}  # CSV and Excel of each table
+    assert {
+        f"portfolio_migration_{name}_{kind}"
+        for name in ("loans", "end_balance", "movers", "branches")
+        for kind in ("csv", "xlsx")
+    } <= keys

@@ -70,8 +70,8 @@ def _check_breakdowns_link_to_the_loans(at: AppTest) -> None:
     assert channels["name"].tolist() == ["网点"]
     downloads = [b.proto.label for b in at.get("download_button")]
     assert (
-        downloads.count("Download CSV") == downloads.count("Download Excel") == len(at.dataframe) == 9
-    )  # 7, and the two class-migration matrices
+        downloads.count("Download CSV") == downloads.count("Download Excel") == len(at.dataframe) == 11
+    )  # 7, and the class migration: two matrices, the movers, the branches
 
 
 def _chart_data(at: AppTest) -> list[list[pd.DataFrame]]:

@@ -55,6 +55,15 @@ def test_figures_equal_the_engine(weekly_db: Engine) -> None:
     entered = at.dataframe[0].value
     assert entered["loan_id"].tolist() == ["E"]
     assert entered["open"].tolist() == ["loan?lang=en&as_of=2025-03-20&loan_id=E"]
+    # The month's class migration to the week's end: C (46 DPD at 28 Feb) overridden to loss on 1 Mar; E
+    # falls 2 days behind.
+    assert "Class migration this month, 2025-02-28 to 2025-03-20" in [s.value for s in at.subheader]
+    movers = next(d.value for d in at.dataframe if "cause" in d.value.columns)
+    assert movers[["loan_id", "to_class", "cause"]].values.tolist() == [
+        ["C", "Loss", "Override"],
+        ["E", "Special mention", "DPD floor"],
+    ]
+    assert review.migration.movers["loan_id"].tolist() == ["C", "E"]
 
 
 def _deltas(at) -> dict[str, str]:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from sqlalchemy import Engine, insert
 from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.work.audit_query import COLUMNS, audit_choices, audit_count, audit_entries
-from dashboard.work.overrides import record_override
+from dashboard.work.overrides import decide_proposal, propose_override
 from db.models import AuditEntry
 from tests.kpi.book import D, loan, reference
 
@@ -108,9 +108,13 @@ def test_a_save_is_found(engine: Engine) -> None:
     with engine.begin() as conn:
         reference(conn)
         loan(conn, "B", "3000", "2025-01-10", [("2025-02-10", "3000", "30")])
+    officer = Actor("o1", "officer", staff_id="O1")
+    proposed = propose_override(
+        engine, officer, "B", "loss", "失联", ["other"], "失联", "tok0", Config(), today=D("2025-03-20")
+    )
     actor = Actor("r1", "risk_manager", staff_id="R1", branch_id="B1")
-    record_override(
-        engine, actor, "B", D("2025-03-20"), "loss", "失联", "tok", Config(), today=D("2025-03-20")
+    decide_proposal(
+        engine, actor, int(proposed.record_key), True, "同意", "tok", Config(), today=D("2025-03-20")
     )
     with engine.connect() as conn:
         frame = audit_entries(conn, username="r1", record_key="B")

@@ -3,6 +3,7 @@ no self-approval; scope; bad input refused with nothing written; two approvers a
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -96,6 +97,11 @@ def _npl(engine: Engine, on: Any) -> Any:
         return portfolio(conn, as_of=on, scope=Scope(), config=CONFIG).npl_balance
 
 
+def _npl_ratio(engine: Engine, on: Any) -> Any:
+    with engine.connect() as conn:
+        return portfolio(conn, as_of=on, scope=Scope(), config=CONFIG).npl_ratio
+
+
 def _counts(engine: Engine) -> tuple[int, ...]:
     with engine.connect() as conn:
         return tuple(
@@ -122,6 +128,7 @@ def test_done_when_downgrade_approved_moves_npl_and_a_lift_after_cure_moves_it_b
     with book.connect() as conn:
         assert has_current_snapshot(conn, as_of=TODAY)  # kept current by the approval
     assert _npl(book, TODAY) == 3000
+    assert _npl_ratio(book, TODAY) == Decimal(3000) / Decimal(7000)  # of A 1,000 + B 3,000 + X 3,000
     # The loan cures: everything due is paid; the downgrade still holds it substandard.
     cured = D("2025-03-25")
     with book.begin() as conn:
@@ -134,8 +141,10 @@ def test_done_when_downgrade_approved_moves_npl_and_a_lift_after_cure_moves_it_b
     lift = _propose(
         book, cls="normal", today=cured, reason="已复产并结清逾期 / cured", triggers=["other"], other="cured"
     )
+    assert _npl_ratio(book, cured) == Decimal("0.2")  # B's 1,000 of 5,000
     _decide(book, lift, actor=RM2, today=cured)
     assert _npl(book, cured) == 0
+    assert _npl_ratio(book, cured) == 0
     assert _npl(book, TODAY) == 3000  # the downgrade stays in the past
     with book.connect() as conn:
         history = classification_history(conn, "B")
@@ -306,3 +315,62 @@ def test_the_schema_refuses_self_approval_a_blank_reason_and_an_unknown_status(b
         conn.execute(insert(ClassificationProposal).values(**base))
     with book.connect() as conn:
         assert conn.execute(select(Loan.loan_id).where(Loan.loan_id == "B")).scalar_one() == "B"
+
+
+def test_an_approval_checks_the_floor_again_and_needs_a_comment(book: Engine) -> None:
+    """B (38 DPD on 2025-03-20) is downgraded to doubtful; a lift back to special mention proposed then is
+    refused when approved on 2025-06-15, at 125 DPD (its oldest unpaid instalment is due 2025-02-10): the
+    floor is substandard by then."""
+    downgrade = _propose(book, cls="doubtful")
+    _decide(book, downgrade)
+    back = _propose(
+        book, cls="special_mention", reason="原因消除 / reason gone", triggers=["other"], other="ok"
+    )
+    before = _counts(book)
+    with pytest.raises(FormInvalid) as blank:
+        _decide(book, back, comment="  ")
+    assert blank.value.errors["comment"][0] == "work.err.required"
+    with pytest.raises(FormInvalid) as floor:
+        _decide(book, back, today=D("2025-06-15"))
+    assert floor.value.errors["decision"][0] == "cls.err.better_than_floor.substandard"
+    assert _counts(book) == before and _status(book, back) == "pending"
+    _decide(book, back, approve=False, comment="逾期已超90天 / past 90 DPD", today=D("2025-06-15"))
+    assert _status(book, back) == "rejected"
+
+
+def test_an_approval_of_a_loan_written_off_since_is_refused(book: Engine) -> None:
+    proposed = _propose(book)
+    with book.begin() as conn:
+        conn.execute(update(Loan).where(Loan.loan_id == "B").values(written_off_on=D("2025-03-19")))
+    before = _counts(book)
+    with pytest.raises(FormInvalid) as refused:
+        _decide(book, proposed)
+    assert refused.value.errors["decision"][0] == "cls.err.written_off"
+    assert _counts(book) == before
+
+
+def test_every_problem_at_once_and_the_same_form_twice_writes_once(book: Engine) -> None:
+    with pytest.raises(FormInvalid) as refused:
+        _propose(book, cls="normal", reason="", triggers=[])
+    assert set(refused.value.errors) == {"classification", "reason", "triggers"}
+    first = _propose(book, token="same")
+    before = _counts(book)
+    again = _propose(book, token="same")
+    assert again.duplicate and again.record_key == first.record_key
+    assert _counts(book) == before
+    with pytest.raises(FormInvalid) as second:  # one pending proposal per loan
+        _propose(book, cls="loss", token="other")
+    assert second.value.errors["loan_id"][0] == "cls.err.pending_exists"
+
+
+def test_a_user_without_a_staff_record_may_neither_propose_nor_decide(book: Engine) -> None:
+    proposed = _propose(book)
+    before = _counts(book)
+    for call in (
+        lambda: _propose(book, "A", actor=Actor("o9", "officer", branch_id="B11")),
+        lambda: _decide(book, proposed, actor=Actor("r9", "risk_manager", branch_id="B1")),
+    ):
+        with pytest.raises(NotAllowed) as refused:
+            call()
+        assert refused.value.key == "ovr.err.no_staff"
+    assert _counts(book) == before
