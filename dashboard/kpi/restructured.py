@@ -6,9 +6,9 @@ back to its DPD floor. Kept apart from dashboard.kpi.state, which folds it into 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Integer, Subquery, cast, func, literal, select, true
+from sqlalchemy import ColumnElement, Integer, Subquery, cast, func, literal, or_, select, true
 
 from dashboard.config import Config
 from db.models import Restructuring, Setting
@@ -38,4 +38,22 @@ def restructured_floor(as_of: date, loans: Sequence[str] | None = None) -> Subqu
         )
         .group_by(r.loan_id)
         .subquery("restructured")
+    )
+
+
+def observation_moved(loan_id: ColumnElement[str], start: date, end: date) -> ColumnElement[bool]:
+    """The loan entered or left a restructuring's observation period in (start, end]: the restructured floor
+    may be what moved its class then (the class migration report names the cause)."""
+    r = Restructuring
+    ends = add_months(r.restructured_on, observation_months())
+    return (
+        select(r.restructuring_id)
+        .where(
+            r.loan_id == loan_id,
+            or_(
+                r.restructured_on.between(start + timedelta(days=1), end),
+                ends.between(start + timedelta(days=1), end),
+            ),
+        )
+        .exists()
     )

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, func, insert, select
 from dashboard.actor import Actor
 from dashboard.auth.settings import set_setting
 from dashboard.config import Config
+from dashboard.kpi.migration import migration_movers
 from dashboard.kpi.restructurings import restructured_figures, restructured_loans
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.snapshots import refresh
@@ -179,3 +180,16 @@ def test_changing_the_observation_period_makes_the_snapshots_stale(book: Engine)
     with book.connect() as conn:
         assert not has_current_snapshot(conn, as_of=D("2024-09-20"))
     assert _class(book, "2024-09-20") == "normal"
+
+
+def test_the_class_migration_names_the_restructuring_as_the_cause(book: Engine) -> None:
+    _restructure(book)
+    with book.connect() as conn:
+        entered = migration_movers(
+            conn, year=2024, month=3, as_of=D("2025-12-31"), scope=Scope(), config=CONFIG
+        )
+        left = migration_movers(conn, year=2025, month=3, as_of=D("2025-12-31"), scope=Scope(), config=CONFIG)
+    s = entered.set_index("loan_id").loc["S"]
+    assert (s.from_class, s.to_class, s.cause) == ("normal", "substandard", "restructuring")
+    s = left.set_index("loan_id").loc["S"]
+    assert (s.from_class, s.to_class, s.cause) == ("substandard", "normal", "restructuring")
