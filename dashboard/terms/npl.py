@@ -16,6 +16,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "wo.recovered": ("Recovered since write-off", "核销后回收"),
     "wo.recovered_this_year": ("Recovered this year", "本年回收"),
     "wo.pursued": ("Still pursued", "仍在追索"),
+    "wo.my_recovered": ("My recoveries this year", "本人本年清收"),
     "wo.written_off_on": ("Written off on", "核销日"),
     "wo.legal_stage": ("Legal stage", "诉讼阶段"),
     "wo.last_action_at": ("Last action", "最近催收"),

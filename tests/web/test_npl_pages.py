@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from sqlalchemy import Engine, insert, select, update
@@ -11,7 +12,7 @@ from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
-from db.models import LegalCase, Loan, Restructuring
+from db.models import LegalCase, Loan, Restructuring, Staff
 from tests.kpi.book import D, pay
 from tests.web.conftest import PAGES, app, sign_in
 from tests.web.test_issues_work import error_next_to
@@ -37,6 +38,29 @@ def test_the_written_off_book_shows_the_branch_write_offs_and_recoveries(app_db:
     assert tiles["Principal written off"] == "¥2,900.00"
     assert tiles["Recovered since write-off"] == "¥32.00"
     assert list(at.dataframe[0].value["loan_id"]) == ["B"]
+    assert "My recoveries this year" not in tiles  # C1 is a phone collector, not asset-preservation staff
+
+
+def test_an_asset_preservation_officer_sees_recoveries_against_target(app_db: Engine) -> None:
+    with app_db.begin() as conn:
+        conn.execute(
+            insert(Staff).values(
+                staff_id="AP1",
+                name="AP1",
+                role="asset_preservation",
+                branch_id="B1",
+                joined_on=D("2015-01-01"),
+            )
+        )
+    _written_off(app_db, "B")
+    at = _page("writeoffs.py", replace(AP, staff_id="AP1"), lang="en")
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert (tiles["My recoveries this year"], tiles["Target"], tiles["Progress"]) == (
+        "¥0.00",
+        "¥500,000.00",
+        "0.00%",
+    )
 
 
 def _written_off(engine: Engine, *loans: str) -> None:
