@@ -28,6 +28,7 @@ from dashboard.kpi.scope import Scope, UnknownScopeError
 from dashboard.kpi.snapshots import default_dates, prune, refresh_side_by_side, stale_dates
 from dashboard.kpi.staff import officer_scores
 from dashboard.kpi.tasks import UnknownHolder, tasks
+from dashboard.kpi.writeoffs import writeoffs
 from dashboard.progress import Progress, for_terminal
 from dashboard.usage import UsageError
 from db.data_version import bump_data_version
@@ -125,6 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--to", dest="end", type=_date, required=True)
         sub.add_argument("--as-of", type=_date)
         _scope_options(sub)
+    writeoffs_parser = figures.add_parser(
+        "writeoffs", help="loans written off on or before --as-of, with what was recovered since"
+    )
+    writeoffs_parser.add_argument("--as-of", type=_date)
+    _scope_options(writeoffs_parser)
     staff = figures.add_parser("staff")
     staff.add_argument("--as-of", type=_date)
     staff.add_argument(
@@ -196,6 +202,8 @@ def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
             )
         if args.figure == "portfolio":
             return jsonout.portfolio_json(portfolio(conn, as_of=as_of, scope=scope, config=config))
+        if args.figure == "writeoffs":
+            return jsonout.records_json(writeoffs(conn, as_of=as_of, scope=scope, config=config))
         if args.figure == "loans":
             return loans_at(conn, as_of=as_of, scope=scope, config=config).to_dict("records")
         if args.figure in ("first-checks", "agencies") and args.start > args.end:

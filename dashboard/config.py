@@ -58,6 +58,17 @@ class Config:
     # Agencies under these are flagged for recall.
     agency_min_recovery_rate: Decimal = Decimal("0.05")
     agency_min_coverage: Decimal = Decimal("0.90")
+    # Issue 18: a written-off loan is still pursued with an open legal case, an agency holding it, or a
+    # collection action within this many days up to the as-of date.
+    pursuit_quiet_days: int = 90
+    # Issue 18, the 2023 classification rules: a restructured loan is at least substandard for this many
+    # months from restructured_on (the anniversary itself is outside), then falls back to its DPD floor.
+    restructured_observation_months: int = 12
+    # Issue 18, seed 002 (Wuhan rules 四(2)): an asset-preservation officer's yearly recovery target (yuan) on
+    # loans non-performing before the cut-off date and written-off loans; a branch's is the sum of its
+    # officers'. Each branch reduces its NPL balance of the start of the year by this share.
+    asset_preservation_recovery_target: Decimal = Decimal("500000")
+    npl_reduction_target: Decimal = Decimal("0.20")
     # Rule 12 per product: (product_id, substandard, doubtful, loss) of each product with its own floors
     # (products.dpd_floors). Not a setting: load_config reads it from the products table.
     product_floors: tuple[tuple[str, int, int, int], ...] = field(default=(), metadata={"setting": False})
@@ -85,6 +96,7 @@ SHARES = {
     "sampling_rate_target",
     "agency_min_recovery_rate",
     "agency_min_coverage",
+    "npl_reduction_target",
 }
 # name -> (lowest, highest) for whole numbers; None: no upper bound. Every day count has one: a huge value
 # overflows the date arithmetic of the saves and figures that read it.
@@ -106,6 +118,8 @@ BOUNDS: dict[str, tuple[int, int | None]] = {
     "follow_up_max_days": (1, 3660),
     "lost_contact_visit_days": (0, 366),
     "photo_max_bytes": (1, 50_000_000),
+    "pursuit_quiet_days": (0, 3660),
+    "restructured_observation_months": (0, 120),
 }
 
 

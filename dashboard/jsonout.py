@@ -31,6 +31,11 @@ def dumps(data: Any) -> str:
     return json.dumps(data, default=_plain, ensure_ascii=False, indent=2)
 
 
+def records_json(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A KPI table as a list of rows, empty cells (None, NaN, NaT) as null."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def portfolio_json(p: Portfolio) -> dict[str, Any]:
     return {
         "as_of": p.as_of,

@@ -12,13 +12,14 @@ from dashboard.kpi.loan_card import floor_history, loan_summary, schedule_with_p
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine, query
 from dashboard.ui.filters import current
-from dashboard.ui.i18n import language, t
+from dashboard.ui.i18n import language, t, t_codes
 from dashboard.ui.pages import PAGES, PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.ui.unmask import show_customer_contact
 from dashboard.ui.widgets import money, table
 from dashboard.work.access import can, loan_in_scope
 from dashboard.work.external import agency_history, sees_internal
+from dashboard.work.legal import loan_cases
 from dashboard.work.overrides import classification_history
 from dashboard.work.photos import loan_photos
 
@@ -30,6 +31,8 @@ RECORD = (
     ("inspection", "inspect"),
     ("collection_action", "action"),
     ("override", "override"),
+    ("legal_case", "legal"),
+    ("restructure", "restructure"),
 )
 
 f = current()
@@ -102,6 +105,17 @@ table(
     column_config={name: st.column_config.Column(t(f"schedule.{name}")) for name in SCHEDULE_COLUMNS}
     | {name: st.column_config.NumberColumn(t(f"schedule.{name}"), format="accounting") for name in AMOUNTS},
 )
+# Legal cases (issue 18): stage, amounts and next hearing (internal).
+if internal:
+    cases = query(loan_cases, loan_id)
+    if not cases.empty:
+        st.subheader(t("legal.title"))
+        cases["stage"] = t_codes("legal.stage.", cases["stage"])
+        table(
+            cases.drop(columns=["loan_id"]),
+            f"legal_cases_{loan_id}",
+            column_config={name: t(f"legal.{name}") for name in cases.columns if name != "loan_id"},
+        )
 # Classification history (issue 15): who proposed each class, who approved or rejected it, when (internal).
 if internal:
     classes = query(classification_history, loan_id)

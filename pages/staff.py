@@ -21,6 +21,7 @@ from dashboard.kpi.staff import (
 from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_officer
 from dashboard.kpi.visits import visit_plan
 from dashboard.ui.allocation import handover_panel
+from dashboard.ui.assessment import assessment_section
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
@@ -273,6 +274,7 @@ departed = query(officer_scores, as_of=last, scope=f.scope, config=cfg, departed
 if departed:
     st.subheader(t("staff.departed_title"))
     _scored(departed, "departed_scores")
+assessment_section(f.as_of, f.scope, cfg, "staff")
 
 st.subheader(t("staff.handover"))
 handover = query(handover_list, as_of=f.as_of, scope=f.scope, config=cfg)

@@ -10,6 +10,7 @@ from dashboard.config import Config
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.weekly import WeeklyReview, weekly_review
 from dashboard.review_pack import agency_ranking, weekly_pack
+from dashboard.ui.assessment import assessment_section
 from dashboard.ui.data import config, query, version
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t, t_codes
@@ -186,6 +187,8 @@ table(
     | {name: col(name, "money") for name in ("recovered", "commission")}
     | rate,
 )
+
+assessment_section(f.as_of, f.scope, cfg, "weekly")
 
 # --- The class migration of the month the week ends in (issue 15), as on the Portfolio page.
 migration = review.migration

@@ -107,6 +107,23 @@ def _plan(conn: Connection) -> list[tuple[NewUser, str]]:
         )
     if agency is not None:
         plan.append((NewUser("agency", "Demo agency", "agency", "", agency_id=agency), f"agency {agency}"))
+    # Asset preservation (issue 18): the written-off and legal book of its branch subtree.
+    preservation = conn.execute(
+        select(Staff.staff_id, Staff.branch_id)
+        .where(Staff.role == "asset_preservation", working)
+        .order_by(Staff.staff_id)
+        .limit(1)
+    ).first()
+    if preservation is not None:
+        user = NewUser(
+            "preservation",
+            "Demo asset preservation",
+            "asset_preservation",
+            "",
+            staff_id=preservation.staff_id,
+            branch_id=preservation.branch_id,
+        )
+        plan.append((user, f"staff {preservation.staff_id}, branch {preservation.branch_id}"))
     return plan
 
 

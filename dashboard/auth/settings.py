@@ -23,6 +23,7 @@ from dashboard.i18n import TERMS, translate
 from dashboard.work.access import require
 from dashboard.work.errors import FormInvalid, Message, message
 from dashboard.work.saving import Change, Saved, save
+from db.data_version import EVERY_DATE, bump_data_version
 from db.models import Product, Setting
 
 NAMES = list(SETTINGS)
@@ -112,6 +113,13 @@ def _check(conn: Connection, name: str, raw: str | None) -> None:
         raise FormInvalid({"value": problem})
 
 
+def _stale_if_state(conn: Connection, name: str) -> None:
+    """The observation period of restructured loans is folded into the snapshots' override rank
+    (dashboard.kpi.restructured), unlike the DPD floors: changing it makes every snapshot stale."""
+    if name == "restructured_observation_months":
+        bump_data_version(conn, state=True, affects_from=EVERY_DATE)
+
+
 def set_setting(engine: Engine, actor: Actor, name: str, raw: str, token: str | None = None) -> Saved:
     raw = raw.strip()
 
@@ -119,6 +127,7 @@ def set_setting(engine: Engine, actor: Actor, name: str, raw: str, token: str | 
         require(actor, "admin")
         _check(conn, name, raw)
         before = stored(conn).get(name)
+        _stale_if_state(conn, name)
         if before is None:
             conn.execute(insert(Setting).values(key=name, value=raw))
             return [Change("insert", "settings", name, None, {"value": raw})]
@@ -177,6 +186,7 @@ def clear_setting(engine: Engine, actor: Actor, name: str, token: str | None = N
         require(actor, "admin")
         _check(conn, name, None)
         before = stored(conn).get(name)
+        _stale_if_state(conn, name)
         conn.execute(delete(Setting).where(Setting.key == name))
         return [Change("delete", "settings", name, None if before is None else {"value": before}, None)]
 

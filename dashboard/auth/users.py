@@ -32,7 +32,12 @@ MAX_PASSWORD_BYTES = 72  # bcrypt ignores (bcrypt 5: refuses) anything longer
 MAX_NAME = 200
 BCRYPT_ROUNDS = 12  # the library default; the tests lower it to keep hashing fast
 # Which record each role must be tied to: the work functions need it (visitor, collector, agency).
-REQUIRED_TIE = {"officer": "staff_id", "collector": "staff_id", "agency": "agency_id"}
+REQUIRED_TIE = {
+    "officer": "staff_id",
+    "collector": "staff_id",
+    "agency": "agency_id",
+    "asset_preservation": "staff_id",
+}
 LIST_COLUMNS = [
     "username",
     "name",

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
+from dashboard.importer.npl import stages_before, write_stage_changes
 from dashboard.importer.parse import Row
 from dashboard.importer.pg_bulk import RowsRefused, copy_upsert
 from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
@@ -52,6 +53,7 @@ def load_tables(
         ordered = _parents_first(spec, rows[table]) if table == "branches" else rows[table]
         if table == "issues":
             ordered = [_with_resolution(spec, row) for row in ordered]
+        stages = stages_before(connection, ordered) if table == "legal_cases" else {}
         try:
             if connection.dialect.name == "postgresql":
                 copy_upsert(connection, spec, ordered, summary.state)
@@ -61,6 +63,8 @@ def load_tables(
             detail = _first_line(exc) if isinstance(exc, DBAPIError) else str(exc)
             message = f"the database refused the rows: {detail}; nothing was written"
             raise ExtractInvalid([Problem(spec.file_name, 1, FILE_LEVEL, message)]) from exc
+        if table == "legal_cases":
+            write_stage_changes(connection, ordered, stages)
         summary.rows[table] = len(ordered)
         progress.advance(table, n=len(ordered))
     return summary

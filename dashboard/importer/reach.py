@@ -32,6 +32,8 @@ STATE_TABLES = {
         "paid_on", ("loan_id", "instalment_no", "paid_on", "principal_paid", "interest_paid")
     ),
     "classification_overrides": StateColumns("effective_on", ("classification",)),
+    # A restructured loan is at least substandard from restructured_on (dashboard.kpi.restructured).
+    "restructurings": StateColumns("restructured_on", ("loan_id", "restructured_on")),
 }
 
 

@@ -107,6 +107,18 @@ def _reason_with_recall(recalled_on: Any, recall_reason: Any) -> Finding:
     return None
 
 
+def _filed(stage: str, filed_on: Any) -> Finding:
+    if stage != "preparing" and filed_on is None:
+        return "filed_on", f"blank, but stage is '{stage}' (a case past preparing has a filing date)"
+    return None
+
+
+def _within_awarded(recovered: Any, awarded: Any, note: Any) -> Finding:
+    if recovered is not None and awarded is not None and recovered > awarded and not (note or "").strip():
+        return "recovered", f"{recovered} is above awarded {awarded}, and note is blank (say why)"
+    return None
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
     "staff": (not_before("left_on", "joined_on"),),
     "products": (above_zero("periodic_check_months"),),
@@ -143,6 +155,16 @@ RULES: dict[str, tuple[Rule, ...]] = {
         _not_blank("content"),
         not_before("next_follow_up_on", "visited_on"),
     ),
+    "legal_cases": (
+        not_negative("claimed"),
+        not_negative("awarded"),
+        not_negative("recovered"),
+        not_negative("costs"),
+        Rule(("stage", "filed_on"), _filed),
+        not_before("next_hearing_on", "filed_on"),
+        Rule(("recovered", "awarded", "note"), _within_awarded),
+    ),
+    "restructurings": (_not_blank("reason"),),
     "issues": (
         not_before("reported_on", "raised_on"),
         not_before("resolved_on", "raised_on"),

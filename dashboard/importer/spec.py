@@ -35,6 +35,7 @@ ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("visits", "stage"): e.VISIT_STAGES,
     ("issues", "severity"): e.SEVERITIES,
     ("classification_overrides", "classification"): e.CLASSES,
+    ("legal_cases", "stage"): e.LEGAL_STAGES,
 }
 
 

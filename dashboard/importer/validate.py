@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, Engine
 
 from dashboard.importer.assignments import check_assignments
+from dashboard.importer.npl import check_npl_files
 from dashboard.importer.parse import ParsedFile, Row, parse_file
 from dashboard.importer.problems import FILE_LEVEL, Problem
 from dashboard.importer.read import Source, decode
@@ -52,6 +53,7 @@ def validate_tables(
         if "branches" in parsed:
             check_branch_loops(conn, parsed["branches"], problems)
         check_assignments(conn, parsed, problems)
+        check_npl_files(conn, parsed, problems)
     problems.sort(key=_report_order)
     return Checked({table: parsed[table].rows for table in LOAD_ORDER if table in parsed}, problems)
 

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, case, exists, func, literal, select
 
 from dashboard.config import Config
 from dashboard.kpi.periods import month_end
+from dashboard.kpi.restructured import observation_moved
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import class_expr, loan_state
 from db.models import Branch, ClassificationProposal, Repayment
@@ -88,8 +89,8 @@ def migration_movers(
     - override: an override took effect in the month (its latest override at the end is not the one at
       the start) and, with the start's override, the loan would not have its end class;
     - restructuring: such an override approved in the month from a proposal of that class ticking the
-      trigger "restructured" (the schema records no restructuring of its own: the trigger is the only
-      record of one);
+      trigger "restructured", or the loan entered or left a restructuring's observation period in the month
+      (the restructured floor is part of the override rank: dashboard.kpi.restructured);
     - repayment: otherwise, an upgrade of a loan with a repayment in the month (DPD falls only when the
       oldest unpaid instalment is paid);
     - dpd_floor: otherwise: the days past due crossed a floor of the loan's product.
@@ -111,7 +112,7 @@ def migration_movers(
         p.effective_on <= end,
         p.classification == override_class,
         p.triggers.like("%restructured%"),
-    )
+    ) | observation_moved(after.c.loan_id, start, end)
     rows = conn.execute(
         select(
             after.c.loan_id,

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard.config import Config
+from dashboard.kpi.restructured import restructured_floor
 from dashboard.kpi.scope import Scope
 from db.models import (
     ClassificationOverride,
@@ -154,7 +155,8 @@ def class_expr(
 def live_base(as_of: date, scope: Scope, loans: Sequence[str] | None = None) -> Subquery:
     """What schedule and repayments say at as_of, for every loan in scope disbursed by then (only the
     given `loans`, when given): loan_id, op_cents, overdue_cents, first_due (oldest unpaid due date),
-    override_rank, active."""
+    override_rank (the latest override, or substandard while under a restructuring's observation period:
+    dashboard.kpi.restructured), active."""
     in_scope: Select[tuple[str]] | Sequence[str] | None = None if scope.is_everything else scope.loan_ids()
     if loans is not None:
         in_scope = loans if in_scope is None else scope.loan_ids().where(Loan.loan_id.in_(loans))
@@ -223,6 +225,11 @@ def live_base(as_of: date, scope: Scope, loans: Sequence[str] | None = None) -> 
         .subquery("override")
     )
 
+    restructured = restructured_floor(as_of, loans)
+    override_rank = func.coalesce(override.c.rank, 0)
+    # The worse of the latest override and the restructured floor: both are "at least this class".
+    override_rank = case((restructured.c.rank > override_rank, restructured.c.rank), else_=override_rank)
+
     op_cents = cents(Loan.principal - func.coalesce(paid_sq.c.principal_paid, 0))
     not_written_off = or_(Loan.written_off_on.is_(None), Loan.written_off_on > as_of)
     return (
@@ -231,13 +238,14 @@ def live_base(as_of: date, scope: Scope, loans: Sequence[str] | None = None) -> 
             op_cents.label("op_cents"),
             func.coalesce(arrears_sq.c.overdue_cents, 0).label("overdue_cents"),
             arrears_sq.c.first_due.label("first_due"),
-            func.coalesce(override.c.rank, 0).label("override_rank"),
+            override_rank.label("override_rank"),
             case((and_(not_written_off, op_cents > 0), 1), else_=0).label("active"),
         )
         .select_from(Loan)
         .outerjoin(paid_sq, paid_sq.c.loan_id == Loan.loan_id)
         .outerjoin(arrears_sq, arrears_sq.c.loan_id == Loan.loan_id)
         .outerjoin(override, override.c.loan_id == Loan.loan_id)
+        .outerjoin(restructured, restructured.c.loan_id == Loan.loan_id)
         .where(
             Loan.disbursed_on <= as_of,
             scope.condition(),

@@ -64,6 +64,7 @@ TERMS = {
     "auth.role.collector": ("collector", "催收员"),
     "auth.role.agency": ("collection agency", "委外催收机构"),
     "auth.role.auditor": ("auditor", "审计"),
+    "auth.role.asset_preservation": ("asset preservation officer", "资产保全岗"),
     # --- What an external agency sees (dashboard.work.external)
     "loan.timeline_agency": ("Collection actions", "催收记录"),
     "loan.by_other": ("another collector", "其他催收人员"),

@@ -10,7 +10,9 @@ PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 
 # Who reads the dashboards; officers see them over their own loans only (scope, issue 5).
 DASHBOARD_ROLES = ("manager", "risk_manager", "officer", "auditor")
-ALL_BUT_ADMIN = (*DASHBOARD_ROLES, "collector", "agency")
+ALL_BUT_ADMIN = (*DASHBOARD_ROLES, "collector", "agency", "asset_preservation")
+# NPL disposal (issue 18): the written-off and legal books.
+NPL_ROLES = ("manager", "risk_manager", "asset_preservation", "auditor")
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ PAGES = [
     PageSpec("agencies.py", "page.agencies", ":material/handshake:", "agencies"),
     PageSpec("staff.py", "page.staff", ":material/badge:", "staff"),
     PageSpec("weekly.py", "page.weekly", ":material/event_note:", "weekly"),
+    PageSpec("writeoffs.py", "page.writeoffs", ":material/inventory_2:", "writeoffs", roles=NPL_ROLES),
+    PageSpec("legal.py", "page.legal", ":material/balance:", "legal", roles=NPL_ROLES),
     PageSpec("loans.py", "page.loans", ":material/list:", "loans"),
     PageSpec("loan.py", "page.loan", ":material/description:", "loan", hidden=True, roles=ALL_BUT_ADMIN),
     PageSpec("find.py", "page.find", ":material/search:", "find", roles=ALL_BUT_ADMIN),
@@ -60,7 +64,7 @@ PAGES = [
         "page.action_form",
         ":material/call:",
         "action",
-        roles=("officer", "collector", "agency"),
+        roles=("officer", "collector", "agency", "asset_preservation"),
     ),
     PageSpec(
         "issues_work.py",
@@ -75,6 +79,13 @@ PAGES = [
         ":material/gavel:",
         "override",
         roles=("risk_manager", "officer"),
+    ),
+    PageSpec(
+        "restructure.py",
+        "page.restructure",
+        ":material/sync_alt:",
+        "restructure",
+        roles=("risk_manager", "officer", "asset_preservation"),
     ),
     PageSpec(
         "upload.py", "page.upload", ":material/upload_file:", "upload", roles=("agency", "risk_manager")

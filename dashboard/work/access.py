@@ -19,7 +19,7 @@ from db.models import Loan
 PERMISSIONS: dict[str, frozenset[str]] = {
     "visit": frozenset({"risk_manager", "officer"}),
     "inspection": frozenset({"risk_manager", "officer"}),
-    "collection_action": frozenset({"officer", "collector", "agency"}),
+    "collection_action": frozenset({"officer", "collector", "agency", "asset_preservation"}),
     "issue_edit": frozenset({"risk_manager"}),  # assign, mark reported, reopen
     "issue_resolve": frozenset({"risk_manager", "manager"}),
     # Propose a class (issue 15): officers on their loans, risk managers on their subtree; approve or
@@ -36,10 +36,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "credit_others": frozenset({"risk_manager"}),
     "audit_read": frozenset({"manager", "auditor", "admin"}),
     "admin": frozenset({"admin"}),
-    "unmask": frozenset({"officer", "collector", "agency", "risk_manager"}),
+    "unmask": frozenset({"officer", "collector", "agency", "risk_manager", "asset_preservation"}),
     # The lender's own information: staff names, inspections, visits, classification, management figures.
     # An external agency sees only its placed loans' collection data (dashboard.work.external).
-    "see_internal": frozenset({"manager", "risk_manager", "officer", "collector", "auditor", "admin"}),
+    "see_internal": frozenset(
+        {"manager", "risk_manager", "officer", "collector", "auditor", "admin", "asset_preservation"}
+    ),
+    # NPL disposal (issue 18): legal cases by asset preservation and risk managers; restructurings proposed
+    # by officers, risk managers and asset preservation, approved by a risk manager who did not propose.
+    "legal_case": frozenset({"asset_preservation", "risk_manager"}),
+    "restructure": frozenset({"asset_preservation", "risk_manager", "officer"}),
+    "restructure_approve": frozenset({"risk_manager"}),
 }
 
 

@@ -24,6 +24,7 @@ from db.models.loans import (
     SnapshotGroup,
     StateChange,
 )
+from db.models.npl import LegalCase, LegalCaseStage, Restructuring, RestructuringProposal
 from db.models.reference import Agency, Branch, Channel, Contact, Customer, Product, Staff
 from db.models.work import (
     CollectionAction,
@@ -53,6 +54,8 @@ __all__ = [
     "FormSubmission",
     "Inspection",
     "Issue",
+    "LegalCase",
+    "LegalCaseStage",
     "Loan",
     "LoanStateSnapshot",
     "LoginAttempt",
@@ -61,6 +64,8 @@ __all__ = [
     "Placement",
     "Product",
     "Repayment",
+    "Restructuring",
+    "RestructuringProposal",
     "RollGroup",
     "RollMonth",
     "ScheduleItem",

@@ -40,7 +40,18 @@ OVERRIDE_TRIGGERS = (
     "other",
 )
 PROPOSAL_STATUSES = ("pending", "approved", "rejected")
-USER_ROLES = ("admin", "manager", "risk_manager", "officer", "collector", "agency", "auditor")
+# A legal case's stages, in the order a case moves through them (issue 18).
+LEGAL_STAGES = ("preparing", "filed", "judgment", "enforcement", "closed")
+USER_ROLES = (
+    "admin",
+    "manager",
+    "risk_manager",
+    "officer",
+    "collector",
+    "agency",
+    "auditor",
+    "asset_preservation",
+)
 
 # The tables of the core-banking extract (DOMAIN section 5), parents before children: the order files
 # are checked, reported and written in.
@@ -62,4 +73,6 @@ EXTRACT_TABLES = (
     "visits",
     "issues",
     "classification_overrides",
+    "legal_cases",
+    "restructurings",
 )

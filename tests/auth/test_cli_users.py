@@ -185,5 +185,6 @@ def test_demo_password_from_the_environment(
         "collector",
         "agency",
         "auditor",
+        "asset_preservation",
     }
     assert all(check_password("demo pass 123", r["password_hash"]) for r in users.values())

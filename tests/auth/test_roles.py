@@ -38,16 +38,19 @@ from tests.kpi.book import D, act, inspect, place, visit
 from tests.web.conftest import PAGES, app
 
 DASHBOARDS = ["overview", "portfolio", "overdue", "inspections", "agencies", "staff", "weekly", "loans"]
+# The written-off and legal books (issue 18) sit between the weekly review and the loan list.
+NPL_BOOKS = [*DASHBOARDS[:-1], "writeoffs", "legal", "loans"]
 ROLE_PAGES = {
-    "manager": [*DASHBOARDS, "loan", "find", "issues_work", "audit"],
+    "manager": [*NPL_BOOKS, "loan", "find", "issues_work", "audit"],
     "risk_manager": [
-        *DASHBOARDS,
+        *NPL_BOOKS,
         "loan",
         "find",
         "visit_form",
         "inspection_form",
         "issues_work",
         "override_form",
+        "restructure",
         "upload",
     ],
     "officer": [
@@ -61,11 +64,13 @@ ROLE_PAGES = {
         "action_form",
         "issues_work",
         "override_form",
+        "restructure",
     ],
     "collector": ["overdue", "my_tasks", "loan", "find", "action_form"],
     "agency": ["overdue", "my_tasks", "loan", "find", "action_form", "upload"],
-    "auditor": [*DASHBOARDS, "loan", "find", "issues_work", "audit"],
+    "auditor": [*NPL_BOOKS, "loan", "find", "issues_work", "audit"],
     "admin": ["audit", "users", "settings"],
+    "asset_preservation": ["overdue", "writeoffs", "legal", "loan", "find", "action_form", "restructure"],
 }
 ACTORS = {
     "manager": Actor("manager", "manager"),
@@ -75,6 +80,7 @@ ACTORS = {
     "agency": AGENCY_A1,
     "auditor": AUDITOR,
     "admin": ADMIN,
+    "asset_preservation": Actor("ap1", "asset_preservation", name="AP1", staff_id="C1", branch_id="B1"),
 }
 AS_OF = D("2025-03-20")
 

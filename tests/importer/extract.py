@@ -97,6 +97,14 @@ def minimal_extract() -> dict[str, Rows]:
             "loan_id,effective_on,classification,reason,staff_id",
             "L3,2023-09-01,substandard,失聯超過30天,C1",
         ),
+        "legal_cases.csv": _rows(
+            "case_id,loan_id,filed_on,court,case_number,stage,claimed,awarded,recovered,costs,lawyer,agency_id,"
+            "next_hearing_on,note",
+            "LC1,L3,2023-11-01,朝阳区法院,(2023)京0105民初1号,filed,3000.00,,,500.00,王律师,,2024-05-10,",
+        ),
+        "restructurings.csv": _rows(
+            "restructuring_id,loan_id,restructured_on,reason", "RS1,L2,2024-03-20,经营困难，延长期限"
+        ),
     }
 
 
@@ -118,6 +126,8 @@ MINIMAL_COUNTS = {
     "visits": 1,
     "issues": 1,
     "classification_overrides": 1,
+    "legal_cases": 1,
+    "restructurings": 1,
 }
 
 

@@ -35,12 +35,15 @@ def test_links_to_what_the_role_may_record(app_db: Engine) -> None:
         ("Record a visit", "visit", "loan_id=B"),
         ("Record an inspection", "inspect", "loan_id=B"),
         ("Classification override", "override", "loan_id=B"),
+        ("Legal cases", "legal", "loan_id=B"),  # issue 18
+        ("Restructuring", "restructure", "loan_id=B"),
     ]
     assert links(card(OFFICER, lang="en", loan_id="B")) == [
         ("Record a visit", "visit", "loan_id=B"),
         ("Record an inspection", "inspect", "loan_id=B"),
         ("Record a collection action", "action", "loan_id=B"),
         ("Classification override", "override", "loan_id=B"),  # officers propose (issue 15)
+        ("Restructuring", "restructure", "loan_id=B"),  # officers propose (issue 18)
     ]
     read_only = card(AUDITOR, lang="en", loan_id="B")
     assert not read_only.exception
@@ -143,4 +146,4 @@ def test_chinese(app_db: Engine) -> None:
     at.text_input(key="loan_id").input("B").run()
     assert not at.exception
     assert set(at.dataframe[-1].value["kind"]) == {"催收", "回访", "问题"}
-    assert [x[0] for x in links(at)] == ["回访记录", "贷后检查记录", "催收记录", "五级分类调整"]
+    assert [x[0] for x in links(at)] == ["回访记录", "贷后检查记录", "催收记录", "五级分类调整", "贷款重组"]
