@@ -295,12 +295,36 @@ def engine(
         yield from _pg_database_engine()
 
 
+# Rough seconds a test takes, by kind, for ordering the files (measured on this suite, 2 cores).
+_BROWSER_COST = 40.0  # a real browser: every page of a role, each page load a second or more
+_APPTEST_COST = 0.6  # Streamlit AppTest: a few script runs of a page
+_COST = 0.1
+_POSTGRES_COST = 0.1  # a copy of the template database, on top
+
+
+def _cost(item: pytest.Item, browser: Path) -> float:
+    if browser in Path(item.path).parents:
+        return _BROWSER_COST
+    module = getattr(item, "module", None)
+    apptest = module is not None and any(name in vars(module) for name in ("app", "AppTest"))
+    cost = _APPTEST_COST if apptest and "engine" in getattr(item, "fixturenames", ()) else _COST
+    return cost + (_POSTGRES_COST if "[postgresql" in item.nodeid else 0.0)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark every test under tests/browser `browser`: make test-fast leaves them out."""
+    """Mark every test under tests/browser `browser` (make test-fast leaves them out), and put the files
+    that take longest first, keeping each file's own order.
+
+    With `--dist loadfile --no-loadscope-reorder` (the Makefile's), pytest-xdist hands the files out in this
+    order: the longest start at once and the short ones fill the end, so the workers finish together
+    (by default it orders files by their number of tests, which put the few slow browser tests last)."""
     browser = Path(__file__).parent / "browser"
+    costs: dict[Path, float] = {}
     for item in items:
         if browser in Path(item.path).parents:
             item.add_marker(pytest.mark.browser)
+        costs[Path(item.path)] = costs.get(Path(item.path), 0.0) + _cost(item, browser)
+    items.sort(key=lambda item: -costs[Path(item.path)])  # stable: a file's tests keep their order
 
 
 def url_of(engine: Engine) -> str:
