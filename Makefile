@@ -39,12 +39,15 @@ lint: install
 # Everything: SQLite and PostgreSQL, the browser tests; in parallel, a migrated template per worker.
 # --dist loadfile: a module's tests share a worker, so a module-scoped app (tests/browser) or book starts
 # once. (loadgroup would be finer, but pytest-xdist 3.8 cannot set the group on pytest 9's node ids.)
+# --no-loadscope-reorder: the files go out in the order tests/conftest.py gives them, longest first, so the
+# slow browser files do not start last and leave one worker running alone.
+DIST := --dist loadfile --no-loadscope-reorder
 test: lint
-	$(BIN)/pytest -n $(WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(WORKERS) $(DIST)
 
 # The inner loop: SQLite only, no browser.
 test-fast: install
-	$(BIN)/pytest -n $(WORKERS) --dist loadfile -m "not postgres and not browser"
+	$(BIN)/pytest -n $(WORKERS) $(DIST) -m "not postgres and not browser"
 
 # After changing the dependencies in pyproject.toml: resolve and pin them anew (commit requirements.lock).
 lock:
