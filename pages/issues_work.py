@@ -21,6 +21,7 @@ from dashboard.ui.links import url, urls
 from dashboard.ui.params import identifier
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
+from dashboard.ui.workdays import calendar_notice
 from dashboard.work.access import can
 from dashboard.work.issues import (
     STATES,
@@ -47,6 +48,7 @@ if actor is None:
 today = clock.today()
 
 st.title(t("page.issues_work"))
+calendar_notice()
 done = st.session_state.pop(DONE, None)
 if done:
     action, issue_id, duplicate = done

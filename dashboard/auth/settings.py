@@ -47,7 +47,12 @@ BOUNDS: dict[str, tuple[int, int | None]] = {
     "contact_to_hour": (9, 21),
     "max_calls_per_day": (1, None),
     "ptp_max_days": (1, None),
+    "issue_report_days": (0, 30),
+    "major_issue_report_days": (0, 30),
+    "warning_lookback_days": (1, 366),
 }
+# Working days to answer a warning: at least the same working day, at most six weeks of them.
+BOUNDS |= {name: (0, 30) for name in SETTINGS if name.startswith("warning_days_")}
 COLUMNS = ["name", "default", "value", "effective"]
 # Rule 12's DPD floors, in rising order. They are saved together (set_dpd_floors): one at a time, a rising
 # triple such as the credit-card 90/120/180 could be refused on the way from another (90/270/360: loss 180

@@ -16,6 +16,7 @@ from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
 from dashboard.importer.reach import StateReach, note_changes
 from dashboard.importer.spec import LOAD_ORDER, SPECS, FileSpec
 from dashboard.progress import QUIET, Progress
+from dashboard.workdays import renumber
 from db.models import Base
 
 BATCH_ROWS = 5000
@@ -63,6 +64,8 @@ def load_tables(
             raise ExtractInvalid([Problem(spec.file_name, 1, FILE_LEVEL, message)]) from exc
         summary.rows[table] = len(ordered)
         progress.advance(table, n=len(ordered))
+    if "workdays" in rows:
+        renumber(connection)  # the derived counts every working-day deadline reads
     return summary
 
 

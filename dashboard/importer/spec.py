@@ -17,7 +17,11 @@ from dashboard.importer.rules import RULES, Rule
 from db.models import Base
 from db.models import enums as e
 
-LOAD_ORDER = e.EXTRACT_TABLES
+# The extract's tables, then the files the lender keeps beside it: the working-day calendar and the
+# early-warning signals from outside (issue 17).
+LOAD_ORDER = (*e.EXTRACT_TABLES, "workdays")
+# Files named other than their table.
+FILE_NAMES = {"workdays": "calendar.csv"}
 REQUIRED_FILES = ("loans.csv", "schedule.csv")
 
 ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -63,7 +67,7 @@ class FileSpec:
 
     @property
     def file_name(self) -> str:
-        return f"{self.table}.csv"
+        return FILE_NAMES.get(self.table, f"{self.table}.csv")
 
     @cached_property
     def names(self) -> tuple[str, ...]:
@@ -99,6 +103,8 @@ def _parser(table: str, column: Column[Any]) -> values.Parser:
 def _file_spec(table: Table) -> FileSpec:
     columns = []
     for column in table.columns:
+        if column.info.get("derived"):  # kept by the application from the imported columns
+            continue
         default = column.default.arg if column.default is not None else None
         required = not column.nullable and column.default is None
         columns.append(ColumnSpec(column.name, _parser(table.name, column), required, default))

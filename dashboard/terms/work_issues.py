@@ -23,9 +23,10 @@ TERMS: dict[str, tuple[str, str]] = {
         "您的用户未关联员工，无法被分派问题。",
     ),
     "issue.order": (
-        "Important and major issues past their reporting deadline (1 working day) and not yet reported "
+        "Important and major issues past their reporting deadline (important: 1 working day; major: the same "
+        "working day) and not yet reported "
         "come first, then major before important before general, then the oldest.",
-        "已过上报时限（1个工作日）仍未上报的重要、重大问题排在最前，其次按重大、重要、一般排序，再按提出日期由早到晚。",
+        "已过上报时限（重要问题1个工作日，重大问题当个工作日）仍未上报的重要、重大问题排在最前，其次按重大、重要、一般排序，再按提出日期由早到晚。",
     ),
     "issue.severity.general": ("General", "一般"),
     "issue.severity.important": ("Important", "重要"),

@@ -17,7 +17,8 @@ from sqlalchemy import Connection, Engine, and_, case, literal, not_, or_, selec
 from dashboard import clock
 from dashboard.access import branch_subtree, loan_condition
 from dashboard.actor import Actor
-from dashboard.kpi.issues import report_deadline
+from dashboard.config import Config, config_from
+from dashboard.kpi.issues import SERIOUS, report_deadline
 from dashboard.work.access import require, require_loan
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, StaleRecord, WorkError, message
 from dashboard.work.saving import Change, Saved, save
@@ -26,7 +27,6 @@ from db.sqlfuncs import days_between
 
 MAX_TEXT = 2000
 STATES = ("open", "resolved", "all")
-SERIOUS = ("important", "major")  # the severities with a reporting deadline (rule 8)
 
 LIST_COLUMNS = [
     "issue_id",
@@ -246,7 +246,7 @@ def issue_detail(conn: Connection, actor: Actor, issue_id: str) -> dict[str, Any
                 Issue.loan_id,
                 Issue.severity,
                 Issue.raised_on,
-                report_deadline().label("report_deadline"),
+                report_deadline(config_from(conn)).label("report_deadline"),
                 Issue.reported_on,
                 Issue.assigned_to,
                 Staff.name.label("assignee"),
@@ -273,16 +273,18 @@ def issue_list(
     state: str = "open",
     *,
     limit: int = 5000,
+    config: Config | None = None,
 ) -> pd.DataFrame:
     """The issues raised by as_of on loans in the actor's scope (only those assigned to `person`, if given),
-    worst first: important and major issues past their reporting deadline (raised_on + 1 working day, as
-    dashboard.kpi.issues computes it) and still unreported, then by severity, major first, then the oldest.
+    worst first: important and major issues past their reporting deadline (raised_on + the severity's
+    working days, as dashboard.kpi.issues computes it) and still unreported, then by severity, major
+    first, then the oldest.
 
     state: "open" (not resolved by as_of), "resolved" or "all".
     """
     if state not in STATES:
         raise ValueError(f"state must be one of {STATES}, not {state!r}")
-    deadline = report_deadline()
+    deadline = report_deadline(config or config_from(conn))
     serious = Issue.severity.in_(SERIOUS)
     reported = and_(Issue.reported_on.is_not(None), Issue.reported_on <= as_of)
     late = and_(serious, not_(reported), deadline < as_of)

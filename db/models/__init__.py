@@ -23,7 +23,7 @@ from db.models.loans import (
     SnapshotGroup,
     StateChange,
 )
-from db.models.reference import Agency, Branch, Channel, Customer, Product, Staff
+from db.models.reference import Agency, Branch, Channel, Customer, Product, Staff, Workday
 from db.models.work import (
     CollectionAction,
     CollectorAssignment,
@@ -65,4 +65,5 @@ __all__ = [
     "StateChange",
     "User",
     "Visit",
+    "Workday",
 ]

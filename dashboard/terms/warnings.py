@@ -1,0 +1,125 @@
+"""Terms of the working-day calendar and the early warnings (issue 17): (English, 简体中文)."""
+
+from db.models.enums import SIGNAL_KINDS, WARNING_DISPOSITIONS, WARNING_KINDS, WARNING_VERIFICATIONS
+
+_KINDS = {
+    "first_overdue": ("First overdue", "首次逾期"),
+    "broken_promise": ("Second broken promise", "二次违约承诺"),
+    "inspection_risk": ("Inspection risk signal", "检查风险信号"),
+    "funds_misused": ("Funds used against the contract", "挪用贷款资金"),
+    "major_issue": ("Major revisit issue", "回访重大问题"),
+    "overdue_elsewhere": ("Overdue at other lenders", "他行逾期"),
+    "lawsuit": ("Lawsuit", "涉诉"),
+    "rating_downgrade": ("Rating downgrade", "评级下调"),
+    "business_closed": ("Business closed", "停业"),
+    "guarantor_problem": ("Guarantor problem", "保证人问题"),
+    "collateral_problem": ("Collateral problem", "抵质押物问题"),
+    "other": ("Other", "其他"),
+}
+_DISPOSITIONS = {
+    "no_risk": ("No risk", "无风险"),
+    "watch": ("Watch", "持续关注"),
+    "propose_downgrade": ("Propose a downgrade", "提议下调分类"),
+    "propose_recall": ("Propose early recall", "提议提前收回"),
+    "propose_exit": ("Propose exit", "提议退出"),
+}
+_VERIFICATIONS = {"onsite": ("On site", "现场核实"), "phone": ("By phone", "电话核实")}
+assert set(_KINDS) == set(WARNING_KINDS) and set(SIGNAL_KINDS) <= set(_KINDS)
+assert set(_DISPOSITIONS) == set(WARNING_DISPOSITIONS) and set(_VERIFICATIONS) == set(WARNING_VERIFICATIONS)
+
+TERMS: dict[str, tuple[str, str]] = {
+    # The working-day calendar
+    "calendar.gap": (
+        "{missing} of the next {days} days are not in the working-day calendar: deadlines over them count "
+        "Monday to Friday only. An admin imports calendar.csv on the Settings page.",
+        "未来 {days} 天中有 {missing} 天不在工作日历中：跨越这些日期的时限仅按周一至周五计算。"
+        "请管理员在“设置”页导入 calendar.csv。",
+    ),
+    "admin.calendar": ("Working-day calendar", "工作日历"),
+    "admin.calendar_intro": (
+        "China's working days: public holidays off, make-up weekend days on. Filled from the chinesecalendar "
+        "package; import calendar.csv (date, is_workday) for later years or set a single day here.",
+        "中国工作日：法定节假日休息，调休的周末上班。由 chinesecalendar 包填充；"
+        "以后年份请导入 calendar.csv（date, is_workday），或在此设置单日。",
+    ),
+    "admin.calendar_from": ("Show from", "显示起始日"),
+    "admin.calendar_day": ("Date", "日期"),
+    "admin.calendar_is_workday": ("Working day", "工作日"),
+    "admin.calendar_save": ("Save the day", "保存该日"),
+    "admin.calendar_file": ("calendar.csv", "calendar.csv"),
+    "admin.calendar_import": ("Import calendar.csv", "导入 calendar.csv"),
+    "admin.calendar_imported": ("{rows} day(s) imported.", "已导入 {rows} 天。"),
+    "admin.col.weekday": ("Weekday", "星期"),
+    **{
+        f"weekday.{n}": pair
+        for n, pair in enumerate(
+            [
+                ("Monday", "星期一"),
+                ("Tuesday", "星期二"),
+                ("Wednesday", "星期三"),
+                ("Thursday", "星期四"),
+                ("Friday", "星期五"),
+                ("Saturday", "星期六"),
+                ("Sunday", "星期日"),
+            ]
+        )
+    },
+    # Warnings
+    "page.warnings": ("Early warnings", "风险预警"),
+    "warn.intro": (
+        "Each signal opens a warning for the loan's officer, answered within working days per kind: verify "
+        "on site or by phone, then decide. Overdue responses first.",
+        "每个预警信号为贷款的客户经理生成一条预警，须在规定工作日内响应：先现场或电话核实，再作处置。"
+        "超时未响应的排在最前。",
+    ),
+    "warn.state": ("Show", "显示"),
+    "warn.state.open": ("Open", "未处置"),
+    "warn.state.all": ("All", "全部"),
+    "warn.none": ("No warnings.", "没有预警。"),
+    "warn.col.warning_id": ("Warning", "预警编号"),
+    "warn.col.loan_id": ("Loan", "贷款"),
+    "warn.col.kind": ("Signal", "信号"),
+    "warn.col.observed_on": ("Seen on", "发现日"),
+    "warn.col.respond_by": ("Respond by", "响应时限"),
+    "warn.col.overdue": ("Overdue", "已超时"),
+    "warn.col.officer": ("Officer", "客户经理"),
+    "warn.col.verification": ("Verified", "核实方式"),
+    "warn.col.disposition": ("Disposition", "处置"),
+    "warn.col.responded_on": ("Responded on", "响应日"),
+    "warn.col.detail": ("Detail", "说明"),
+    "warn.respond": ("Respond to warning {warning_id}", "响应预警 {warning_id}"),
+    "warn.pick": ("Warning", "预警"),
+    "warn.verification": ("Verification", "核实方式"),
+    "warn.verified_on": ("Verified on", "核实日期"),
+    "warn.verification_notes": ("What was found", "核实情况"),
+    "warn.disposition": ("Disposition", "处置"),
+    "warn.class": ("Proposed class (for a downgrade)", "提议分类（下调时）"),
+    "warn.save": ("Save the response", "保存响应"),
+    "warn.saved": ("Response to warning {key} saved.", "预警 {key} 的响应已保存。"),
+    "warn.figures": ("Warnings by branch and officer", "按机构和客户经理的预警"),
+    "warn.col.branch_id": ("Branch", "机构"),
+    "warn.col.officer_id": ("Officer", "客户经理"),
+    "warn.col.opened": ("Opened", "生成"),
+    "warn.col.open": ("Open", "未处置"),
+    "warn.col.responded": ("Responded", "已响应"),
+    "warn.col.responded_in_time": ("In time", "按时响应"),
+    "warn.col.in_time_rate": ("In-time rate", "按时响应率"),
+    "warn.err.not_found": ("No warning {warning_id} in your scope.", "您的范围内没有预警 {warning_id}。"),
+    "warn.err.answered": ("Warning {warning_id} has been answered already.", "预警 {warning_id} 已响应。"),
+    "warn.err.verify_first": (
+        "Record how the signal was verified (on site or by phone) before a disposition.",
+        "请先记录核实方式（现场或电话），再作处置。",
+    ),
+    "warn.err.class_needed": ("Choose the class to propose.", "请选择提议的分类。"),
+    "warn.err.not_officer": (
+        "Only the loan's officer, or a risk manager over its branch, answers this warning.",
+        "只有该贷款的客户经理或其所在机构的风险经理可以响应此预警。",
+    ),
+    "warn.proposal_reason": (
+        "Early warning {warning_id} ({kind}): {notes}",
+        "风险预警 {warning_id}（{kind}）：{notes}",
+    ),
+    **{f"warn.kind.{k}": v for k, v in _KINDS.items()},
+    **{f"warn.disposition.{k}": v for k, v in _DISPOSITIONS.items()},
+    **{f"warn.verification.{k}": v for k, v in _VERIFICATIONS.items()},
+}
