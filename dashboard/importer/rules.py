@@ -92,6 +92,12 @@ def _ptp_result(result: str, ptp_amount: Any, ptp_on: Any) -> Finding:
     return None
 
 
+def _one_source(visit_id: str | None, inspection_id: str | None) -> Finding:
+    if visit_id is not None and inspection_id is not None:
+        return "inspection_id", "given, and visit_id is given too (an issue is found on one or the other)"
+    return None
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
     "staff": (not_before("left_on", "joined_on"),),
     "products": (above_zero("periodic_check_months"),),
@@ -121,6 +127,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
         not_before("next_follow_up_on", "visited_on"),
     ),
     "issues": (
+        Rule(("visit_id", "inspection_id"), _one_source),
         not_before("reported_on", "raised_on"),
         not_before("resolved_on", "raised_on"),
         _not_blank("description"),

@@ -145,6 +145,7 @@ class Issue(Base):
             "resolved_on IS NULL OR length(trim(resolution)) > 0", name="resolution_when_resolved"
         ),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("visit_id IS NULL OR inspection_id IS NULL", name="one_source"),
     )
 
     issue_id: Mapped[str] = mapped_column(Key, primary_key=True)
@@ -159,6 +160,8 @@ class Issue(Base):
     resolution: Mapped[str | None] = mapped_column(Text)
     # Optimistic locking: a save names the version it read; a stale one updates nothing.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Found on an inspection rather than a visit (issue 17); at most one of the two.
+    inspection_id: Mapped[str | None] = mapped_column(Key, ForeignKey("inspections.inspection_id"))
 
 
 class CollectorAssignment(Base):
