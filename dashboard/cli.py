@@ -27,6 +27,7 @@ from dashboard.kpi.roll import build_roll_groups, roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
 from dashboard.kpi.snapshots import default_dates, prune, refresh_side_by_side, stale_dates
 from dashboard.kpi.staff import officer_scores
+from dashboard.kpi.warnings import warning_figures
 from dashboard.progress import Progress, for_terminal
 from dashboard.usage import UsageError
 from db.data_version import bump_data_version
@@ -112,7 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     roll = figures.add_parser("roll")
     roll.add_argument("--month", type=_month, required=True, help="YYYY-MM")
     _scope_options(roll)
-    for name in ("first-checks", "agencies", "issues"):
+    for name in ("first-checks", "agencies", "issues", "warnings"):
         sub = figures.add_parser(name)
         sub.add_argument("--from", dest="start", type=_date, required=True)
         sub.add_argument("--to", dest="end", type=_date, required=True)
@@ -130,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     fill = calendar_actions.add_parser("fill", help="add the chinesecalendar package's days the table lacks")
     fill.add_argument("--year", type=_positive, action="append", help="only this year (repeatable)")
     calendar_actions.add_parser("check", help="say whether the next 30 days are in the calendar")
+
+    warnings = commands.add_parser("warnings", help="early warnings")
+    warning_actions = warnings.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    scan = warning_actions.add_parser(
+        "scan", help="open a warning for each new signal (run daily after import)"
+    )
+    scan.add_argument("--as-of", type=_date, help="the day to scan up to (default: the data date)")
 
     from dashboard.auth.cli_users import add_user_parser
 
@@ -177,7 +185,7 @@ def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
             return jsonout.portfolio_json(portfolio(conn, as_of=as_of, scope=scope, config=config))
         if args.figure == "loans":
             return loans_at(conn, as_of=as_of, scope=scope, config=config).to_dict("records")
-        if args.figure in ("first-checks", "agencies", "issues") and args.start > args.end:
+        if args.figure in ("first-checks", "agencies", "issues", "warnings") and args.start > args.end:
             raise UsageError(f"--from {args.start} is after --to {args.end}")
         if args.figure == "first-checks":
             return jsonout.first_checks_json(
@@ -187,6 +195,10 @@ def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
             return issue_deadlines(
                 conn, start=args.start, end=args.end, as_of=as_of, scope=scope, config=config
             ).to_dict("records")
+        if args.figure == "warnings":
+            return warning_figures(conn, start=args.start, end=args.end, as_of=as_of, scope=scope).to_dict(
+                "records"
+            )
         if args.figure == "agencies":
             return jsonout.agencies_json(
                 agency_scores(conn, start=args.start, end=args.end, as_of=as_of, scope=scope)
@@ -223,6 +235,18 @@ def _calendar(args: argparse.Namespace, engine: Engine) -> int:
         )
         return 1
     print(f"calendar: the next {WARN_DAYS} days are all in the calendar")
+    return 0
+
+
+def _warnings(args: argparse.Namespace, engine: Engine) -> int:
+    from dashboard.work.warnings import open_warnings
+
+    with engine.begin() as conn:
+        as_of = _as_of(args, conn)
+        opened = open_warnings(conn, as_of=as_of)
+        if opened:
+            bump_data_version(conn)
+    print(f"warnings: opened {opened} as of {as_of}")
     return 0
 
 
@@ -357,6 +381,7 @@ def run(argv: Sequence[str]) -> int:
             "seed": _seed,
             "refresh": _refresh,
             "calendar": _calendar,
+            "warnings": _warnings,
             "user": run_user,
         }
         if args.command in handlers:

@@ -98,7 +98,14 @@ def _one_source(visit_id: str | None, inspection_id: str | None) -> Finding:
     return None
 
 
+def _about_someone(customer_id: str | None, loan_id: str | None) -> Finding:
+    if customer_id is None and loan_id is None:
+        return "loan_id", "blank, and customer_id is blank too (a signal is about a customer or a loan)"
+    return None
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
+    "signals": (Rule(("customer_id", "loan_id"), _about_someone), _not_blank("notes")),
     "staff": (not_before("left_on", "joined_on"),),
     "products": (above_zero("periodic_check_months"),),
     "agencies": (within("commission_rate", 0, 1),),

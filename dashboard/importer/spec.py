@@ -19,7 +19,7 @@ from db.models import enums as e
 
 # The extract's tables, then the files the lender keeps beside it: the working-day calendar and the
 # early-warning signals from outside (issue 17).
-LOAD_ORDER = (*e.EXTRACT_TABLES, "workdays")
+LOAD_ORDER = (*e.EXTRACT_TABLES, "workdays", "signals")
 # Files named other than their table.
 FILE_NAMES = {"workdays": "calendar.csv"}
 REQUIRED_FILES = ("loans.csv", "schedule.csv")
@@ -39,6 +39,7 @@ ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("visits", "stage"): e.VISIT_STAGES,
     ("issues", "severity"): e.SEVERITIES,
     ("classification_overrides", "classification"): e.CLASSES,
+    ("signals", "kind"): e.SIGNAL_KINDS,
 }
 
 

@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # reject: a risk manager whose subtree covers the loan, never the proposer (dashboard.work.overrides).
     "override": frozenset({"risk_manager", "officer"}),
     "override_approve": frozenset({"risk_manager"}),
+    # Answer an early warning (issue 17): the loan's officer, or a risk manager over its branch.
+    "warning": frozenset({"risk_manager", "officer"}),
     "bulk_upload": frozenset({"agency", "risk_manager"}),
     "audit_read": frozenset({"manager", "auditor", "admin"}),
     "admin": frozenset({"admin"}),

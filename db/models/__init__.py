@@ -27,9 +27,11 @@ from db.models.reference import Agency, Branch, Channel, Customer, Product, Staf
 from db.models.work import (
     CollectionAction,
     CollectorAssignment,
+    EarlyWarning,
     Inspection,
     Issue,
     Placement,
+    Signal,
     Visit,
 )
 
@@ -45,6 +47,7 @@ __all__ = [
     "CollectorAssignment",
     "Customer",
     "DataVersion",
+    "EarlyWarning",
     "ExtractLoad",
     "FormSubmission",
     "Inspection",
@@ -59,6 +62,7 @@ __all__ = [
     "RollMonth",
     "ScheduleItem",
     "Setting",
+    "Signal",
     "SnapshotDate",
     "SnapshotGroup",
     "Staff",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Text, text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Key, Money, one_of
@@ -15,8 +15,12 @@ from db.models.enums import (
     INSPECTION_KINDS,
     INSPECTION_METHODS,
     SEVERITIES,
+    SIGNAL_KINDS,
     VISIT_METHODS,
     VISIT_STAGES,
+    WARNING_DISPOSITIONS,
+    WARNING_KINDS,
+    WARNING_VERIFICATIONS,
 )
 
 CONTACT_HOURS = {
@@ -178,3 +182,70 @@ class CollectorAssignment(Base):
     staff_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
     assigned_on: Mapped[date]
     ended_on: Mapped[date | None]
+
+
+class Signal(Base):
+    """An early-warning signal from outside the lender's records (signals.csv, issue 17): a lawsuit, a rating
+    downgrade, overdue at other lenders... about a customer (all their loans) or one loan."""
+
+    __tablename__ = "signals"
+    __table_args__ = (
+        one_of("kind", SIGNAL_KINDS),
+        CheckConstraint("customer_id IS NOT NULL OR loan_id IS NOT NULL", name="about_someone"),
+    )
+
+    signal_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    customer_id: Mapped[str | None] = mapped_column(Key, ForeignKey("customers.customer_id"), index=True)
+    loan_id: Mapped[str | None] = mapped_column(Key, ForeignKey("loans.loan_id"), index=True)
+    kind: Mapped[str] = mapped_column(Key)
+    observed_on: Mapped[date]
+    source: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class EarlyWarning(Base):
+    """One warning per signal and loan (issue 17): opened by dashboard.work.warnings.open_warnings with a
+    response deadline in working days, answered by the loan's officer with a verification, then a
+    disposition. source_key names the signal ("signal:S1:L1", "inspection:I1", ...) so a signal opens one
+    warning however often the scan runs."""
+
+    __tablename__ = "warnings"
+    __table_args__ = (
+        one_of("kind", WARNING_KINDS),
+        one_of("verification", WARNING_VERIFICATIONS),
+        one_of("disposition", WARNING_DISPOSITIONS),
+        CheckConstraint("(verification IS NULL) = (verified_on IS NULL)", name="verified_with_date"),
+        CheckConstraint(
+            "disposition IS NULL OR (verification IS NOT NULL AND responded_on IS NOT NULL"
+            " AND responded_by IS NOT NULL)",
+            name="disposition_after_verification",
+        ),
+        CheckConstraint(
+            "proposal_id IS NULL OR disposition = 'propose_downgrade'", name="proposal_of_downgrade"
+        ),
+        CheckConstraint("respond_by >= observed_on", name="respond_after_observed"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_warnings_officer_responded", "officer_id", "responded_on"),
+        Index("ix_warnings_observed_on", "observed_on"),
+    )
+
+    warning_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_key: Mapped[str] = mapped_column(String(120), unique=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"), index=True)
+    kind: Mapped[str] = mapped_column(Key)
+    observed_on: Mapped[date]
+    respond_by: Mapped[date]
+    officer_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    signal_id: Mapped[str | None] = mapped_column(Key, ForeignKey("signals.signal_id"))
+    detail: Mapped[str | None] = mapped_column(Text)
+    opened_at: Mapped[datetime]
+    verification: Mapped[str | None] = mapped_column(Key)
+    verified_on: Mapped[date | None]
+    verification_notes: Mapped[str | None] = mapped_column(Text)
+    disposition: Mapped[str | None] = mapped_column(Key)
+    responded_on: Mapped[date | None]
+    responded_by: Mapped[str | None] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    proposal_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("classification_proposals.proposal_id")
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -1,8 +1,14 @@
-"""workdays: China's working-day calendar, filled from the chinesecalendar package
+"""workdays, issues from inspections, early-warning signals and warnings (issue 17)
 
 `workdays` holds one row per date (holidays off, make-up weekend days on); workday_no and day_no are the
 running counts of working days and of rows that make "N working days after D" one indexed lookup
 (dashboard.workdays). The package's years are written here so deadlines are right from the first start.
+
+issues.inspection_id: an issue found on an inspection (never also on a visit).
+
+signals: outside early-warning signals (signals.csv). warnings: one per signal and loan, keyed by
+source_key, with its response deadline, verification and disposition; the CHECKs back the service's rules
+(a disposition only after a verification, a proposal only for a downgrade).
 
 Revision ID: 0013
 Revises: 0009
@@ -47,6 +53,95 @@ def upgrade() -> None:
     op.create_index("ix_workdays_workday_no", "workdays", ["workday_no", "is_workday"], unique=False)
     op.bulk_insert(workdays, _package_days())
     _issue_from_inspection()
+    _warnings()
+
+
+def _warnings() -> None:
+    signal_kinds = "'overdue_elsewhere', 'lawsuit', 'rating_downgrade', 'business_closed', 'guarantor_problem', 'collateral_problem', 'other'"
+    op.create_table(
+        "signals",
+        sa.Column("signal_id", sa.String(length=40), nullable=False),
+        sa.Column("customer_id", sa.String(length=40), nullable=True),
+        sa.Column("loan_id", sa.String(length=40), nullable=True),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("observed_on", sa.Date(), nullable=False),
+        sa.Column("source", sa.String(length=200), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.CheckConstraint(f"kind IN ({signal_kinds})", name=op.f("ck_signals_kind_enum")),
+        sa.CheckConstraint(
+            "customer_id IS NOT NULL OR loan_id IS NOT NULL", name=op.f("ck_signals_about_someone")
+        ),
+        sa.ForeignKeyConstraint(
+            ["customer_id"], ["customers.customer_id"], name=op.f("fk_signals_customer_id_customers")
+        ),
+        sa.ForeignKeyConstraint(["loan_id"], ["loans.loan_id"], name=op.f("fk_signals_loan_id_loans")),
+        sa.PrimaryKeyConstraint("signal_id", name=op.f("pk_signals")),
+    )
+    op.create_index(op.f("ix_signals_customer_id"), "signals", ["customer_id"], unique=False)
+    op.create_index(op.f("ix_signals_loan_id"), "signals", ["loan_id"], unique=False)
+    op.create_table(
+        "warnings",
+        sa.Column("warning_id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("source_key", sa.String(length=120), nullable=False),
+        sa.Column("loan_id", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("observed_on", sa.Date(), nullable=False),
+        sa.Column("respond_by", sa.Date(), nullable=False),
+        sa.Column("officer_id", sa.String(length=40), nullable=False),
+        sa.Column("signal_id", sa.String(length=40), nullable=True),
+        sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column("opened_at", sa.DateTime(), nullable=False),
+        sa.Column("verification", sa.String(length=40), nullable=True),
+        sa.Column("verified_on", sa.Date(), nullable=True),
+        sa.Column("verification_notes", sa.Text(), nullable=True),
+        sa.Column("disposition", sa.String(length=40), nullable=True),
+        sa.Column("responded_on", sa.Date(), nullable=True),
+        sa.Column("responded_by", sa.String(length=40), nullable=True),
+        sa.Column("proposal_id", sa.Integer(), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.CheckConstraint(
+            f"kind IN ('first_overdue', 'broken_promise', 'inspection_risk', 'funds_misused', 'major_issue', {signal_kinds})",
+            name=op.f("ck_warnings_kind_enum"),
+        ),
+        sa.CheckConstraint("verification IN ('onsite', 'phone')", name=op.f("ck_warnings_verification_enum")),
+        sa.CheckConstraint(
+            "disposition IN ('no_risk', 'watch', 'propose_downgrade', 'propose_recall', 'propose_exit')",
+            name=op.f("ck_warnings_disposition_enum"),
+        ),
+        sa.CheckConstraint(
+            "(verification IS NULL) = (verified_on IS NULL)", name=op.f("ck_warnings_verified_with_date")
+        ),
+        sa.CheckConstraint(
+            "disposition IS NULL OR (verification IS NOT NULL AND responded_on IS NOT NULL AND responded_by IS NOT NULL)",
+            name=op.f("ck_warnings_disposition_after_verification"),
+        ),
+        sa.CheckConstraint(
+            "proposal_id IS NULL OR disposition = 'propose_downgrade'",
+            name=op.f("ck_warnings_proposal_of_downgrade"),
+        ),
+        sa.CheckConstraint("respond_by >= observed_on", name=op.f("ck_warnings_respond_after_observed")),
+        sa.CheckConstraint("version >= 1", name=op.f("ck_warnings_version_positive")),
+        sa.ForeignKeyConstraint(["loan_id"], ["loans.loan_id"], name=op.f("fk_warnings_loan_id_loans")),
+        sa.ForeignKeyConstraint(
+            ["officer_id"], ["staff.staff_id"], name=op.f("fk_warnings_officer_id_staff")
+        ),
+        sa.ForeignKeyConstraint(
+            ["signal_id"], ["signals.signal_id"], name=op.f("fk_warnings_signal_id_signals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["responded_by"], ["staff.staff_id"], name=op.f("fk_warnings_responded_by_staff")
+        ),
+        sa.ForeignKeyConstraint(
+            ["proposal_id"],
+            ["classification_proposals.proposal_id"],
+            name=op.f("fk_warnings_proposal_id_classification_proposals"),
+        ),
+        sa.PrimaryKeyConstraint("warning_id", name=op.f("pk_warnings")),
+        sa.UniqueConstraint("source_key", name=op.f("uq_warnings_source_key")),
+    )
+    op.create_index(op.f("ix_warnings_loan_id"), "warnings", ["loan_id"], unique=False)
+    op.create_index("ix_warnings_officer_responded", "warnings", ["officer_id", "responded_on"], unique=False)
+    op.create_index("ix_warnings_observed_on", "warnings", ["observed_on"], unique=False)
 
 
 def _issue_from_inspection() -> None:
@@ -73,6 +168,8 @@ def _issue_from_inspection() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("warnings")
+    op.drop_table("signals")
     if op.get_bind().dialect.name == "sqlite":
         # The column's own reference and CHECK go with it when the table is copied without it.
         with op.batch_alter_table("issues", recreate="always") as batch_op:
