@@ -283,3 +283,18 @@ def test_calendar_check_and_fill(cli_db: Engine, capsys: pytest.CaptureFixture[s
     assert code == 0 and "added 0 day(s)" in out  # the migration filled it
     code, _, err = _run(capsys, "calendar", "fill", "--year", "2099")
     assert code == 2 and "calendar.csv" in err
+
+
+def test_warnings_scan_and_figures(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    # B's instalment of 02-10 was unpaid on its day: its first overdue, seen 02-11.
+    code, out, _ = _run(capsys, "warnings", "scan", "--as-of", "2025-02-12")
+    assert code == 0 and "opened 1" in out
+    code, out, _ = _run(capsys, "warnings", "scan", "--as-of", "2025-02-12")
+    assert "opened 0" in out  # once per signal
+    code, rows, _ = _run(
+        capsys, "kpi", "warnings", "--from", "2025-02-01", "--to", "2025-02-28", "--as-of", "2025-02-14"
+    )
+    assert code == 0
+    assert [(r["officer_id"], r["opened"], r["open"], r["due"], r["in_time_rate"]) for r in rows] == [
+        ("O2", 1, 1, 1, 0.0)  # due 02-13, unanswered on 02-14
+    ]

@@ -103,6 +103,7 @@ TERMS: dict[str, tuple[str, str]] = {
     "warn.col.open": ("Open", "未处置"),
     "warn.col.responded": ("Responded", "已响应"),
     "warn.col.responded_in_time": ("In time", "按时响应"),
+    "warn.col.due": ("Due", "已到期"),
     "warn.col.in_time_rate": ("In-time rate", "按时响应率"),
     "warn.err.not_found": ("No warning {warning_id} in your scope.", "您的范围内没有预警 {warning_id}。"),
     "warn.err.answered": ("Warning {warning_id} has been answered already.", "预警 {warning_id} 已响应。"),

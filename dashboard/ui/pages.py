@@ -63,6 +63,13 @@ PAGES = [
         roles=("manager", "risk_manager", "officer", "auditor"),
     ),
     PageSpec(
+        "warnings.py",
+        "page.warnings",
+        ":material/notification_important:",
+        "warnings",
+        roles=("manager", "risk_manager", "officer", "auditor"),
+    ),
+    PageSpec(
         "override_form.py",
         "page.override_form",
         ":material/gavel:",

@@ -351,7 +351,8 @@ def respond(
         errors: dict[str, Message] = {}
         values: dict[str, Any] = {}
         verified = row["verification"] is not None
-        attempted = response.verification is not None or response.verified_on is not None or bool(notes)
+        # The form always sends a date: a method or findings say a verification was meant.
+        attempted = response.verification is not None or bool(notes)
         if attempted:
             problem = _verification_problem(response, notes, row["observed_on"], day)
             if problem:

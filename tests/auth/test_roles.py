@@ -39,7 +39,7 @@ from tests.web.conftest import PAGES, app
 
 DASHBOARDS = ["overview", "portfolio", "overdue", "inspections", "agencies", "staff", "weekly", "loans"]
 ROLE_PAGES = {
-    "manager": [*DASHBOARDS, "loan", "find", "issues_work", "audit"],
+    "manager": [*DASHBOARDS, "loan", "find", "issues_work", "warnings", "audit"],
     "risk_manager": [
         *DASHBOARDS,
         "loan",
@@ -47,6 +47,7 @@ ROLE_PAGES = {
         "visit_form",
         "inspection_form",
         "issues_work",
+        "warnings",
         "override_form",
         "upload",
     ],
@@ -58,11 +59,12 @@ ROLE_PAGES = {
         "inspection_form",
         "action_form",
         "issues_work",
+        "warnings",
         "override_form",
     ],
     "collector": ["overdue", "loan", "find", "action_form"],
     "agency": ["overdue", "loan", "find", "action_form", "upload"],
-    "auditor": [*DASHBOARDS, "loan", "find", "issues_work", "audit"],
+    "auditor": [*DASHBOARDS, "loan", "find", "issues_work", "warnings", "audit"],
     "admin": ["audit", "users", "settings"],
 }
 ACTORS = {
