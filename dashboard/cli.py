@@ -302,6 +302,7 @@ def _refresh(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
+    from dashboard.work.warnings import open_warnings
     from dashboard.workdays import fill_from_package
     from db.reset import database_has_data, delete_all_data
     from seed import iter_chunks, stream_extract, stream_to_database
@@ -338,6 +339,8 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
         record_data_date(conn, data_date=as_of, source="seed", detail=detail, actor=SEED_ACTOR, rows=counts)
         # --replace emptied the calendar with the rest: put the package's days back.
         fill_from_package(conn)
+        # The demo's warning list: the signals of the week before the data date.
+        open_warnings(conn, as_of=as_of)
         bump_data_version(conn)
     print(f"seeded {counts.get('loans', 0)} loans as of {as_of} (seed {args.seed})")
     args.as_of = None
