@@ -64,6 +64,20 @@ TERMS: dict[str, tuple[str, str]] = {
             ]
         )
     },
+    # The serious-risk exit list (Inspections page)
+    "inspections.exit_list": (
+        "Serious-risk exit list: monthly on-site checks",
+        "严重风险退出名单：每月现场检查",
+    ),
+    "inspections.exit_done": (
+        "{month}: {checked} of {marked} loans marked for exit checked on site ({rate}).",
+        "{month}：列入退出名单的 {marked} 笔贷款中已现场检查 {checked} 笔（{rate}）。",
+    ),
+    "inspections.exit_empty": ("No loan is marked for exit.", "没有列入退出名单的贷款。"),
+    "inspections.exit_col.loan_id": ("Loan", "贷款"),
+    "inspections.exit_col.branch_id": ("Branch", "机构"),
+    "inspections.exit_col.marked_on": ("Marked for exit on", "列入退出日期"),
+    "inspections.exit_col.checked_on": ("Checked on site", "本月现场检查日"),
     # Warnings
     "page.warnings": ("Early warnings", "风险预警"),
     "warn.intro": (

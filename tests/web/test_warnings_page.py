@@ -3,13 +3,17 @@ refused at its field; a verified lawsuit proposing a downgrade; both languages."
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from dashboard import clock
 from dashboard.actor import Actor
+from dashboard.config import Config
 from dashboard.importer import import_files
+from dashboard.work.warnings import Response, respond
 from db.models import ClassificationProposal, EarlyWarning
 from tests.web.conftest import PAGES, app
 
@@ -84,3 +88,26 @@ def test_the_page_in_chinese(warned: Engine) -> None:
     assert not at.exception
     assert at.title[0].value == "风险预警"
     assert at.dataframe[0].value["kind"].tolist() == ["涉诉"]
+
+
+def test_the_manager_sees_the_loans_marked_for_exit_still_unchecked_this_month(warned: Engine) -> None:
+    with warned.connect() as conn:
+        warning_id = conn.execute(
+            select(EarlyWarning.warning_id).where(EarlyWarning.signal_id == "S1")
+        ).scalar_one()
+    respond(
+        warned,
+        OFFICER,
+        warning_id,
+        1,
+        Response("onsite", date(2025, 3, 18), "已停业", "propose_exit"),
+        "t1",
+        Config(),
+        date(2025, 3, 18),
+    )
+    at = app(lang="en").run()  # a manager over the whole book, as of the data date 2025-03-20
+    at = at.switch_page(str(PAGES / "inspections.py")).run()
+    assert not at.exception
+    assert any("2025-03: 0 of 1 loans marked for exit checked on site" in c.value for c in at.caption)
+    listed = next(df.value for df in at.dataframe if "marked_on" in df.value.columns)
+    assert listed["loan_id"].tolist() == ["A"] and listed["checked_on"].isna().all()

@@ -4,6 +4,7 @@ classification workflow), the list's order and the figures, on both databases.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -13,6 +14,7 @@ from sqlalchemy import Engine, insert, select, update
 from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.importer import ExtractInvalid, import_files
+from dashboard.kpi.inspection_lists import exit_checks
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.warnings import warning_figures
 from dashboard.work.errors import FormInvalid, NotAllowed, WorkError
@@ -402,3 +404,38 @@ def test_the_list_puts_overdue_responses_first_and_the_figures_count_in_time(boo
     ]
     assert rows.loc["O1", "in_time_rate"] == Decimal("0.5")
     assert rows.loc["O2", ["branch_id", "open", "due"]].tolist() == ["B2", 1, 1]
+
+
+def test_the_exit_list_needs_an_on_site_check_every_month(book: Engine) -> None:
+    import_files(book, _signals("S1,,A,business_closed,2025-02-03,,", "S2,,B,lawsuit,2025-02-03,,"))
+    with book.connect() as conn:
+        ids = dict(conn.execute(select(EarlyWarning.loan_id, EarlyWarning.warning_id)).all())
+    exit_now = Response("onsite", D("2025-02-04"), "已停业", "propose_exit")
+    respond(book, OFFICER, ids["A"], 1, exit_now, "t1", CONFIG, D("2025-02-04"))
+    respond(book, OFFICER, ids["B"], 1, replace(exit_now, disposition="watch"), "t2", CONFIG, D("2025-02-04"))
+    with book.begin() as conn:
+        for inspection_id, done_on, method in (("I1", "2025-02-20", "onsite"), ("I2", "2025-03-05", "phone")):
+            conn.execute(
+                insert(Inspection).values(
+                    inspection_id=inspection_id,
+                    loan_id="A",
+                    kind="special",
+                    done_on=D(done_on),
+                    method=method,
+                    staff_id="O1",
+                )
+            )
+    with book.connect() as conn:
+        january = exit_checks(conn, year=2025, month=1, as_of=D("2025-03-20"), scope=Scope())
+        february = exit_checks(conn, year=2025, month=2, as_of=D("2025-03-20"), scope=Scope())
+        march = exit_checks(conn, year=2025, month=3, as_of=D("2025-03-20"), scope=Scope())
+        in_b2 = exit_checks(conn, year=2025, month=3, as_of=D("2025-03-20"), scope=Scope(branch_id="B2"))
+    assert january.marked == 0 and january.completion is None  # marked in February
+    assert february.loans.values.tolist() == [["A", "B11", "O1", D("2025-02-04"), D("2025-02-20")]]
+    assert (february.checked, february.completion) == (1, Decimal(1))
+    assert (march.marked, march.checked, march.completion) == (
+        1,
+        0,
+        Decimal(0),
+    )  # a phone check does not count
+    assert in_b2.marked == 0
