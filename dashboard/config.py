@@ -50,6 +50,10 @@ class Config:
     # within this many (0: the same working day), by the working-day calendar (dashboard.workdays).
     issue_report_days: int = 1
     major_issue_report_days: int = 0
+    # Rule 5 (Art. 45): no fixed periodic checks for amortising instalment loans never overdue, nor for loans
+    # in litigation (a legal collection action). 1: the exemption applies, 0: it does not.
+    periodic_exempt_instalment: int = 1
+    periodic_exempt_litigation: int = 1
     # Early warning (issue 17): a warning is answered within this many working days of its signal, per kind
     # of signal (seed 002 Art. 47 daily warnings; seed 003 warning signals and responses).
     warning_days_first_overdue: int = 2

@@ -207,6 +207,14 @@ TERMS = {
         "Major issues reported within this many working days (0: the same working day); rule 8",
         "重大问题须在此工作日数内上报（0：当日）（规则8）",
     ),
+    "admin.setting.periodic_exempt_instalment": (
+        "Periodic due list leaves out amortising instalment loans never overdue (1 yes, 0 no); rule 5",
+        "定期检查清单不含从未逾期的分期还款贷款（1是，0否）（规则5）",
+    ),
+    "admin.setting.periodic_exempt_litigation": (
+        "Periodic due list leaves out loans in litigation (a legal action) (1 yes, 0 no); rule 5",
+        "定期检查清单不含已诉讼贷款（有法催记录）（1是，0否）（规则5）",
+    ),
     "admin.setting.warning_days_first_overdue": (
         "Warning answered within N working days: first overdue of a loan never late before",
         "预警响应时限（工作日）：从未逾期贷款的首次逾期",

@@ -78,6 +78,24 @@ TERMS: dict[str, tuple[str, str]] = {
     "inspections.exit_col.branch_id": ("Branch", "机构"),
     "inspections.exit_col.marked_on": ("Marked for exit on", "列入退出日期"),
     "inspections.exit_col.checked_on": ("Checked on site", "本月现场检查日"),
+    # Periodic checks as a due list (Inspections page)
+    "inspections.due_list": ("Periodic checks due", "定期检查清单"),
+    "inspections.due_intro": (
+        "Each active loan with a periodic-check interval: its last inspection and next check, late ones "
+        "first. Art. 45's exemptions (instalment loans never overdue, loans in litigation) are settings.",
+        "每笔设有定期检查间隔的在贷贷款：最近一次检查与下次检查日期，逾期未查的排在最前。"
+        "第四十五条的豁免（从未逾期的分期还款贷款、已诉讼贷款）为可配置项。",
+    ),
+    "inspections.due_empty": ("No periodic check is due.", "没有需要定期检查的贷款。"),
+    "inspections.due_col.loan_id": ("Loan", "贷款"),
+    "inspections.due_col.branch_id": ("Branch", "机构"),
+    "inspections.due_col.officer_id": ("Officer", "客户经理"),
+    "inspections.due_col.product_id": ("Product", "产品"),
+    "inspections.due_col.interval_months": ("Every (months)", "间隔（月）"),
+    "inspections.due_col.last_check": ("Last inspection", "最近检查"),
+    "inspections.due_col.next_due": ("Next check", "下次检查"),
+    "inspections.due_col.late": ("Late", "已逾期"),
+    "inspections.due_col.days_late": ("Days late", "逾期天数"),
     # Warnings
     "page.warnings": ("Early warnings", "风险预警"),
     "warn.intro": (
