@@ -54,6 +54,10 @@ class Config:
     # in litigation (a legal collection action). 1: the exemption applies, 0: it does not.
     periodic_exempt_instalment: int = 1
     periodic_exempt_litigation: int = 1
+    # Reminders (issue 17; seed 004 四(二)3): instalments due within this many days, bullet loans maturing
+    # within that many, are on the reminder list.
+    reminder_days: int = 3
+    maturity_notice_days: int = 30
     # Early warning (issue 17): a warning is answered within this many working days of its signal, per kind
     # of signal (seed 002 Art. 47 daily warnings; seed 003 warning signals and responses).
     warning_days_first_overdue: int = 2

@@ -52,6 +52,8 @@ BOUNDS: dict[str, tuple[int, int | None]] = {
     "warning_lookback_days": (1, 366),
     "periodic_exempt_instalment": (0, 1),
     "periodic_exempt_litigation": (0, 1),
+    "reminder_days": (1, 60),
+    "maturity_notice_days": (1, 180),
 }
 # Working days to answer a warning: at least the same working day, at most six weeks of them.
 BOUNDS |= {name: (0, 30) for name in SETTINGS if name.startswith("warning_days_")}

@@ -215,6 +215,14 @@ TERMS = {
         "Periodic due list leaves out loans in litigation (a legal action) (1 yes, 0 no); rule 5",
         "定期检查清单不含已诉讼贷款（有法催记录）（1是，0否）（规则5）",
     ),
+    "admin.setting.reminder_days": (
+        "Reminder list: instalments due within this many days",
+        "还款提醒清单：此天数内到期的分期",
+    ),
+    "admin.setting.maturity_notice_days": (
+        "Reminder list: bullet loans maturing within this many days",
+        "到期提醒清单：此天数内到期的一次性还本贷款",
+    ),
     "admin.setting.warning_days_first_overdue": (
         "Warning answered within N working days: first overdue of a loan never late before",
         "预警响应时限（工作日）：从未逾期贷款的首次逾期",

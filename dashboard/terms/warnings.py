@@ -96,6 +96,38 @@ TERMS: dict[str, tuple[str, str]] = {
     "inspections.due_col.next_due": ("Next check", "下次检查"),
     "inspections.due_col.late": ("Late", "已逾期"),
     "inspections.due_col.days_late": ("Days late", "逾期天数"),
+    # Reminders
+    "page.reminders": ("Reminders", "提醒"),
+    "remind.intro": (
+        "Instalments due soon (a call or SMS), bullet loans maturing soon (a maturity notice) and a revisit "
+        "after a first overdue. Mark each one reminded; not yet reminded first.",
+        "即将到期的分期（电话或短信提醒）、即将到期的一次性还本贷款（到期通知）以及首次逾期后的回访。"
+        "逐条标记“已提醒”；未提醒的排在最前。",
+    ),
+    "remind.none": ("Nothing to remind of.", "没有需要提醒的事项。"),
+    "remind.kind.instalment": ("Instalment due", "分期到期"),
+    "remind.kind.maturity": ("Maturity", "贷款到期"),
+    "remind.kind.revisit": ("Revisit after first overdue", "首次逾期回访"),
+    "remind.channel.sms": ("SMS", "短信"),
+    "remind.channel.call": ("Call", "电话"),
+    "remind.channel.in_person": ("In person", "面谈"),
+    "remind.col.kind": ("Reminder", "提醒事项"),
+    "remind.col.loan_id": ("Loan", "贷款"),
+    "remind.col.due_on": ("Due", "到期日"),
+    "remind.col.amount": ("Amount", "金额"),
+    "remind.col.officer_id": ("Officer", "客户经理"),
+    "remind.col.reminded_on": ("Reminded on", "提醒日"),
+    "remind.col.items": ("Items", "事项数"),
+    "remind.col.reminded": ("Reminded in time", "按时提醒"),
+    "remind.col.coverage": ("Coverage", "覆盖率"),
+    "remind.pick": ("Item", "事项"),
+    "remind.channel": ("Channel", "方式"),
+    "remind.save": ("Reminded", "已提醒"),
+    "remind.coverage": ("Coverage over the last 30 days", "近30天提醒覆盖率"),
+    "remind.err.already": (
+        "Loan {loan_id} was reminded of this on {date}.",
+        "贷款 {loan_id} 已于 {date} 提醒过此事项。",
+    ),
     # Warnings
     "page.warnings": ("Early warnings", "风险预警"),
     "warn.intro": (

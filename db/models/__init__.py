@@ -31,6 +31,7 @@ from db.models.work import (
     Inspection,
     Issue,
     Placement,
+    Reminder,
     Signal,
     Visit,
 )
@@ -57,6 +58,7 @@ __all__ = [
     "LoginAttempt",
     "Placement",
     "Product",
+    "Reminder",
     "Repayment",
     "RollGroup",
     "RollMonth",

@@ -74,3 +74,5 @@ INTERNAL_SIGNALS = ("first_overdue", "broken_promise", "inspection_risk", "funds
 WARNING_KINDS = (*INTERNAL_SIGNALS, *SIGNAL_KINDS)
 WARNING_VERIFICATIONS = ("onsite", "phone")
 WARNING_DISPOSITIONS = ("no_risk", "watch", "propose_downgrade", "propose_recall", "propose_exit")
+REMINDER_KINDS = ("instalment", "maturity", "revisit")
+REMINDER_CHANNELS = ("sms", "call", "in_person")

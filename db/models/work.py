@@ -14,6 +14,8 @@ from db.models.enums import (
     ACTION_RESULTS,
     INSPECTION_KINDS,
     INSPECTION_METHODS,
+    REMINDER_CHANNELS,
+    REMINDER_KINDS,
     SEVERITIES,
     SIGNAL_KINDS,
     VISIT_METHODS,
@@ -249,3 +251,24 @@ class EarlyWarning(Base):
         Integer, ForeignKey("classification_proposals.proposal_id")
     )
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class Reminder(Base):
+    """A reminder given (issue 17; seed 004 四(二)3, seed 002 quiz: remind before the due date and maturity, a
+    prompt revisit after an overdue): one per loan, kind and date reminded of."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        one_of("kind", REMINDER_KINDS),
+        one_of("channel", REMINDER_CHANNELS),
+        Index("uq_reminders_loan_kind_due", "loan_id", "kind", "due_on", unique=True),
+        Index("ix_reminders_reminded_on", "reminded_on"),
+    )
+
+    reminder_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"))
+    kind: Mapped[str] = mapped_column(Key)
+    due_on: Mapped[date]  # the instalment's due date, the maturity, or the day of the first overdue
+    reminded_on: Mapped[date]
+    channel: Mapped[str] = mapped_column(Key)
+    staff_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))

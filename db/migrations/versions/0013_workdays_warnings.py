@@ -8,7 +8,8 @@ issues.inspection_id: an issue found on an inspection (never also on a visit).
 
 signals: outside early-warning signals (signals.csv). warnings: one per signal and loan, keyed by
 source_key, with its response deadline, verification and disposition; the CHECKs back the service's rules
-(a disposition only after a verification, a proposal only for a downgrade).
+(a disposition only after a verification, a proposal only for a downgrade). reminders: one per loan, kind
+(instalment, maturity, revisit) and date reminded of.
 
 Revision ID: 0013
 Revises: 0009
@@ -142,6 +143,25 @@ def _warnings() -> None:
     op.create_index(op.f("ix_warnings_loan_id"), "warnings", ["loan_id"], unique=False)
     op.create_index("ix_warnings_officer_responded", "warnings", ["officer_id", "responded_on"], unique=False)
     op.create_index("ix_warnings_observed_on", "warnings", ["observed_on"], unique=False)
+    op.create_table(
+        "reminders",
+        sa.Column("reminder_id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("loan_id", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("reminded_on", sa.Date(), nullable=False),
+        sa.Column("channel", sa.String(length=40), nullable=False),
+        sa.Column("staff_id", sa.String(length=40), nullable=False),
+        sa.CheckConstraint(
+            "kind IN ('instalment', 'maturity', 'revisit')", name=op.f("ck_reminders_kind_enum")
+        ),
+        sa.CheckConstraint("channel IN ('sms', 'call', 'in_person')", name=op.f("ck_reminders_channel_enum")),
+        sa.ForeignKeyConstraint(["loan_id"], ["loans.loan_id"], name=op.f("fk_reminders_loan_id_loans")),
+        sa.ForeignKeyConstraint(["staff_id"], ["staff.staff_id"], name=op.f("fk_reminders_staff_id_staff")),
+        sa.PrimaryKeyConstraint("reminder_id", name=op.f("pk_reminders")),
+    )
+    op.create_index("uq_reminders_loan_kind_due", "reminders", ["loan_id", "kind", "due_on"], unique=True)
+    op.create_index("ix_reminders_reminded_on", "reminders", ["reminded_on"], unique=False)
 
 
 def _issue_from_inspection() -> None:
@@ -168,6 +188,7 @@ def _issue_from_inspection() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("reminders")
     op.drop_table("warnings")
     op.drop_table("signals")
     if op.get_bind().dialect.name == "sqlite":
