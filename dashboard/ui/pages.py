@@ -70,6 +70,13 @@ PAGES = [
         roles=("manager", "risk_manager", "officer", "auditor"),
     ),
     PageSpec(
+        "reminders.py",
+        "page.reminders",
+        ":material/notifications:",
+        "reminders",
+        roles=("manager", "risk_manager", "officer", "auditor"),
+    ),
+    PageSpec(
         "override_form.py",
         "page.override_form",
         ":material/gavel:",

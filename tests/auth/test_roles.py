@@ -39,7 +39,7 @@ from tests.web.conftest import PAGES, app
 
 DASHBOARDS = ["overview", "portfolio", "overdue", "inspections", "agencies", "staff", "weekly", "loans"]
 ROLE_PAGES = {
-    "manager": [*DASHBOARDS, "loan", "find", "issues_work", "warnings", "audit"],
+    "manager": [*DASHBOARDS, "loan", "find", "issues_work", "warnings", "reminders", "audit"],
     "risk_manager": [
         *DASHBOARDS,
         "loan",
@@ -48,6 +48,7 @@ ROLE_PAGES = {
         "inspection_form",
         "issues_work",
         "warnings",
+        "reminders",
         "override_form",
         "upload",
     ],
@@ -60,11 +61,12 @@ ROLE_PAGES = {
         "action_form",
         "issues_work",
         "warnings",
+        "reminders",
         "override_form",
     ],
     "collector": ["overdue", "loan", "find", "action_form"],
     "agency": ["overdue", "loan", "find", "action_form", "upload"],
-    "auditor": [*DASHBOARDS, "loan", "find", "issues_work", "warnings", "audit"],
+    "auditor": [*DASHBOARDS, "loan", "find", "issues_work", "warnings", "reminders", "audit"],
     "admin": ["audit", "users", "settings"],
 }
 ACTORS = {

@@ -3,7 +3,7 @@ refused at its field; a verified lawsuit proposing a downgrade; both languages."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import Engine, select
@@ -15,6 +15,7 @@ from dashboard.config import Config
 from dashboard.importer import import_files
 from dashboard.work.warnings import Response, respond
 from db.models import ClassificationProposal, EarlyWarning
+from tests.kpi.book import loan
 from tests.web.conftest import PAGES, app
 
 OFFICER = Actor("o1", "officer", name="O1", staff_id="O1")
@@ -111,3 +112,21 @@ def test_the_manager_sees_the_loans_marked_for_exit_still_unchecked_this_month(w
     assert any("2025-03: 0 of 1 loans marked for exit checked on site" in c.value for c in at.caption)
     listed = next(df.value for df in at.dataframe if "marked_on" in df.value.columns)
     assert listed["loan_id"].tolist() == ["A"] and listed["checked_on"].isna().all()
+
+
+def test_the_reminders_page_marks_an_item_reminded(app_db: Engine) -> None:
+    soon = clock.today() + timedelta(days=2)
+    with app_db.begin() as conn:
+        loan(conn, "R", "2000", "2025-01-10", [(soon.isoformat(), "2000", "20")])
+    at = app(actor=OFFICER, lang="en").run()
+    at = at.switch_page(str(PAGES / "reminders.py")).run()
+    assert not at.exception
+    items = at.dataframe[0].value
+    assert items[["kind", "loan_id"]].values.tolist() == [["Instalment due", "R"]]
+    at.selectbox(key="remind_item").set_value(f"instalment|R|{soon}")
+    at.selectbox(key="remind_channel").set_value("call")
+    at.button(key="remind_submit").click().run()
+    assert not at.exception and not at.error
+    assert at.dataframe[0].value["reminded_on"].tolist() == [clock.today()]
+    coverage = at.dataframe[-1].value
+    assert coverage["kind"].tolist() == ["Instalment due", "Maturity", "Revisit after first overdue"]
