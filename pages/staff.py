@@ -11,7 +11,7 @@ from dashboard.kpi.inspections import first_checks, first_checks_by, sampling, s
 from dashboard.kpi.periods import add_months, month_end
 from dashboard.kpi.staff import collector_recoveries, combined_ratios, handover_list, officer_scores
 from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_officer
-from dashboard.kpi.visits import visit_plan
+from dashboard.kpi.visits import visit_plan, visit_quality
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t
@@ -213,6 +213,23 @@ table(
         "role": t("staff.role"),
         "loans": t("staff.loans"),
         "recovered": st.column_config.NumberColumn(t("term.staff_recovered"), format="accounting"),
+    },
+)
+
+# Revisit quality (seed 004 七(二)): record accuracy and satisfaction by branch and visitor.
+st.subheader(t("staff.visit_quality"))
+quality = query(visit_quality, start=start, end=end, as_of=f.as_of, scope=f.scope)
+table(
+    quality,
+    "visit_quality",
+    column_config={
+        name: st.column_config.Column(t(f"staff.vq.{name}"))
+        for name in quality.columns
+        if name not in ("accuracy", "satisfaction")
+    }
+    | {
+        "accuracy": st.column_config.NumberColumn(t("staff.vq.accuracy"), format="percent"),
+        "satisfaction": st.column_config.NumberColumn(t("staff.vq.satisfaction"), format="%.2f"),
     },
 )
 

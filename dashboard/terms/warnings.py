@@ -96,6 +96,18 @@ TERMS: dict[str, tuple[str, str]] = {
     "inspections.due_col.next_due": ("Next check", "下次检查"),
     "inspections.due_col.late": ("Late", "已逾期"),
     "inspections.due_col.days_late": ("Days late", "逾期天数"),
+    # Revisit quality (Staff page)
+    "staff.visit_quality": (
+        "Revisit quality: record accuracy and satisfaction",
+        "回访质量：记录准确率与满意度",
+    ),
+    "staff.vq.branch_id": ("Branch", "机构"),
+    "staff.vq.staff_id": ("Visitor", "回访人员"),
+    "staff.vq.visits": ("Visits", "回访数"),
+    "staff.vq.corrected": ("Corrected", "被更正"),
+    "staff.vq.accuracy": ("Record accuracy", "记录准确率"),
+    "staff.vq.rated": ("Rated", "有评分"),
+    "staff.vq.satisfaction": ("Satisfaction (1–5)", "满意度（1–5）"),
     # Reminders
     "page.reminders": ("Reminders", "提醒"),
     "remind.intro": (
