@@ -96,6 +96,11 @@ TERMS: dict[str, tuple[str, str]] = {
     "inspections.due_col.next_due": ("Next check", "下次检查"),
     "inspections.due_col.late": ("Late", "已逾期"),
     "inspections.due_col.days_late": ("Days late", "逾期天数"),
+    # Correcting a visit record (visit form)
+    "visit.correct": ("Correct a saved visit record", "更正已保存的回访记录"),
+    "visit.correct_pick": ("Record", "回访记录"),
+    "visit.correct_reason": ("Why it is corrected", "更正原因"),
+    "visit.correct_save": ("Save the correction", "保存更正"),
     # Revisit quality (Staff page)
     "staff.visit_quality": (
         "Revisit quality: record accuracy and satisfaction",

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from dashboard import clock
 from dashboard.actor import Actor
-from dashboard.work.access import require, require_loan
+from dashboard.work.access import loan_in_scope, require, require_loan
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, message
 from dashboard.work.saving import Change, Saved, save
 from db.models import Issue, Loan, Visit
@@ -233,3 +233,15 @@ def correct_visit(
         return [Change("correct", "visits", visit_id, before, after | {"reason": why})]
 
     return save(engine, actor, token, write)
+
+
+def visits_of(conn: Connection, actor: Actor, loan_id: str) -> dict[str, str]:
+    """visit_id -> "date · content" of the loan's visit records, newest first, when the loan is in scope."""
+    if not loan_in_scope(conn, actor, loan_id):
+        return {}
+    rows = conn.execute(
+        select(Visit.visit_id, Visit.visited_on, Visit.content)
+        .where(Visit.loan_id == loan_id)
+        .order_by(Visit.visited_on.desc(), Visit.visit_id)
+    ).all()
+    return {visit_id: f"{visited_on} · {content[:40]}" for visit_id, visited_on, content in rows}
