@@ -68,7 +68,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     shown = frame[[*SHOWN, *SHOWN_AFTER]].copy()
     shown.insert(2, "open", urls("loan", "loan_id", shown["loan_id"]))
     shown["severity"] = t_codes("issue.severity.", shown["severity"])
-    shown["found_on"] = [t(f"issue.found_on.{x}") if x else None for x in shown["found_on"]]
+    shown["found_on"] = t_codes("issue.found_on.", shown["found_on"])
     return shown
 
 

@@ -3,6 +3,7 @@ decide what to do; the figures by branch and officer."""
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import clock
@@ -61,8 +62,8 @@ if warnings.empty:
 shown = warnings[list(SHOWN)].copy()
 shown.insert(2, "open", urls("loan", "loan_id", shown["loan_id"]))
 shown["kind"] = t_codes("warn.kind.", shown["kind"])
-shown["verification"] = [t(f"warn.verification.{v}") if v else None for v in shown["verification"]]
-shown["disposition"] = [t(f"warn.disposition.{v}") if v else None for v in shown["disposition"]]
+shown["verification"] = t_codes("warn.verification.", shown["verification"])
+shown["disposition"] = t_codes("warn.disposition.", shown["disposition"])
 table(
     shown,
     "warnings",
@@ -95,7 +96,7 @@ if can(actor, "warning"):
         forms.field_error(name, "warning_id")
         with st.form(name, clear_on_submit=False):
             token = forms.token(name)
-            verified = row["verification"] is not None
+            verified = not pd.isna(row["verification"])  # an all-empty column may come back as NaN
             if not verified:
                 forms.choice(
                     name, "verification", t("warn.verification"), WARNING_VERIFICATIONS, "warn.verification"
