@@ -20,6 +20,7 @@ from dashboard.config import load_config
 from dashboard.kpi.agencies import agency_scores
 from dashboard.kpi.data_dates import latest_data_date, record_data_date
 from dashboard.kpi.inspections import first_checks
+from dashboard.kpi.issues import issue_deadlines
 from dashboard.kpi.migration import month_migration
 from dashboard.kpi.periods import parse_month
 from dashboard.kpi.portfolio import loans_at, portfolio
@@ -28,6 +29,7 @@ from dashboard.kpi.scope import Scope, UnknownScopeError
 from dashboard.kpi.snapshots import default_dates, prune, refresh_side_by_side, stale_dates
 from dashboard.kpi.staff import officer_scores
 from dashboard.kpi.tasks import UnknownHolder, tasks
+from dashboard.kpi.warnings import warning_figures
 from dashboard.kpi.writeoffs import writeoffs
 from dashboard.progress import Progress, for_terminal
 from dashboard.usage import UsageError
@@ -120,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--as-of", type=_date, help="the month's end when it is not over (default: data date)"
     )
     _scope_options(migration)
-    for name in ("first-checks", "agencies"):
+    for name in ("first-checks", "agencies", "issues", "warnings"):
         sub = figures.add_parser(name)
         sub.add_argument("--from", dest="start", type=_date, required=True)
         sub.add_argument("--to", dest="end", type=_date, required=True)
@@ -144,6 +146,19 @@ def build_parser() -> argparse.ArgumentParser:
     holder.add_argument("--staff", help="a staff id: the loans they hold as officer or collector")
     holder.add_argument("--agency", help="an agency id: the loans placed with it")
     task_list.add_argument("--as-of", type=_date)
+
+    calendar = commands.add_parser("calendar", help="the working-day calendar (holidays, make-up days)")
+    calendar_actions = calendar.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    fill = calendar_actions.add_parser("fill", help="add the chinesecalendar package's days the table lacks")
+    fill.add_argument("--year", type=_positive, action="append", help="only this year (repeatable)")
+    calendar_actions.add_parser("check", help="say whether the next 30 days are in the calendar")
+
+    warnings = commands.add_parser("warnings", help="early warnings")
+    warning_actions = warnings.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    scan = warning_actions.add_parser(
+        "scan", help="open a warning for each new signal (run daily after import)"
+    )
+    scan.add_argument("--as-of", type=_date, help="the day to scan up to (default: the data date)")
 
     from dashboard.auth.cli_users import add_user_parser
 
@@ -206,11 +221,19 @@ def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
             return jsonout.records_json(writeoffs(conn, as_of=as_of, scope=scope, config=config))
         if args.figure == "loans":
             return loans_at(conn, as_of=as_of, scope=scope, config=config).to_dict("records")
-        if args.figure in ("first-checks", "agencies") and args.start > args.end:
+        if args.figure in ("first-checks", "agencies", "issues", "warnings") and args.start > args.end:
             raise UsageError(f"--from {args.start} is after --to {args.end}")
         if args.figure == "first-checks":
             return jsonout.first_checks_json(
                 first_checks(conn, start=args.start, end=args.end, as_of=as_of, scope=scope, config=config)
+            )
+        if args.figure == "issues":
+            return issue_deadlines(
+                conn, start=args.start, end=args.end, as_of=as_of, scope=scope, config=config
+            ).to_dict("records")
+        if args.figure == "warnings":
+            return warning_figures(conn, start=args.start, end=args.end, as_of=as_of, scope=scope).to_dict(
+                "records"
             )
         if args.figure == "agencies":
             return jsonout.agencies_json(
@@ -220,6 +243,48 @@ def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
             officer_scores(conn, as_of=as_of, scope=scope, config=config, cutoff=args.cutoff),
             officer_scores(conn, as_of=as_of, scope=scope, config=config, cutoff=args.cutoff, departed=True),
         )
+
+
+def _calendar(args: argparse.Namespace, engine: Engine) -> int:
+    from dashboard.workdays import WARN_DAYS, calendar_gap, fill_from_package, package_years
+
+    if args.action == "fill":
+        known = package_years()
+        years = sorted(set(args.year or known))
+        unknown = [year for year in years if year not in known]
+        if unknown:
+            raise UsageError(
+                f"the chinesecalendar package knows {known.start}-{known.stop - 1}, not {unknown}: "
+                "import calendar.csv for those years"
+            )
+        with engine.begin() as conn:
+            added = sum(fill_from_package(conn, range(year, year + 1)) for year in years)
+            bump_data_version(conn)
+        print(f"calendar: added {added} day(s) of {years[0]}-{years[-1]} from the chinesecalendar package")
+        return 0
+    with engine.connect() as conn:
+        missing = calendar_gap(conn, clock.today())
+    if missing:
+        print(
+            f"calendar: {missing} of the next {WARN_DAYS} days have no entry; working-day deadlines over "
+            "them count Monday to Friday only. Import calendar.csv for them.",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"calendar: the next {WARN_DAYS} days are all in the calendar")
+    return 0
+
+
+def _warnings(args: argparse.Namespace, engine: Engine) -> int:
+    from dashboard.work.warnings import open_warnings
+
+    with engine.begin() as conn:
+        as_of = _as_of(args, conn)
+        opened = open_warnings(conn, as_of=as_of)
+        if opened:
+            bump_data_version(conn)
+    print(f"warnings: opened {opened} as of {as_of}")
+    return 0
 
 
 def _import(args: argparse.Namespace, engine: Engine) -> int:
@@ -274,6 +339,8 @@ def _refresh(args: argparse.Namespace, engine: Engine) -> int:
 
 
 def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
+    from dashboard.work.warnings import open_warnings
+    from dashboard.workdays import fill_from_package
     from db.reset import database_has_data, delete_all_data
     from seed import iter_chunks, stream_extract, stream_to_database
     from seed.portfolio import SEED_CHUNK_LOANS
@@ -307,6 +374,10 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     with engine.begin() as conn:
         detail = f"--loans {args.loans} --seed {args.seed} --as-of {as_of}"
         record_data_date(conn, data_date=as_of, source="seed", detail=detail, actor=SEED_ACTOR, rows=counts)
+        # --replace emptied the calendar with the rest: put the package's days back.
+        fill_from_package(conn)
+        # The demo's warning list: the signals of the week before the data date.
+        open_warnings(conn, as_of=as_of)
         bump_data_version(conn)
     print(f"seeded {counts.get('loans', 0)} loans as of {as_of} (seed {args.seed})")
     args.as_of = None
@@ -349,6 +420,8 @@ def run(argv: Sequence[str]) -> int:
             "import": _import,
             "seed": _seed,
             "refresh": _refresh,
+            "calendar": _calendar,
+            "warnings": _warnings,
             "user": run_user,
         }
         if args.command in handlers:

@@ -55,6 +55,34 @@ class Config:
     contact_to_hour: int = 21
     # Photos as evidence: the largest one accepted, in bytes.
     photo_max_bytes: int = 5_000_000
+    # Rule 8: important issues are reported within this many working days of being raised; major ones
+    # within this many (0: the same working day), by the working-day calendar (dashboard.workdays).
+    issue_report_days: int = 1
+    major_issue_report_days: int = 0
+    # Rule 5 (Art. 45): no fixed periodic checks for amortising instalment loans never overdue, nor for loans
+    # in litigation (a legal collection action). 1: the exemption applies, 0: it does not.
+    periodic_exempt_instalment: int = 1
+    periodic_exempt_litigation: int = 1
+    # Reminders (issue 17; seed 004 四(二)3): instalments due within this many days, bullet loans maturing
+    # within that many, are on the reminder list.
+    reminder_days: int = 3
+    maturity_notice_days: int = 30
+    # Early warning (issue 17): a warning is answered within this many working days of its signal, per kind
+    # of signal (seed 002 Art. 47 daily warnings; seed 003 warning signals and responses).
+    warning_days_first_overdue: int = 2
+    warning_days_broken_promise: int = 2
+    warning_days_inspection_risk: int = 2
+    warning_days_funds_misused: int = 1
+    warning_days_major_issue: int = 1
+    warning_days_overdue_elsewhere: int = 2
+    warning_days_lawsuit: int = 1
+    warning_days_rating_downgrade: int = 3
+    warning_days_business_closed: int = 1
+    warning_days_guarantor_problem: int = 3
+    warning_days_collateral_problem: int = 3
+    warning_days_other: int = 5
+    # Internal signals seen up to this many days before the scan's date open warnings; older ones are history.
+    warning_lookback_days: int = 7
     # Agencies under these are flagged for recall.
     agency_min_recovery_rate: Decimal = Decimal("0.05")
     agency_min_coverage: Decimal = Decimal("0.90")
@@ -72,6 +100,10 @@ class Config:
     # Rule 12 per product: (product_id, substandard, doubtful, loss) of each product with its own floors
     # (products.dpd_floors). Not a setting: load_config reads it from the products table.
     product_floors: tuple[tuple[str, int, int, int], ...] = field(default=(), metadata={"setting": False})
+
+    def warning_days(self, kind: str) -> int:
+        """Working days to answer a warning of this kind of signal."""
+        return int(getattr(self, f"warning_days_{kind}"))
 
     def floors(self, product_id: str | None = None) -> tuple[int, int, int]:
         """The DPD floors (substandard, doubtful, loss) of a product: its own, else the settings'."""
@@ -120,7 +152,16 @@ BOUNDS: dict[str, tuple[int, int | None]] = {
     "photo_max_bytes": (1, 50_000_000),
     "pursuit_quiet_days": (0, 3660),
     "restructured_observation_months": (0, 120),
+    "issue_report_days": (0, 30),
+    "major_issue_report_days": (0, 30),
+    "warning_lookback_days": (1, 366),
+    "periodic_exempt_instalment": (0, 1),
+    "periodic_exempt_litigation": (0, 1),
+    "reminder_days": (1, 60),
+    "maturity_notice_days": (1, 180),
 }
+# Working days to answer a warning: at least the same working day, at most six weeks of them.
+BOUNDS |= {name: (0, 30) for name in SETTINGS if name.startswith("warning_days_")}
 
 
 def in_range(name: str, value: object) -> bool:

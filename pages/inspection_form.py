@@ -8,13 +8,13 @@ from dashboard.actor import Actor
 from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import engine
-from dashboard.ui.i18n import t
+from dashboard.ui.i18n import option_names, t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.work.access import can
 from dashboard.work.inspections import BAD_WHEN_TICKED, InspectionForm, is_business_loan, record_inspection
-from dashboard.work.visits import MAX_TEXT
-from db.models.enums import INSPECTION_KINDS, INSPECTION_METHODS
+from dashboard.work.visits import MAX_ISSUES, MAX_TEXT, IssueFound
+from db.models.enums import INSPECTION_KINDS, INSPECTION_METHODS, SEVERITIES
 
 actor = current_actor()
 if actor is None:
@@ -30,6 +30,10 @@ def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
     name = f"insp_{loan_id}"
     state = st.session_state
     state.setdefault(f"{name}_done_on", clock.today())  # set once: see pages/visit_form.py
+    # Outside the form, as on the visit form: changing the number redraws the form at once.
+    count = st.number_input(
+        t("visit.issue_count"), min_value=0, max_value=MAX_ISSUES, step=1, key=f"{name}_issue_count"
+    )
     forms.notices(name)
     with st.form(name, clear_on_submit=False):
         token = forms.token(name)
@@ -56,6 +60,20 @@ def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
         )
         forms.field_error(name, "findings")
         st.checkbox(t("insp.risk_signal"), help=t("insp.risk_signal_help"), key=f"{name}_risk_signal")
+        for n in range(1, int(count) + 1):
+            st.caption(t("visit.issue", n=n))
+            st.selectbox(
+                t("visit.issue.severity"),
+                SEVERITIES,
+                index=None,
+                placeholder=t("visit.choose"),
+                format_func=option_names("visit.severity"),
+                key=f"{name}_issue_{n}_severity",
+            )
+            st.text_area(
+                t("visit.issue.description"), max_chars=MAX_TEXT, key=f"{name}_issue_{n}_description"
+            )
+            forms.field_error(name, f"issue_{n}")
         submitted = st.form_submit_button(t("work.submit"), type="primary", key=f"{name}_submit")
     if submitted:
         posted = InspectionForm(
@@ -69,6 +87,10 @@ def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
             findings=state[f"{name}_findings"],
             risk_signal=state[f"{name}_risk_signal"],
             **{box: state[f"{name}_{box}"] for box in BAD_WHEN_TICKED},
+            issues=[
+                IssueFound(state[f"{name}_issue_{n}_severity"], state[f"{name}_issue_{n}_description"])
+                for n in range(1, int(count) + 1)
+            ],
         )
         forms.outcome(name, lambda: record_inspection(engine(), actor, posted, token))
 

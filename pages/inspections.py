@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboard.kpi.inspection_lists import first_checks_by_officer_month
+from dashboard.kpi.inspection_lists import exit_checks, first_checks_by_officer_month, periodic_due_list
 from dashboard.kpi.inspections import (
     first_checks,
     first_checks_by,
@@ -282,4 +282,56 @@ else:
             ],
         ),
         width="stretch",
+    )
+
+# The serious-risk exit list (issue 17): loans marked for exit need an on-site check every month.
+st.subheader(t("inspections.exit_list"))
+exit_year, exit_month = (year, month) if by_month else (f.as_of.year, f.as_of.month)
+exits = query(exit_checks, year=exit_year, month=exit_month, as_of=f.as_of, scope=f.scope)
+st.caption(
+    t(
+        "inspections.exit_done",
+        month=f"{exit_year}-{exit_month:02d}",
+        checked=exits.checked,
+        marked=exits.marked,
+        rate=percent(exits.completion),
+    )
+)
+if exits.loans.empty:
+    st.info(t("inspections.exit_empty"))
+else:
+    exit_rows = exits.loans.copy()
+    exit_rows.insert(1, "open", urls("loan", "loan_id", exit_rows["loan_id"]))
+    exit_rows["officer_id"] = [names["officer"].get(x, x) for x in exit_rows["officer_id"]]
+    table(
+        exit_rows,
+        "exit_checks",
+        column_config={
+            "loan_id": t("inspections.exit_col.loan_id"),
+            "open": st.column_config.LinkColumn(t("issue.col.open"), display_text="→"),
+            "branch_id": t("inspections.exit_col.branch_id"),
+            "officer_id": t("inspections.officer"),
+            "marked_on": t("inspections.exit_col.marked_on"),
+            "checked_on": t("inspections.exit_col.checked_on"),
+        },
+    )
+
+# Periodic checks as a due list (issue 17): each loan's next check, late ones first.
+st.subheader(t("inspections.due_list"))
+st.caption(t("inspections.due_intro"))
+due_list = query(periodic_due_list, as_of=f.as_of, scope=f.scope, config=cfg)
+if due_list.empty:
+    st.info(t("inspections.due_empty"))
+else:
+    due_rows = due_list.copy()
+    due_rows.insert(1, "open", urls("loan", "loan_id", due_rows["loan_id"]))
+    due_rows["officer_id"] = [names["officer"].get(x, x) for x in due_rows["officer_id"]]
+    table(
+        due_rows,
+        "periodic_due",
+        column_config={name: t(f"inspections.due_col.{name}") for name in due_list.columns}
+        | {
+            "open": st.column_config.LinkColumn(t("issue.col.open"), display_text="→"),
+            "late": st.column_config.CheckboxColumn(t("inspections.due_col.late")),
+        },
     )

@@ -21,6 +21,7 @@ from dashboard.ui.links import url, urls
 from dashboard.ui.params import identifier
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
+from dashboard.ui.workdays import calendar_notice
 from dashboard.work.access import can
 from dashboard.work.issues import (
     STATES,
@@ -37,7 +38,16 @@ from dashboard.work.saving import Saved
 PICK = "issues_pick"
 DONE = "_issues_done"
 SHOWN = ("issue_id", "loan_id", "severity", "raised_on", "report_deadline", "reported_on")
-SHOWN_AFTER = ("days_past_deadline", "past_deadline", "assignee", "description", "resolved_on", "resolution")
+SHOWN_AFTER = (
+    "days_past_deadline",
+    "past_deadline",
+    "repeated",
+    "found_on",
+    "assignee",
+    "description",
+    "resolved_on",
+    "resolution",
+)
 
 actor = current_actor()
 if actor is None:
@@ -47,6 +57,7 @@ if actor is None:
 today = clock.today()
 
 st.title(t("page.issues_work"))
+calendar_notice()
 done = st.session_state.pop(DONE, None)
 if done:
     action, issue_id, duplicate = done
@@ -57,6 +68,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     shown = frame[[*SHOWN, *SHOWN_AFTER]].copy()
     shown.insert(2, "open", urls("loan", "loan_id", shown["loan_id"]))
     shown["severity"] = t_codes("issue.severity.", shown["severity"])
+    shown["found_on"] = t_codes("issue.found_on.", shown["found_on"])
     return shown
 
 
@@ -65,6 +77,7 @@ COLUMNS: dict[str, Any] = {
 } | {
     "open": st.column_config.LinkColumn(t("issue.col.open"), display_text="→"),
     "past_deadline": st.column_config.CheckboxColumn(t("issue.col.past_deadline")),
+    "repeated": st.column_config.CheckboxColumn(t("issue.col.repeated")),
     "days_past_deadline": st.column_config.NumberColumn(t("issue.col.days_past_deadline"), format="%d"),
 }
 
@@ -77,9 +90,11 @@ st.caption(t("issue.order"))
 everything = query(issue_list, actor, today, state=state)
 mine_tab, all_tab = st.tabs([t("issue.tab_mine"), t("issue.tab_all")])
 with mine_tab:
-    if actor.staff_id:
+    # A branch manager's list has every major issue of the branch at once (seed 004 六(二)3).
+    majors = actor.role == "manager"
+    if actor.staff_id or majors:
         table(
-            readable(query(issue_list, actor, today, person=actor.staff_id, state=state)),
+            readable(query(issue_list, actor, today, person=actor.staff_id, state=state, majors=majors)),
             "issues_mine",
             column_config=COLUMNS,
         )

@@ -1,8 +1,12 @@
 """Targets and thresholds (admin): the defaults of dashboard/config.py, what is set in the settings table,
 and a form to set or reset one. A save bumps the data version, so every page uses the new value at once."""
 
+from datetime import timedelta
+
+import pandas as pd
 import streamlit as st
 
+from dashboard import clock
 from dashboard.auth.settings import (
     NAMES,
     clear_setting,
@@ -14,16 +18,21 @@ from dashboard.auth.settings import (
     setting_rows,
 )
 from dashboard.config import FLOORS
+from dashboard.importer import ExtractInvalid
 from dashboard.ui import forms
 from dashboard.ui.data import engine
 from dashboard.ui.i18n import language, t
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
+from dashboard.ui.workdays import calendar_notice
 from dashboard.work.access import can
+from dashboard.work.calendar_edit import set_workday, upload_calendar
+from dashboard.workdays import calendar_rows
 
 FORM = "setting"
 FLOORS_FORM = "floors"
 PRODUCT_FORM = "product_floors"
+CALENDAR_FORM = "calendar"
 
 actor = current_actor()
 if actor is None:
@@ -122,3 +131,38 @@ if saved_product and product is not None:
     forms.outcome(
         PRODUCT_FORM, lambda: set_product_floors(engine(), actor, product, typed_floors, product_token)
     )
+
+# The working-day calendar (issue 17): every working-day deadline reads it.
+st.subheader(t("admin.calendar"))
+st.caption(t("admin.calendar_intro"))
+calendar_notice()
+shown_from = st.date_input(t("admin.calendar_from"), value=clock.today(), key="calendar_from")
+with engine().connect() as conn:
+    days = pd.DataFrame(calendar_rows(conn, shown_from, shown_from + timedelta(days=42)))
+if not days.empty:
+    days.insert(1, "weekday", [t(f"weekday.{d.weekday()}") for d in days["date"]])
+table(
+    days,
+    "calendar",
+    column_config={
+        "date": t("admin.calendar_day"),
+        "weekday": t("admin.col.weekday"),
+        "is_workday": st.column_config.CheckboxColumn(t("admin.calendar_is_workday")),
+    },
+)
+forms.notices(CALENDAR_FORM)
+calendar_token = forms.token(CALENDAR_FORM)
+with st.form(CALENDAR_FORM, clear_on_submit=False):
+    day = st.date_input(t("admin.calendar_day"), value=None, key=f"{CALENDAR_FORM}_date")
+    forms.field_error(CALENDAR_FORM, "date")
+    working = st.checkbox(t("admin.calendar_is_workday"), key=f"{CALENDAR_FORM}_is_workday")
+    saved_day = st.form_submit_button(t("admin.calendar_save"), type="primary")
+if saved_day:
+    forms.outcome(CALENDAR_FORM, lambda: set_workday(engine(), actor, day, working, calendar_token))
+uploaded = st.file_uploader(t("admin.calendar_file"), type=["csv"], key="calendar_file")
+if uploaded is not None and st.button(t("admin.calendar_import"), key="calendar_import"):
+    try:
+        done = upload_calendar(engine(), actor, uploaded.getvalue(), forms.token("calendar_upload"))
+        st.success(t("admin.calendar_imported", rows=done.changes[0].after["rows"] if done.changes else 0))
+    except ExtractInvalid as exc:
+        st.error("\n\n".join(str(problem) for problem in exc.problems), icon=":material/error:")

@@ -19,7 +19,7 @@ from dashboard.kpi.staff import (
     officer_scores,
 )
 from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_officer
-from dashboard.kpi.visits import visit_plan
+from dashboard.kpi.visits import visit_plan, visit_quality
 from dashboard.ui.allocation import handover_panel
 from dashboard.ui.assessment import assessment_section
 from dashboard.ui.data import config, prefetch, query
@@ -275,6 +275,23 @@ if departed:
     st.subheader(t("staff.departed_title"))
     _scored(departed, "departed_scores")
 assessment_section(f.as_of, f.scope, cfg, "staff")
+
+# Revisit quality (seed 004 七(二)): record accuracy and satisfaction by branch and visitor.
+st.subheader(t("staff.visit_quality"))
+quality = query(visit_quality, start=start, end=end, as_of=f.as_of, scope=f.scope)
+table(
+    quality,
+    "visit_quality",
+    column_config={
+        name: st.column_config.Column(t(f"staff.vq.{name}"))
+        for name in quality.columns
+        if name not in ("accuracy", "satisfaction")
+    }
+    | {
+        "accuracy": st.column_config.NumberColumn(t("staff.vq.accuracy"), format="percent"),
+        "satisfaction": st.column_config.NumberColumn(t("staff.vq.satisfaction"), format="%.2f"),
+    },
+)
 
 st.subheader(t("staff.handover"))
 handover = query(handover_list, as_of=f.as_of, scope=f.scope, config=cfg)

@@ -12,7 +12,15 @@ from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.work.access import can
 from dashboard.work.photos import PhotoUpload
-from dashboard.work.visits import MAX_ISSUES, MAX_TEXT, IssueFound, VisitForm, record_visit
+from dashboard.work.visits import (
+    MAX_ISSUES,
+    MAX_TEXT,
+    IssueFound,
+    VisitForm,
+    correct_visit,
+    record_visit,
+    visits_of,
+)
 from db.models.enums import SEVERITIES, VISIT_METHODS, VISIT_STAGES
 
 actor = current_actor()
@@ -116,3 +124,49 @@ st.page_link(
     query_params={"loan_id": loan_id},
 )
 visit_form(actor, loan_id)
+
+
+# Correcting a saved record (issue 17): the correction is audited and counts against record accuracy.
+with engine().connect() as conn:
+    saved_visits = visits_of(conn, actor, loan_id)
+if saved_visits:
+    with st.expander(t("visit.correct")):
+        name = f"correct_{loan_id}"
+        forms.notices(name)
+        with st.form(name, clear_on_submit=False):
+            token = forms.token(name)
+            picked = st.selectbox(
+                t("visit.correct_pick"),
+                list(saved_visits),
+                format_func=saved_visits.__getitem__,
+                key=f"{name}_visit",
+            )
+            st.text_area(t("visit.content"), max_chars=MAX_TEXT, key=f"{name}_content")
+            forms.field_error(name, "content")
+            st.text_area(t("visit.feedback"), max_chars=MAX_TEXT, key=f"{name}_feedback")
+            forms.field_error(name, "feedback")
+            st.selectbox(
+                t("visit.satisfaction"),
+                [1, 2, 3, 4, 5],
+                index=None,
+                placeholder="—",
+                key=f"{name}_satisfaction",
+            )
+            st.text_area(t("visit.correct_reason"), max_chars=MAX_TEXT, key=f"{name}_reason")
+            forms.field_error(name, "reason")
+            corrected = st.form_submit_button(t("visit.correct_save"), type="primary", key=f"{name}_submit")
+        if corrected and picked:
+            state = st.session_state
+            forms.outcome(
+                name,
+                lambda: correct_visit(
+                    engine(),
+                    actor,
+                    picked,
+                    state[f"{name}_content"],
+                    state[f"{name}_feedback"],
+                    state[f"{name}_satisfaction"],
+                    state[f"{name}_reason"],
+                    token,
+                ),
+            )

@@ -15,7 +15,7 @@ from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import has_current_snapshot
 from db.models import RollMonth
 from tests.conftest import url_of
-from tests.kpi.book import D, act, inspect, loan, pay, place, reference
+from tests.kpi.book import D, act, inspect, issue, loan, pay, place, reference
 
 MONTHLY = [("2025-02-10", "1000", "10"), ("2025-03-10", "1000", "10"), ("2025-04-10", "1000", "10")]
 
@@ -265,3 +265,53 @@ def test_migration_json_equals_the_engine(cli_db: Engine, capsys: pytest.Capture
     assert [(b["branch_id"], b["upgrades"], b["downgrades"]) for b in data["by_branch"]] == [("B11", 0, 1)]
     cells = {(c["from_class"], c["to_class"]): c["loans"] for c in data["matrix"] if c["loans"]}
     assert cells == {("normal", "special_mention"): 1, ("special_mention", "special_mention"): 1}
+
+
+def test_issues_with_their_working_day_deadlines(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    with cli_db.begin() as conn:
+        issue(conn, "A", "important", "2025-09-30", reported_on="2025-10-09")  # after National Day: on time
+        issue(conn, "A", "important", "2025-09-30", reported_on="2025-10-10")
+        issue(conn, "B", "major", "2025-09-30", reported_on="2025-10-09", resolved_on="2025-11-02")
+        issue(conn, "B", "general", "2025-10-01")
+        issue(conn, "B", "important", "2025-10-15")
+    code, rows, _ = _run(
+        capsys, "kpi", "issues", "--from", "2025-09-01", "--to", "2025-10-14", "--as-of", "2025-10-31"
+    )
+    assert code == 0
+    shown = [
+        (r["loan_id"], r["severity"], r["report_deadline"], r["reported_on_time"], r["status"]) for r in rows
+    ]
+    assert shown == [
+        ("A", "important", "2025-10-09", True, "reported"),
+        ("A", "important", "2025-10-09", False, "reported"),
+        ("B", "major", "2025-09-30", False, "reported"),  # resolved after the as-of date: not yet
+        ("B", "general", None, None, "open"),
+    ]
+    assert set(rows[0]) == {
+        "issue_id", "loan_id", "severity", "raised_on", "report_deadline", "reported_on",
+        "reported_on_time", "resolved_on", "status",
+    }  # fmt: skip
+    code, _, err = _run(capsys, "kpi", "issues", "--from", "2025-10-02", "--to", "2025-10-01")
+    assert code == 2 and "--from" in err
+
+
+def test_calendar_check_and_fill(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "calendar", "fill", "--year", "2025")
+    assert code == 0 and "added 0 day(s)" in out  # the migration filled it
+    code, _, err = _run(capsys, "calendar", "fill", "--year", "2099")
+    assert code == 2 and "calendar.csv" in err
+
+
+def test_warnings_scan_and_figures(cli_db: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    # B's instalment of 02-10 was unpaid on its day: its first overdue, seen 02-11.
+    code, out, _ = _run(capsys, "warnings", "scan", "--as-of", "2025-02-12")
+    assert code == 0 and "opened 1" in out
+    code, out, _ = _run(capsys, "warnings", "scan", "--as-of", "2025-02-12")
+    assert "opened 0" in out  # once per signal
+    code, rows, _ = _run(
+        capsys, "kpi", "warnings", "--from", "2025-02-01", "--to", "2025-02-28", "--as-of", "2025-02-14"
+    )
+    assert code == 0
+    assert [(r["officer_id"], r["opened"], r["open"], r["due"], r["in_time_rate"]) for r in rows] == [
+        ("O2", 1, 1, 1, 0.0)  # due 02-13, unanswered on 02-14
+    ]

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
+from dashboard import clock
 from dashboard.importer.npl import stages_before, write_stage_changes
 from dashboard.importer.parse import Row
 from dashboard.importer.pg_bulk import RowsRefused, copy_upsert
@@ -17,6 +18,8 @@ from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
 from dashboard.importer.reach import StateReach, note_changes
 from dashboard.importer.spec import LOAD_ORDER, SPECS, FileSpec
 from dashboard.progress import QUIET, Progress
+from dashboard.work.warnings import open_warnings
+from dashboard.workdays import renumber
 from db.models import Base
 
 BATCH_ROWS = 5000
@@ -67,6 +70,12 @@ def load_tables(
             write_stage_changes(connection, ordered, stages)
         summary.rows[table] = len(ordered)
         progress.advance(table, n=len(ordered))
+    if "workdays" in rows:
+        renumber(connection)  # the derived counts every working-day deadline reads
+    if "signals" in rows:
+        # An outside signal imported overnight is on the officer's warning list in the morning.
+        signal_ids = [row[0] for row in rows["signals"]]
+        summary.rows["warnings"] = open_warnings(connection, as_of=clock.today(), signal_ids=signal_ids)
     return summary
 
 

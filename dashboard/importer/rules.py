@@ -119,7 +119,20 @@ def _within_awarded(recovered: Any, awarded: Any, note: Any) -> Finding:
     return None
 
 
+def _one_source(visit_id: str | None, inspection_id: str | None) -> Finding:
+    if visit_id is not None and inspection_id is not None:
+        return "inspection_id", "given, and visit_id is given too (an issue is found on one or the other)"
+    return None
+
+
+def _about_someone(customer_id: str | None, loan_id: str | None) -> Finding:
+    if customer_id is None and loan_id is None:
+        return "loan_id", "blank, and customer_id is blank too (a signal is about a customer or a loan)"
+    return None
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
+    "signals": (Rule(("customer_id", "loan_id"), _about_someone), _not_blank("notes")),
     "staff": (not_before("left_on", "joined_on"),),
     "products": (above_zero("periodic_check_months"),),
     "contacts": (_not_blank("name"), _not_blank("phone")),
@@ -166,6 +179,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
     ),
     "restructurings": (_not_blank("reason"),),
     "issues": (
+        Rule(("visit_id", "inspection_id"), _one_source),
         not_before("reported_on", "raised_on"),
         not_before("resolved_on", "raised_on"),
         _not_blank("description"),

@@ -17,7 +17,10 @@ from dashboard.importer.rules import RULES, Rule
 from db.models import Base
 from db.models import enums as e
 
-LOAD_ORDER = e.EXTRACT_TABLES
+# The extract's tables, then the files the lender keeps beside it: the working-day calendar and the
+# early-warning signals from outside (issue 17).
+LOAD_ORDER = (*e.EXTRACT_TABLES, "workdays", "signals")
+# Files named other than their table.
 REQUIRED_FILES = ("loans.csv", "schedule.csv")
 
 ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
@@ -36,6 +39,7 @@ ENUMERATIONS: dict[tuple[str, str], tuple[str, ...]] = {
     ("issues", "severity"): e.SEVERITIES,
     ("classification_overrides", "classification"): e.CLASSES,
     ("legal_cases", "stage"): e.LEGAL_STAGES,
+    ("signals", "kind"): e.SIGNAL_KINDS,
 }
 
 
@@ -80,7 +84,7 @@ class FileSpec:
 
 # Files named apart from their table, and columns named apart from the table's column (table, column) ->
 # header name: the extract speaks of a collector where the table keeps the staff id.
-FILE_NAMES = {"collector_assignments": "assignments"}
+FILE_NAMES = {"collector_assignments": "assignments", "workdays": "calendar"}
 FILE_COLUMNS = {("collector_assignments", "staff_id"): "collector_id"}
 
 # Columns whose cells have a form of their own, beyond the type of the database column.
@@ -112,6 +116,8 @@ def _parser(table: str, column: Column[Any]) -> values.Parser:
 def _file_spec(table: Table) -> FileSpec:
     columns = []
     for column in table.columns:
+        if column.info.get("derived"):  # kept by the application from the imported columns
+            continue
         # A key has no default in the file: an id the app would make up (assignments) is the extract's own.
         default = column.default.arg if column.default is not None and not column.primary_key else None
         required = not column.nullable and (column.default is None or column.primary_key)

@@ -196,13 +196,21 @@ def timeline(conn: Connection, *, loan_id: str, as_of: date, language: str = "en
         .order_by(Visit.visited_on)
     ).all():
         events.append((visited_on, "visit", f"{name('visit.method', method)}: {content}", staff))
-    visitor, assignee = aliased(Staff), aliased(Staff)
+    # Found on a visit or, since issue 17, on an inspection: whoever made the record found it.
+    visitor, inspector, assignee = aliased(Staff), aliased(Staff), aliased(Staff)
     for raised_on, severity, description, resolved_on, found_by, assigned in conn.execute(
         select(
-            Issue.raised_on, Issue.severity, Issue.description, Issue.resolved_on, visitor.name, assignee.name
+            Issue.raised_on,
+            Issue.severity,
+            Issue.description,
+            Issue.resolved_on,
+            func.coalesce(visitor.name, inspector.name),
+            assignee.name,
         )
         .outerjoin(Visit, Visit.visit_id == Issue.visit_id)
         .outerjoin(visitor, visitor.staff_id == Visit.staff_id)
+        .outerjoin(Inspection, Inspection.inspection_id == Issue.inspection_id)
+        .outerjoin(inspector, inspector.staff_id == Inspection.staff_id)
         .outerjoin(assignee, assignee.staff_id == Issue.assigned_to)
         .where(Issue.loan_id == loan_id, Issue.raised_on <= as_of)
         .order_by(Issue.raised_on)

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import Connection, and_, case, exists, func, select
 
-from dashboard.config import Config
+from dashboard.config import Config, config_from
 from dashboard.kpi.issues import report_deadline
 from dashboard.kpi.money import ratio
 from dashboard.kpi.periods import quarter_bounds
@@ -50,11 +50,13 @@ def visit_plan_by_officer(
 
 
 def issue_figures_by_officer(
-    conn: Connection, *, start: date, end: date, as_of: date, scope: Scope
+    conn: Connection, *, start: date, end: date, as_of: date, scope: Scope, config: Config | None = None
 ) -> pd.DataFrame:
     """issue_figures grouped by the loan's account officer, over issues raised in [start, min(end, D)]."""
     serious = Issue.severity.in_(("important", "major"))
-    on_time = and_(serious, Issue.reported_on <= as_of, Issue.reported_on <= report_deadline())
+    on_time = and_(
+        serious, Issue.reported_on <= as_of, Issue.reported_on <= report_deadline(config or config_from(conn))
+    )
     resolved = and_(Issue.resolved_on.is_not(None), Issue.resolved_on <= as_of)
 
     def count_of(condition):  # type: ignore[no-untyped-def]

@@ -1,19 +1,30 @@
-"""Quarterly visit plan (DOMAIN section 4, rule 7)."""
+"""Quarterly visit plan, record accuracy and satisfaction (DOMAIN section 4, rule 7; seed 004 七(二))."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Connection, case, exists, func, select
+import pandas as pd
+from sqlalchemy import Connection, and_, case, exists, func, select
 
 from dashboard.config import Config
 from dashboard.kpi.money import ratio
 from dashboard.kpi.periods import quarter_bounds
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import loan_state
-from db.models import Visit
+from db.models import AuditEntry, Loan, Visit
+
+QUALITY_COLUMNS = [
+    "branch_id",
+    "staff_id",
+    "visits",
+    "corrected",
+    "accuracy",
+    "rated",
+    "satisfaction",
+]
 
 
 @dataclass(frozen=True)
@@ -45,3 +56,37 @@ def visit_plan(
         )
     ).one()
     return VisitPlan(planned=planned, done=done)
+
+
+def visit_quality(conn: Connection, *, start: date, end: date, as_of: date, scope: Scope) -> pd.DataFrame:
+    """Per branch of the loan and visitor, over the visits dated in [start, min(end, as_of)]: record accuracy
+    = visits never corrected by as_of (no audit row "correct" on the record, dashboard.work.visits) / visits;
+    satisfaction = the mean score (1-5) of the visits that have one."""
+    until = datetime.combine(as_of + timedelta(days=1), time())
+    corrected = exists().where(
+        AuditEntry.table_name == "visits",
+        AuditEntry.action == "correct",
+        AuditEntry.record_key == Visit.visit_id,
+        AuditEntry.at < until,
+    )
+    rows = conn.execute(
+        select(
+            Loan.branch_id,
+            Visit.staff_id,
+            func.count(),
+            func.coalesce(func.sum(case((corrected, 1), else_=0)), 0),
+            func.count(Visit.satisfaction),
+            func.coalesce(func.sum(Visit.satisfaction), 0),
+        )
+        .join(Loan, Loan.loan_id == Visit.loan_id)
+        .where(and_(Visit.visited_on >= start, Visit.visited_on <= min(end, as_of)), scope.condition())
+        .group_by(Loan.branch_id, Visit.staff_id)
+        .order_by(Loan.branch_id, Visit.staff_id)
+    ).all()
+    return pd.DataFrame(
+        [
+            (branch, staff, n, bad, ratio(n - bad, n), rated, ratio(total, rated))
+            for branch, staff, n, bad, rated, total in rows
+        ],
+        columns=QUALITY_COLUMNS,
+    )

@@ -286,7 +286,8 @@ def _movers(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 
 def open_serious_issues(conn: Connection, *, as_of: date, scope: Scope, limit: int = 5000) -> pd.DataFrame:
-    """Important and major issues raised by as_of and not resolved by then, the oldest first."""
+    """Important and major issues raised by as_of and not resolved by then: major first (they go onto the
+    review at once, seed 004 六(二)3), then the oldest."""
     rows = conn.execute(
         select(
             Issue.issue_id,
@@ -304,7 +305,7 @@ def open_serious_issues(conn: Connection, *, as_of: date, scope: Scope, limit: i
             or_(Issue.resolved_on.is_(None), Issue.resolved_on > as_of),
             scope.condition(),
         )
-        .order_by(Issue.raised_on, Issue.issue_id)
+        .order_by(case((Issue.severity == "major", 0), else_=1), Issue.raised_on, Issue.issue_id)
         .limit(limit)
     ).all()
     frame = pd.DataFrame(

@@ -219,6 +219,82 @@ TERMS = {
     ),
     "admin.setting.contact_from_hour": ("Contact customers from this hour", "联系客户的最早时间（时）"),
     "admin.setting.contact_to_hour": ("Contact customers until this hour", "联系客户的最晚时间（时）"),
+    "admin.setting.issue_report_days": (
+        "Important issues reported within this many working days; rule 8",
+        "重要问题须在此工作日数内上报（规则8）",
+    ),
+    "admin.setting.major_issue_report_days": (
+        "Major issues reported within this many working days (0: the same working day); rule 8",
+        "重大问题须在此工作日数内上报（0：当日）（规则8）",
+    ),
+    "admin.setting.periodic_exempt_instalment": (
+        "Periodic due list leaves out amortising instalment loans never overdue (1 yes, 0 no); rule 5",
+        "定期检查清单不含从未逾期的分期还款贷款（1是，0否）（规则5）",
+    ),
+    "admin.setting.periodic_exempt_litigation": (
+        "Periodic due list leaves out loans in litigation (a legal action) (1 yes, 0 no); rule 5",
+        "定期检查清单不含已诉讼贷款（有法催记录）（1是，0否）（规则5）",
+    ),
+    "admin.setting.reminder_days": (
+        "Reminder list: instalments due within this many days",
+        "还款提醒清单：此天数内到期的分期",
+    ),
+    "admin.setting.maturity_notice_days": (
+        "Reminder list: bullet loans maturing within this many days",
+        "到期提醒清单：此天数内到期的一次性还本贷款",
+    ),
+    "admin.setting.warning_days_first_overdue": (
+        "Warning answered within N working days: first overdue of a loan never late before",
+        "预警响应时限（工作日）：从未逾期贷款的首次逾期",
+    ),
+    "admin.setting.warning_days_broken_promise": (
+        "Warning answered within N working days: a second broken promise to pay",
+        "预警响应时限（工作日）：第二次未履行的还款承诺",
+    ),
+    "admin.setting.warning_days_inspection_risk": (
+        "Warning answered within N working days: an inspection with a risk signal",
+        "预警响应时限（工作日）：贷后检查发现风险信号",
+    ),
+    "admin.setting.warning_days_funds_misused": (
+        "Warning answered within N working days: funds used against the contract",
+        "预警响应时限（工作日）：贷款资金未按合同用途使用",
+    ),
+    "admin.setting.warning_days_major_issue": (
+        "Warning answered within N working days: a major revisit issue",
+        "预警响应时限（工作日）：回访发现重大问题",
+    ),
+    "admin.setting.warning_days_overdue_elsewhere": (
+        "Warning answered within N working days: overdue at other lenders",
+        "预警响应时限（工作日）：他行逾期",
+    ),
+    "admin.setting.warning_days_lawsuit": (
+        "Warning answered within N working days: a lawsuit",
+        "预警响应时限（工作日）：涉诉",
+    ),
+    "admin.setting.warning_days_rating_downgrade": (
+        "Warning answered within N working days: a rating downgrade",
+        "预警响应时限（工作日）：评级下调",
+    ),
+    "admin.setting.warning_days_business_closed": (
+        "Warning answered within N working days: business closed",
+        "预警响应时限（工作日）：停业",
+    ),
+    "admin.setting.warning_days_guarantor_problem": (
+        "Warning answered within N working days: a guarantor problem",
+        "预警响应时限（工作日）：保证人问题",
+    ),
+    "admin.setting.warning_days_collateral_problem": (
+        "Warning answered within N working days: a collateral problem",
+        "预警响应时限（工作日）：抵质押物问题",
+    ),
+    "admin.setting.warning_days_other": (
+        "Warning answered within N working days: another outside signal",
+        "预警响应时限（工作日）：其他外部信号",
+    ),
+    "admin.setting.warning_lookback_days": (
+        "Internal signals seen up to N days before a scan open warnings",
+        "内部信号在扫描日前此天数内发生的才开立预警",
+    ),
     "admin.setting.agency_min_recovery_rate": (
         "Agency recovery rate at least, else flagged (0–1)",
         "委外机构回收率下限，低于则提示召回（0–1）",

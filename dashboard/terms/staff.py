@@ -67,8 +67,10 @@ TERMS: dict[str, tuple[str, str]] = {
         "整季在贷且季内至少回访一次的贷款 / 整季在贷贷款。",
     ),
     "def.staff_feedback_on_time": (
-        "Important and major issues reported within 1 working day of being raised / such issues.",
-        "发现后1个工作日内上报的重要、重大问题 / 重要、重大问题数。",
+        "Important and major issues reported by their deadline (important: 1 working day; major: the same "
+        "working day; China's working-day calendar) / such issues.",
+        "按时上报（重要问题1个工作日内，重大问题当个工作日，按中国工作日历）的重要、重大问题"
+        " / 重要、重大问题数。",
     ),
     "def.staff_resolution_rate": (
         "Issues raised in the month and resolved by the as-of date / issues raised in the month.",

@@ -13,9 +13,10 @@ TERMS: dict[str, tuple[str, str]] = {
         "您的用户未关联员工，无法被分派问题。",
     ),
     "issue.order": (
-        "Important and major issues past their reporting deadline (1 working day) and not yet reported "
+        "Important and major issues past their reporting deadline (important: 1 working day; major: the same "
+        "working day) and not yet reported "
         "come first, then major before important before general, then the oldest.",
-        "已过上报时限（1个工作日）仍未上报的重要、重大问题排在最前，其次按重大、重要、一般排序，再按提出日期由早到晚。",
+        "已过上报时限（重要问题1个工作日，重大问题当个工作日）仍未上报的重要、重大问题排在最前，其次按重大、重要、一般排序，再按提出日期由早到晚。",
     ),
     "issue.severity.general": ("General", "一般"),
     "issue.severity.important": ("Important", "重要"),
@@ -25,6 +26,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "issue.col.severity": ("Severity", "严重程度"),
     "issue.col.raised_on": ("Raised", "提出日期"),
     "issue.col.report_deadline": ("Report by", "上报时限"),
+    "issue.col.repeated": ("Repeated", "重复出现"),
+    "issue.col.found_on": ("Found on", "发现于"),
+    "issue.found_on.visit": ("Visit", "回访"),
+    "issue.found_on.inspection": ("Inspection", "贷后检查"),
     "issue.col.reported_on": ("Reported", "上报日期"),
     "issue.col.days_past_deadline": ("Days past deadline", "超时天数"),
     "issue.col.past_deadline": ("Past deadline, unreported", "超时未上报"),

@@ -84,6 +84,10 @@ TERMS: dict[str, tuple[str, str]] = {
         "距回访超过 {days} 天（最晚 {last}）",
     ),
     "visit.err.satisfaction": ("Choose a whole number from 1 to 5", "请选择 1 到 5 的整数"),
+    "visit.err.not_found": (
+        "No visit record {visit_id} in your scope.",
+        "您的范围内没有回访记录 {visit_id}。",
+    ),
     "visit.err.issue_incomplete": (
         "Each issue needs a severity and a description",
         "每个问题都需要严重程度和描述",

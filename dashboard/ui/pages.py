@@ -74,6 +74,20 @@ PAGES = [
         roles=("manager", "risk_manager", "officer", "auditor"),
     ),
     PageSpec(
+        "warnings.py",
+        "page.warnings",
+        ":material/notification_important:",
+        "warnings",
+        roles=("manager", "risk_manager", "officer", "auditor"),
+    ),
+    PageSpec(
+        "reminders.py",
+        "page.reminders",
+        ":material/notifications:",
+        "reminders",
+        roles=("manager", "risk_manager", "officer", "auditor"),
+    ),
+    PageSpec(
         "override_form.py",
         "page.override_form",
         ":material/gavel:",

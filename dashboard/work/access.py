@@ -26,6 +26,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # reject: a risk manager whose subtree covers the loan, never the proposer (dashboard.work.overrides).
     "override": frozenset({"risk_manager", "officer"}),
     "override_approve": frozenset({"risk_manager"}),
+    # Answer an early warning (issue 17): the loan's officer, or a risk manager over its branch.
+    "warning": frozenset({"risk_manager", "officer"}),
     "bulk_upload": frozenset({"agency", "risk_manager"}),
     # Hand out collection work from the overdue list (issue 16): assign, place, recall, end, accept proposals;
     # hand a departed person's loans to a successor (the Staff page's hand-over queue).

@@ -8,7 +8,7 @@ for business loans only, operations and finances.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any
 
@@ -24,7 +24,16 @@ from dashboard.kpi.state import class_name, loan_state
 from dashboard.work.access import require, require_loan
 from dashboard.work.errors import FormInvalid, Message, message
 from dashboard.work.saving import Change, Saved, save
-from dashboard.work.visits import clean, loan_date_problem, new_id, require_staff, text_problem
+from dashboard.work.visits import (
+    IssueFound,
+    clean,
+    insert_issues,
+    issue_problems,
+    loan_date_problem,
+    new_id,
+    require_staff,
+    text_problem,
+)
 from db.models import ClassificationOverride, Inspection, Loan, Product, Staff
 from db.models.enums import INSPECTION_KINDS, INSPECTION_METHODS
 
@@ -53,6 +62,8 @@ class InspectionForm:
     business_ok: bool | None = None  # asked for business loans only; stored NULL for the others
     findings: str | None = None
     risk_signal: bool = False
+    # Issues found on the inspection (issue 17), handled like a visit's (rule 8).
+    issues: list[IssueFound] = field(default_factory=list)
 
 
 def is_business_loan(conn: Connection, loan_id: str) -> bool:
@@ -93,7 +104,7 @@ def _problems(conn: Connection, form: InspectionForm, today: date) -> dict[str, 
         problem = text_problem(findings, required=False)
         if problem:
             errors["findings"] = problem
-    return errors
+    return errors | issue_problems(form.issues)
 
 
 def record_inspection(
@@ -130,7 +141,11 @@ def record_inspection(
             if f.name in (*OK_WHEN_TICKED, *BAD_WHEN_TICKED, "risk_signal")
         }
         conn.execute(insert(Inspection).values(**values))
-        return [Change("insert", "inspections", inspection_id, None, values)]
+        changes = [Change("insert", "inspections", inspection_id, None, values)]
+        assert checked.done_on is not None  # checked above
+        return changes + insert_issues(
+            conn, checked.issues, loan_id, checked.done_on, staff_id, inspection_id=inspection_id
+        )
 
     return save(engine, actor, token, write)
 

@@ -12,12 +12,15 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, and_, case, literal, not_, or_, select, update
+from sqlalchemy import Connection, Engine, and_, case, exists, literal, not_, or_, select, update
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from dashboard import clock
 from dashboard.access import branch_subtree, loan_condition
 from dashboard.actor import Actor
-from dashboard.kpi.issues import report_deadline
+from dashboard.config import Config, config_from
+from dashboard.kpi.issues import SERIOUS, report_deadline
 from dashboard.work.access import require, require_loan
 from dashboard.work.errors import FormInvalid, Message, NotAllowed, StaleRecord, WorkError, message
 from dashboard.work.saving import Change, Saved, save
@@ -26,7 +29,6 @@ from db.sqlfuncs import days_between
 
 MAX_TEXT = 2000
 STATES = ("open", "resolved", "all")
-SERIOUS = ("important", "major")  # the severities with a reporting deadline (rule 8)
 
 LIST_COLUMNS = [
     "issue_id",
@@ -43,6 +45,8 @@ LIST_COLUMNS = [
     "resolved_on",
     "resolution",
     "version",
+    "repeated",
+    "found_on",
 ]
 
 
@@ -237,6 +241,19 @@ def assignable_staff(conn: Connection, actor: Actor, on: date) -> dict[str, str]
     }
 
 
+def repeated_issue() -> ColumnElement[bool]:
+    """The issue's loan had another issue raised before it (the same day: a smaller id): a problem that
+    came back, which seed 004 六(三)3 holds the department answerable for."""
+    earlier = aliased(Issue)
+    return exists().where(
+        earlier.loan_id == Issue.loan_id,
+        or_(
+            earlier.raised_on < Issue.raised_on,
+            and_(earlier.raised_on == Issue.raised_on, earlier.issue_id < Issue.issue_id),
+        ),
+    )
+
+
 def issue_detail(conn: Connection, actor: Actor, issue_id: str) -> dict[str, Any] | None:
     """One issue as the work panel shows it, or None when it does not exist or lies outside the scope."""
     row = (
@@ -246,7 +263,7 @@ def issue_detail(conn: Connection, actor: Actor, issue_id: str) -> dict[str, Any
                 Issue.loan_id,
                 Issue.severity,
                 Issue.raised_on,
-                report_deadline().label("report_deadline"),
+                report_deadline(config_from(conn)).label("report_deadline"),
                 Issue.reported_on,
                 Issue.assigned_to,
                 Staff.name.label("assignee"),
@@ -272,17 +289,23 @@ def issue_list(
     person: str | None = None,
     state: str = "open",
     *,
+    majors: bool = False,
     limit: int = 5000,
+    config: Config | None = None,
 ) -> pd.DataFrame:
     """The issues raised by as_of on loans in the actor's scope (only those assigned to `person`, if given),
-    worst first: important and major issues past their reporting deadline (raised_on + 1 working day, as
-    dashboard.kpi.issues computes it) and still unreported, then by severity, major first, then the oldest.
+    worst first: important and major issues past their reporting deadline (raised_on + the severity's
+    working days, as dashboard.kpi.issues computes it) and still unreported, then by severity, major
+    first, then the oldest.
 
-    state: "open" (not resolved by as_of), "resolved" or "all".
+    state: "open" (not resolved by as_of), "resolved" or "all". majors: with `person`, major issues too,
+    whoever they are assigned to: a branch manager's list gets every major issue of the scope at once
+    (seed 004 六(二)3). repeated: the loan had an issue raised before this one (seed 004 六(三)3);
+    found_on: "visit", "inspection" or None (imported without either).
     """
     if state not in STATES:
         raise ValueError(f"state must be one of {STATES}, not {state!r}")
-    deadline = report_deadline()
+    deadline = report_deadline(config or config_from(conn))
     serious = Issue.severity.in_(SERIOUS)
     reported = and_(Issue.reported_on.is_not(None), Issue.reported_on <= as_of)
     late = and_(serious, not_(reported), deadline < as_of)
@@ -292,6 +315,7 @@ def issue_list(
         (and_(reported, Issue.reported_on > deadline), days_between(Issue.reported_on, deadline)),
         else_=0,
     )
+    repeated = repeated_issue()
     severity_rank = case((Issue.severity == "major", 0), (Issue.severity == "important", 1), else_=2)
     late_first = case((late, 0), else_=1)
     query = (
@@ -310,6 +334,12 @@ def issue_list(
             Issue.resolved_on,
             Issue.resolution,
             Issue.version,
+            case((repeated, 1), else_=0).label("repeated"),
+            case(
+                (Issue.visit_id.is_not(None), "visit"),
+                (Issue.inspection_id.is_not(None), "inspection"),
+                else_=None,
+            ).label("found_on"),
         )
         .join(Loan, Loan.loan_id == Issue.loan_id)
         .outerjoin(Staff, Staff.staff_id == Issue.assigned_to)
@@ -320,10 +350,13 @@ def issue_list(
         query = query.where(not_(resolved))
     elif state == "resolved":
         query = query.where(resolved)
-    if person is not None:
+    if majors:
+        query = query.where(or_(Issue.assigned_to == person, Issue.severity == "major"))
+    elif person is not None:
         query = query.where(Issue.assigned_to == person)
     query = query.order_by(late_first, severity_rank, Issue.raised_on, Issue.issue_id).limit(limit)
     frame = pd.DataFrame(conn.execute(query).all(), columns=LIST_COLUMNS)
     frame["past_deadline"] = frame["past_deadline"].astype(bool)
+    frame["repeated"] = frame["repeated"].astype(bool)
     frame["days_past_deadline"] = frame["days_past_deadline"].astype("Int64")
     return frame

@@ -122,64 +122,93 @@ def propose_override(
 ) -> Saved:
     """Propose a class for a loan, checked against its class on the decision day (the data date unless
     `today` is given); it takes effect only when approved (decide_proposal)."""
+
+    def write(conn: Connection) -> list[Change]:
+        return proposal_changes(
+            conn,
+            actor,
+            loan_id,
+            classification,
+            reason,
+            triggers,
+            other_trigger,
+            config,
+            inspection_id=inspection_id,
+            today=today,
+        )
+
+    return save(engine, actor, token, write)
+
+
+def proposal_changes(
+    conn: Connection,
+    actor: Actor,
+    loan_id: str,
+    classification: str | None,
+    reason: str | None,
+    triggers: Sequence[str],
+    other_trigger: str | None,
+    config: Config,
+    *,
+    inspection_id: str | None = None,
+    today: date | None = None,
+) -> list[Change]:
+    """propose_override's checks and insert inside the caller's transaction (an early warning's
+    disposition proposes a downgrade in the same save); the first change's key is the proposal id."""
     loan_id = (loan_id or "").strip()
     note = (reason or "").strip()
     other = (other_trigger or "").strip() or None
     chosen = [code for code in OVERRIDE_TRIGGERS if code in set(triggers)]
-
-    def write(conn: Connection) -> list[Change]:
-        require(actor, "override")
-        if not actor.staff_id:
-            raise NotAllowed("ovr.err.no_staff")
-        require_loan(conn, actor, loan_id)
-        day = today or decision_day(conn)
-        errors: dict[str, Message] = {}
-        if not note:  # also a CHECK (reason_required)
-            errors["reason"] = message("work.err.required")
-        elif len(note) > MAX_REASON:
-            errors["reason"] = message("work.err.too_long", max=MAX_REASON)
-        if set(triggers) - set(OVERRIDE_TRIGGERS):
-            errors["triggers"] = message("cls.err.unknown_trigger")
-        elif not chosen:  # also a CHECK (trigger_required)
-            errors["triggers"] = message("cls.err.no_trigger")
-        if "other" in chosen and not other:
-            errors["other_trigger"] = message("cls.err.other_blank")
-        elif other and len(other) > MAX_REASON:
-            errors["other_trigger"] = message("work.err.too_long", max=MAX_REASON)
-        if inspection_id is not None and not _risk_signal_of(conn, inspection_id, loan_id):
-            errors["inspection_id"] = message("cls.err.inspection", inspection_id=inspection_id)
-        now = loan_class_now(conn, loan_id, day, config)
-        if now is None:
-            errors["loan_id"] = message("ovr.err.inactive", date=day)
-        elif now.written_off:
-            errors["loan_id"] = message("cls.err.written_off", date=day)
-        elif classification not in CLASSES:  # also a CHECK
-            errors["classification"] = message("ovr.err.unknown_class")
-        elif CLASS_RANK[classification] < CLASS_RANK[now.floor]:
-            errors["classification"] = message(f"cls.err.better_than_floor.{now.floor}", dpd=now.dpd)
-        elif classification == now.effective:
-            errors["classification"] = message(f"cls.err.no_change.{now.effective}")
-        if "loan_id" not in errors and _pending_of(conn, loan_id) is not None:
-            errors["loan_id"] = message("cls.err.pending_exists")
-        if errors:
-            raise FormInvalid(errors)
-        values = {
-            "loan_id": loan_id,
-            "classification": classification,
-            "reason": note,
-            "triggers": ",".join(chosen),
-            "other_trigger": other if "other" in chosen else None,
-            "inspection_id": inspection_id,
-            "proposed_by": actor.staff_id,
-            "proposed_at": clock.now(),
-            "status": "pending",
-        }
-        proposal_id = conn.execute(
-            insert(ClassificationProposal).values(**values).returning(ClassificationProposal.proposal_id)
-        ).scalar_one()
-        return [Change("insert", "classification_proposals", str(proposal_id), None, _jsonable(values))]
-
-    return save(engine, actor, token, write)
+    require(actor, "override")
+    if not actor.staff_id:
+        raise NotAllowed("ovr.err.no_staff")
+    require_loan(conn, actor, loan_id)
+    day = today or decision_day(conn)
+    errors: dict[str, Message] = {}
+    if not note:  # also a CHECK (reason_required)
+        errors["reason"] = message("work.err.required")
+    elif len(note) > MAX_REASON:
+        errors["reason"] = message("work.err.too_long", max=MAX_REASON)
+    if set(triggers) - set(OVERRIDE_TRIGGERS):
+        errors["triggers"] = message("cls.err.unknown_trigger")
+    elif not chosen:  # also a CHECK (trigger_required)
+        errors["triggers"] = message("cls.err.no_trigger")
+    if "other" in chosen and not other:
+        errors["other_trigger"] = message("cls.err.other_blank")
+    elif other and len(other) > MAX_REASON:
+        errors["other_trigger"] = message("work.err.too_long", max=MAX_REASON)
+    if inspection_id is not None and not _risk_signal_of(conn, inspection_id, loan_id):
+        errors["inspection_id"] = message("cls.err.inspection", inspection_id=inspection_id)
+    now = loan_class_now(conn, loan_id, day, config)
+    if now is None:
+        errors["loan_id"] = message("ovr.err.inactive", date=day)
+    elif now.written_off:
+        errors["loan_id"] = message("cls.err.written_off", date=day)
+    elif classification not in CLASSES:  # also a CHECK
+        errors["classification"] = message("ovr.err.unknown_class")
+    elif CLASS_RANK[classification] < CLASS_RANK[now.floor]:
+        errors["classification"] = message(f"cls.err.better_than_floor.{now.floor}", dpd=now.dpd)
+    elif classification == now.effective:
+        errors["classification"] = message(f"cls.err.no_change.{now.effective}")
+    if "loan_id" not in errors and _pending_of(conn, loan_id) is not None:
+        errors["loan_id"] = message("cls.err.pending_exists")
+    if errors:
+        raise FormInvalid(errors)
+    values = {
+        "loan_id": loan_id,
+        "classification": classification,
+        "reason": note,
+        "triggers": ",".join(chosen),
+        "other_trigger": other if "other" in chosen else None,
+        "inspection_id": inspection_id,
+        "proposed_by": actor.staff_id,
+        "proposed_at": clock.now(),
+        "status": "pending",
+    }
+    proposal_id = conn.execute(
+        insert(ClassificationProposal).values(**values).returning(ClassificationProposal.proposal_id)
+    ).scalar_one()
+    return [Change("insert", "classification_proposals", str(proposal_id), None, _jsonable(values))]
 
 
 def decide_proposal(

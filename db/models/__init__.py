@@ -25,15 +25,18 @@ from db.models.loans import (
     StateChange,
 )
 from db.models.npl import LegalCase, LegalCaseStage, Restructuring, RestructuringProposal
-from db.models.reference import Agency, Branch, Channel, Contact, Customer, Product, Staff
+from db.models.reference import Agency, Branch, Channel, Contact, Customer, Product, Staff, Workday
 from db.models.work import (
     CollectionAction,
     CollectorAssignment,
+    EarlyWarning,
     Inspection,
     Issue,
     OfficerHistory,
     Photo,
     Placement,
+    Reminder,
+    Signal,
     Visit,
 )
 
@@ -50,6 +53,7 @@ __all__ = [
     "Contact",
     "Customer",
     "DataVersion",
+    "EarlyWarning",
     "ExtractLoad",
     "FormSubmission",
     "Inspection",
@@ -63,6 +67,7 @@ __all__ = [
     "Photo",
     "Placement",
     "Product",
+    "Reminder",
     "Repayment",
     "Restructuring",
     "RestructuringProposal",
@@ -71,10 +76,12 @@ __all__ = [
     "ScheduleItem",
     "Setting",
     "SignInSession",
+    "Signal",
     "SnapshotDate",
     "SnapshotGroup",
     "Staff",
     "StateChange",
     "User",
     "Visit",
+    "Workday",
 ]

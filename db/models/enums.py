@@ -76,3 +76,21 @@ EXTRACT_TABLES = (
     "legal_cases",
     "restructurings",
 )
+
+# Early warning (issue 17). Signals from outside, as signals.csv names them; internal signals are found in
+# the lender's own records (dashboard.work.warnings.scan).
+SIGNAL_KINDS = (
+    "overdue_elsewhere",
+    "lawsuit",
+    "rating_downgrade",
+    "business_closed",
+    "guarantor_problem",
+    "collateral_problem",
+    "other",
+)
+INTERNAL_SIGNALS = ("first_overdue", "broken_promise", "inspection_risk", "funds_misused", "major_issue")
+WARNING_KINDS = (*INTERNAL_SIGNALS, *SIGNAL_KINDS)
+WARNING_VERIFICATIONS = ("onsite", "phone")
+WARNING_DISPOSITIONS = ("no_risk", "watch", "propose_downgrade", "propose_recall", "propose_exit")
+REMINDER_KINDS = ("instalment", "maturity", "revisit")
+REMINDER_CHANNELS = ("sms", "call", "in_person")

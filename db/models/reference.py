@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Key, Rate, one_of
@@ -110,3 +110,22 @@ class Agency(Base):
     agency_id: Mapped[str] = mapped_column(Key, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     commission_rate: Mapped[Decimal] = mapped_column(Rate)
+
+
+class Workday(Base):
+    """China's working-day calendar: one row per date, whether staff work on it (holidays are off; a make-up
+    weekend day is on). Filled from the chinesecalendar package (dashboard.workdays.fill_from_package), from
+    calendar.csv for the years the package lacks, and by admins. Every working-day rule reads it through
+    dashboard.workdays.workday_after; a date without a row counts Monday to Friday only.
+
+    workday_no and day_no are derived (dashboard.workdays.renumber), never imported: the number of working
+    days, and of rows, up to and including the date, so "N working days after D" is one indexed lookup and
+    a gap in the table shows as day_no not keeping pace with the dates."""
+
+    __tablename__ = "workdays"
+    __table_args__ = (Index("ix_workdays_workday_no", "workday_no", "is_workday"),)
+
+    day: Mapped[date] = mapped_column("date", primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    workday_no: Mapped[int | None] = mapped_column(Integer, info={"derived": True})
+    day_no: Mapped[int | None] = mapped_column(Integer, info={"derived": True})

@@ -16,9 +16,15 @@ from db.models.enums import (
     INSPECTION_KINDS,
     INSPECTION_METHODS,
     PHOTO_TYPES,
+    REMINDER_CHANNELS,
+    REMINDER_KINDS,
     SEVERITIES,
+    SIGNAL_KINDS,
     VISIT_METHODS,
     VISIT_STAGES,
+    WARNING_DISPOSITIONS,
+    WARNING_KINDS,
+    WARNING_VERIFICATIONS,
 )
 
 CONTACT_HOURS = {
@@ -156,6 +162,7 @@ class Issue(Base):
             "resolved_on IS NULL OR length(trim(resolution)) > 0", name="resolution_when_resolved"
         ),
         CheckConstraint("version >= 1", name="version_positive"),
+        CheckConstraint("visit_id IS NULL OR inspection_id IS NULL", name="one_source"),
     )
 
     issue_id: Mapped[str] = mapped_column(Key, primary_key=True)
@@ -170,6 +177,8 @@ class Issue(Base):
     resolution: Mapped[str | None] = mapped_column(Text)
     # Optimistic locking: a save names the version it read; a stale one updates nothing.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Found on an inspection rather than a visit (issue 17); at most one of the two.
+    inspection_id: Mapped[str | None] = mapped_column(Key, ForeignKey("inspections.inspection_id"))
 
 
 def new_assignment_id() -> str:
@@ -259,3 +268,91 @@ class OfficerHistory(Base):
     from_on: Mapped[date] = mapped_column(primary_key=True)
     officer_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
     to_on: Mapped[date | None]
+
+
+class Signal(Base):
+    """An early-warning signal from outside the lender's records (signals.csv, issue 17): a lawsuit, a rating
+    downgrade, overdue at other lenders... about a customer (all their loans) or one loan."""
+
+    __tablename__ = "signals"
+    __table_args__ = (
+        one_of("kind", SIGNAL_KINDS),
+        CheckConstraint("customer_id IS NOT NULL OR loan_id IS NOT NULL", name="about_someone"),
+    )
+
+    signal_id: Mapped[str] = mapped_column(Key, primary_key=True)
+    customer_id: Mapped[str | None] = mapped_column(Key, ForeignKey("customers.customer_id"), index=True)
+    loan_id: Mapped[str | None] = mapped_column(Key, ForeignKey("loans.loan_id"), index=True)
+    kind: Mapped[str] = mapped_column(Key)
+    observed_on: Mapped[date]
+    source: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class EarlyWarning(Base):
+    """One warning per signal and loan (issue 17): opened by dashboard.work.warnings.open_warnings with a
+    response deadline in working days, answered by the loan's officer with a verification, then a
+    disposition. source_key names the signal ("signal:S1:L1", "inspection:I1", ...) so a signal opens one
+    warning however often the scan runs."""
+
+    __tablename__ = "warnings"
+    __table_args__ = (
+        one_of("kind", WARNING_KINDS),
+        one_of("verification", WARNING_VERIFICATIONS),
+        one_of("disposition", WARNING_DISPOSITIONS),
+        CheckConstraint("(verification IS NULL) = (verified_on IS NULL)", name="verified_with_date"),
+        CheckConstraint(
+            "disposition IS NULL OR (verification IS NOT NULL AND responded_on IS NOT NULL"
+            " AND responded_by IS NOT NULL)",
+            name="disposition_after_verification",
+        ),
+        CheckConstraint(
+            "proposal_id IS NULL OR disposition = 'propose_downgrade'", name="proposal_of_downgrade"
+        ),
+        CheckConstraint("respond_by >= observed_on", name="respond_after_observed"),
+        CheckConstraint("version >= 1", name="version_positive"),
+        Index("ix_warnings_officer_responded", "officer_id", "responded_on"),
+        Index("ix_warnings_observed_on", "observed_on"),
+    )
+
+    warning_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_key: Mapped[str] = mapped_column(String(120), unique=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"), index=True)
+    kind: Mapped[str] = mapped_column(Key)
+    observed_on: Mapped[date]
+    respond_by: Mapped[date]
+    officer_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    signal_id: Mapped[str | None] = mapped_column(Key, ForeignKey("signals.signal_id"))
+    detail: Mapped[str | None] = mapped_column(Text)
+    opened_at: Mapped[datetime]
+    verification: Mapped[str | None] = mapped_column(Key)
+    verified_on: Mapped[date | None]
+    verification_notes: Mapped[str | None] = mapped_column(Text)
+    disposition: Mapped[str | None] = mapped_column(Key)
+    responded_on: Mapped[date | None]
+    responded_by: Mapped[str | None] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    proposal_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("classification_proposals.proposal_id")
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class Reminder(Base):
+    """A reminder given (issue 17; seed 004 四(二)3, seed 002 quiz: remind before the due date and maturity, a
+    prompt revisit after an overdue): one per loan, kind and date reminded of."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        one_of("kind", REMINDER_KINDS),
+        one_of("channel", REMINDER_CHANNELS),
+        Index("uq_reminders_loan_kind_due", "loan_id", "kind", "due_on", unique=True),
+        Index("ix_reminders_reminded_on", "reminded_on"),
+    )
+
+    reminder_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"))
+    kind: Mapped[str] = mapped_column(Key)
+    due_on: Mapped[date]  # the instalment's due date, the maturity, or the day of the first overdue
+    reminded_on: Mapped[date]
+    channel: Mapped[str] = mapped_column(Key)
+    staff_id: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))

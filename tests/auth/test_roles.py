@@ -41,7 +41,7 @@ DASHBOARDS = ["overview", "portfolio", "overdue", "inspections", "agencies", "st
 # The written-off and legal books (issue 18) sit between the weekly review and the loan list.
 NPL_BOOKS = [*DASHBOARDS[:-1], "writeoffs", "legal", "loans"]
 ROLE_PAGES = {
-    "manager": [*NPL_BOOKS, "loan", "find", "issues_work", "audit"],
+    "manager": [*NPL_BOOKS, "loan", "find", "issues_work", "warnings", "reminders", "audit"],
     "risk_manager": [
         *NPL_BOOKS,
         "loan",
@@ -49,6 +49,8 @@ ROLE_PAGES = {
         "visit_form",
         "inspection_form",
         "issues_work",
+        "warnings",
+        "reminders",
         "override_form",
         "restructure",
         "upload",
@@ -63,12 +65,14 @@ ROLE_PAGES = {
         "inspection_form",
         "action_form",
         "issues_work",
+        "warnings",
+        "reminders",
         "override_form",
         "restructure",
     ],
     "collector": ["overdue", "my_tasks", "loan", "find", "action_form"],
     "agency": ["overdue", "my_tasks", "loan", "find", "action_form", "upload"],
-    "auditor": [*NPL_BOOKS, "loan", "find", "issues_work", "audit"],
+    "auditor": [*NPL_BOOKS, "loan", "find", "issues_work", "warnings", "reminders", "audit"],
     "admin": ["audit", "users", "settings"],
     "asset_preservation": ["overdue", "writeoffs", "legal", "loan", "find", "action_form", "restructure"],
 }

@@ -30,7 +30,7 @@ def _book(conn) -> None:  # type: ignore[no-untyped-def]
     visit(conn, "V1", "2025-02-01")
     visit(conn, "V3", "2025-02-01")
     visit(conn, "V4", "2024-12-20")
-    issue(conn, "V1", "major", "2025-03-07", reported_on="2025-03-10")  # Friday -> Monday: on time
+    issue(conn, "V1", "important", "2025-03-07", reported_on="2025-03-10")  # Friday -> Monday: on time
     issue(conn, "V1", "general", "2025-03-03", resolved_on="2025-03-05")
     issue(conn, "V2", "important", "2025-03-04", reported_on="2025-03-06")  # Tuesday -> Thursday: late
     issue(conn, "V2", "important", "2025-02-20", reported_on="2025-02-20")  # February: not counted

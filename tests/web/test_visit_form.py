@@ -213,3 +213,25 @@ def test_a_visit_date_after_today_refuses_the_save(app_db: Engine) -> None:
     assert at.error[0].value == "1 field(s) need correcting; nothing was saved"
     assert after(at, f"{FORM}_visited_on").value == f"{later} is after today"
     assert at.date_input(key=f"{FORM}_visited_on").value == later  # kept, for the user to correct
+
+
+def test_a_saved_record_is_corrected_with_a_reason_and_audited(app_db: Engine) -> None:
+    at = page(loan_id="B", lang="en")
+    assert not at.exception
+    name = "correct_B"
+    at.text_area(key=f"{name}_content").input("回访内容已补记合同编号")
+    at.button(key=f"{name}_submit").click().run()
+    assert not at.exception
+    assert any(e.value == "Required" for e in at.error), [e.value for e in at.error]  # the reason
+    at.text_area(key=f"{name}_reason").input("漏记合同编号")
+    at.button(key=f"{name}_submit").click().run()
+    assert not at.exception
+    with app_db.connect() as conn:
+        assert (
+            conn.execute(select(Visit.content).where(Visit.loan_id == "B")).scalar()
+            == "回访内容已补记合同编号"
+        )
+        actions = (
+            conn.execute(select(AuditEntry.action).where(AuditEntry.table_name == "visits")).scalars().all()
+        )
+    assert actions == ["correct"]

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import Connection, Engine, func, insert, select, text, update
 
 from dashboard.actor import Actor
+from dashboard.config import Config
 from dashboard.work.errors import FormInvalid, NotAllowed, StaleRecord, WorkError
 from dashboard.work.issues import (
     assign,
@@ -369,7 +370,8 @@ def worklist(book: Engine) -> Engine:
 
 def test_list_puts_past_deadline_first(worklist: Engine) -> None:
     with worklist.connect() as conn:
-        frame = issue_list(conn, RM, TODAY)
+        # The one-working-day deadline for major issues too, as before issue 17 (its same-day rule below).
+        frame = issue_list(conn, RM, TODAY, config=Config(major_issue_report_days=1))
     assert frame["issue_id"].tolist() == [
         "W-MAJ-FRI",  # past deadline, unreported, major
         "IA",  # past deadline (raised 03-10, due 03-11), important
@@ -391,6 +393,15 @@ def test_list_puts_past_deadline_first(worklist: Engine) -> None:
     assert by_id.loc["W-GEN", "report_deadline"] is None
     assert by_id.loc["W-GEN", "assignee"] == "C1"
     assert by_id.loc["IA", "version"] == 1
+
+
+def test_a_major_issue_is_due_the_same_working_day(worklist: Engine) -> None:
+    with worklist.connect() as conn:
+        by_id = issue_list(conn, RM, TODAY).set_index("issue_id")
+    assert by_id.loc["W-MAJ-TODAY", "report_deadline"] == D("2025-03-19")  # raised 03-19, unreported
+    assert bool(by_id.loc["W-MAJ-TODAY", "past_deadline"])
+    assert by_id.loc["W-MAJ-ONTIME", "days_past_deadline"] == 1  # raised 03-03, reported the day after
+    assert by_id.loc["IA", "report_deadline"] == D("2025-03-11")  # important: still one working day
 
 
 def test_list_by_person_state_and_scope(worklist: Engine) -> None:
