@@ -40,12 +40,11 @@ def _table(text: str, header: str) -> list[list[str]]:
 
 
 def _documented_extract() -> dict[str, list[tuple[str, str]]]:
-    """table -> [(column, the note in parentheses or "")] as DOMAIN section 5 lists its file."""
+    """file name without .csv -> [(column, the note in parentheses or "")] as DOMAIN section 5 lists it."""
     section = _section(DOMAIN, "## 5. The core-banking extract")
-    tables = {spec.file_name: table for table, spec in SPECS.items()}
     out = {}
     for file, columns in _table(section, "| file | columns |"):
-        out[tables.get(file, file)] = re.findall(r"(\w+)(?: \(([^)]*)\))?(?:, |$)", columns)
+        out[file.removesuffix(".csv")] = re.findall(r"(\w+)(?: \(([^)]*)\))?(?:, |$)", columns)
     return out
 
 

@@ -148,4 +148,4 @@ def test_replace_empties_the_database_first(engine: Engine, monkeypatch: pytest.
     assert _database_digests(engine, expected) == _generated_digests(expected)
     with engine.connect() as conn:
         users = conn.execute(text("SELECT count(*) FROM users")).scalar_one()
-    assert users == 7  # the demo users of the new portfolio, not two sets
+    assert users == 8  # the demo users of the new portfolio (asset preservation among them), not two sets
