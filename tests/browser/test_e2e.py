@@ -117,7 +117,9 @@ def test_risk_manager_end_to_end(base: str, page: Any) -> None:
 
     # A reload starts a new session: the cookie signs it back in.
     page.reload()
-    assert heading(page) == "Portfolio overview"
+    # The sign-in form shows first; the cookie signs the session in on the run after the browser reads it,
+    # which under load comes later than one settle.
+    expect(page.locator(f"{MAIN} h1").first).to_have_text("Portfolio overview", timeout=60_000)
     # The heading can arrive before the sidebar's button in the same script run (seen under load in a full
     # test run): wait for the button rather than count it at once.
     expect(page.get_by_role("button", name="Sign out")).to_have_count(1, timeout=30_000)
@@ -181,6 +183,8 @@ def test_a_page_outside_the_role_is_not_served(base: str, page: Any) -> None:
 
 
 def test_five_wrong_passwords_make_the_next_attempt_wait(base: str, page: Any) -> None:
+    from playwright.sync_api import expect
+
     page.goto(f"{base}/?lang=en")
     page.get_by_role("textbox", name="Username").wait_for(timeout=60_000)
     for n in range(1, 6):
@@ -189,6 +193,7 @@ def test_five_wrong_passwords_make_the_next_attempt_wait(base: str, page: Any) -
             assert page.get_by_text("Incorrect username or password.").count() == 1
     assert page.get_by_text("Too many failed sign-ins: wait until", exact=False).count() == 1
     shot(page, "10-locked")
-    sign_in(page, base, "collector")  # the right password, at once: still waiting (and longer now)
-    assert page.get_by_text("Too many failed sign-ins: wait until", exact=False).count() == 1
-    assert page.get_by_role("button", name="Sign out").count() == 0
+    # A growing delay, not a lock: once the first wait (a second) is over, the real user gets in.
+    page.wait_for_timeout(1_500)
+    sign_in(page, base, "collector")
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(1, timeout=30_000)

@@ -1,6 +1,7 @@
 """Every page of every role in a real browser, in both languages: each demo user signs in through the form
 and opens each page of their navigation; a page that shows an exception fails the test. The screenshots go
-to artifacts/screenshots/<role>/ to look at."""
+to artifacts/screenshots/<role>/ to look at. The roles are split over two test modules (test_screens_*.py)
+so the two halves run on two workers at once, each with its own app."""
 
 from __future__ import annotations
 
@@ -24,11 +25,12 @@ USERS = {
     "agency": "agency",
     "auditor": "auditor",
     "admin": "admin",
+    "preservation": "asset_preservation",
 }
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def screens_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     need_chromium()
     folder = tmp_path_factory.mktemp("screens")
     database = seed(folder / "postloan.db")
@@ -37,7 +39,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
 
 
 @pytest.fixture(scope="module")
-def browser(server: tuple[str, str]) -> Iterator[Any]:
+def screens_browser(screens_server: tuple[str, str]) -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -46,8 +48,7 @@ def browser(server: tuple[str, str]) -> Iterator[Any]:
         launched.close()
 
 
-@pytest.mark.parametrize("username", list(USERS))
-def test_every_page_of_the_role_renders(server: tuple[str, str], browser: Any, username: str) -> None:
+def every_page_renders(server: tuple[str, str], browser: Any, username: str) -> None:
     base, database = server
     with create_engine(database).connect() as conn:
         loan_id = conn.execute(select(Loan.loan_id).order_by(Loan.loan_id)).scalars().first()
