@@ -21,6 +21,9 @@ from typing import Any
 
 import pytest
 
+from dashboard.auth.signin import COOKIE_NAME
+from dashboard.i18n import TERMS
+
 ROOT = Path(__file__).parents[2]
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu"]
@@ -28,6 +31,7 @@ DEMO_PASSWORD = "browser-demo-pass-1"
 COOKIE_KEY = "browser-test-cookie-key-0123456789abcdef"
 MAIN = "[data-testid='stMainBlockContainer']"
 SEED_AS_OF = "2026-10-31"
+SIGN_IN_TITLES = TERMS["auth.title"]
 
 
 def need_chromium() -> None:
@@ -119,9 +123,18 @@ def settle(page: Any, timeout: int = 60_000) -> None:
 
 
 def heading(page: Any) -> str:
+    """The page's title once it has settled. A new session with the sign-in cookie shows the sign-in form
+    first and signs in on a later run, once the browser has read the cookie: wait for that run."""
     page.wait_for_selector(f"{MAIN} h1", timeout=60_000)
     settle(page)
-    return page.locator(f"{MAIN} h1").first.inner_text().strip()
+    title = page.locator(f"{MAIN} h1").first
+    signed_in_before = any(c["name"] == COOKIE_NAME for c in page.context.cookies())
+    if signed_in_before and title.inner_text().strip() in SIGN_IN_TITLES:
+        from playwright.sync_api import expect
+
+        expect(title).not_to_have_text(re.compile("|".join(map(re.escape, SIGN_IN_TITLES))), timeout=60_000)
+        settle(page)
+    return title.inner_text().strip()
 
 
 def no_exception(page: Any) -> None:
