@@ -48,6 +48,8 @@ table(
     column_config={
         "open": st.column_config.LinkColumn("→", display_text="→"),
         "loan_id": t("term.loan_id"),
+        "branch_id": t("filter.branch"),
+        "officer_id": t("staff.officer"),
         "written_off_on": t("wo.written_off_on"),
         "written_off": amount(t("wo.written_off"), format="accounting"),
         "recovered": amount(t("wo.recovered"), format="accounting"),

@@ -10,8 +10,8 @@ TERMS = {
     "auth.sign_out": ("Sign out", "退出登录"),
     "auth.hint": (
         "Accounts are created by an administrator (`postloan user add`). After repeated wrong passwords "
-        "an account is locked for a while.",
-        "账号由管理员创建（`postloan user add`）。多次输错密码后账号将被暂时锁定。",
+        "each further try has to wait a little longer.",
+        "账号由管理员创建（`postloan user add`）。多次输错密码后，每次再试都需多等一会儿。",
     ),
     "auth.wrong": ("Incorrect username or password.", "用户名或密码错误。"),
     "auth.wait": (
