@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine
 
+from dashboard.importer.spec import FILE_COLUMNS, FILE_NAMES
 from db.models import Base
 from seed.sink import TABLES
 
@@ -51,9 +52,8 @@ EXTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
         ("collector_assignments", "assignment_id, loan_id, collector_id, assigned_on, ended_on"),
     )
 }
-# Files named apart from their table, and columns named apart from the table's (DOMAIN section 5).
-_FILE_NAMES = {"collector_assignments": "assignments"}
-_SOURCE_COLUMNS = {("collector_assignments", "collector_id"): "staff_id"}
+# Columns named apart from the table's (DOMAIN section 5): file column -> table column, from the importer's.
+_SOURCE_COLUMNS = {(table, name): column for (table, column), name in FILE_COLUMNS.items()}
 
 INSERT_BATCH = 10_000
 
@@ -182,7 +182,7 @@ def stream_extract(chunks: Iterable[Mapping[str, Sequence[dict]]], directory: Pa
 
 def extract_file_name(table: str) -> str:
     """The extract's file for a table: assignments.csv for collector_assignments, else the table's name."""
-    return f"{_FILE_NAMES.get(table, table)}.csv"
+    return f"{FILE_NAMES.get(table, table)}.csv"
 
 
 def _formatter(column: str) -> Callable[[Any], str]:

@@ -88,6 +88,11 @@ def officer_scores(
         for key, old in before_cutoff.items():
             sums[key] = [total - part for total, part in zip(sums[key], old, strict=True)]
     _held_elsewhere(conn, sums, as_of, scope, config, cutoff, employed)
+    return _scores(sums, config)
+
+
+def _scores(sums: dict[tuple[str, str], list[int]], config: Config) -> list[OfficerScore]:
+    """The officers with loans, from their (count, balance, overdue, NPL) sums, by staff id."""
     return [
         OfficerScore(
             staff_id=staff_id,
@@ -191,20 +196,7 @@ def inherited_scores(conn: Connection, *, as_of: date, scope: Scope, config: Con
         .c
     )
     sums = _officer_sums(conn, rows, func.count(), roles=None)
-    return [
-        OfficerScore(
-            staff_id=staff_id,
-            name=name,
-            active_loans=count,
-            balance=yuan(balance),
-            overdue_balance=yuan(overdue),
-            npl_balance=yuan(npl),
-            overdue_max=config.officer_overdue_max,
-            npl_max=config.officer_npl_max,
-        )
-        for (staff_id, name), (count, balance, overdue, npl) in sorted(sums.items())
-        if count > 0
-    ]
+    return _scores(sums, config)
 
 
 def _grouped_state(as_of: date, config: Config, in_scope: ColumnElement[bool]) -> Any:
