@@ -20,6 +20,10 @@ from threading import Lock
 # the browser. A new tab is therefore let in while the last activity is less than the idle time ago, give
 # or take this much: the cookie's expiry is counted from when it was issued, never beyond.
 COOKIE_REFRESH_SECONDS = 60.0
+# A cookie the browser has not reported back is issued again after this long: the component that writes it
+# is dropped if another script run (a click to another page) replaces the run that drew it before the
+# browser ran it, and a reload would then ask for the password.
+COOKIE_RETRY_SECONDS = 3.0
 
 
 def now() -> float:
@@ -66,14 +70,17 @@ class Activity:
             entry = self._sign_ins.get(sid)
             return None if entry is None else entry.last_seen
 
-    def claim_cookie(self, sid: str, at: float, idle_seconds: float, force: bool = False) -> bool:
+    def claim_cookie(
+        self, sid: str, at: float, idle_seconds: float, force: bool = False, confirmed: bool = True
+    ) -> bool:
         """Whether this run should issue the sign-in's cookie: it never was (in this process), it was issued
-        longer than refresh_seconds ago, or force. Recorded as issued at `at` when True, so two tabs running
-        at once do not both issue it."""
+        longer than refresh_seconds ago (COOKIE_RETRY_SECONDS when the browser has not `confirmed` it), or
+        force. Recorded as issued at `at` when True, so two tabs running at once do not both issue it."""
         with self._lock:
             entry = self._sign_ins.setdefault(sid, _SignIn(at))
             issued = entry.cookie_issued
-            if not force and issued is not None and at - issued < refresh_seconds(idle_seconds):
+            wait = refresh_seconds(idle_seconds) if confirmed else COOKIE_RETRY_SECONDS
+            if not force and issued is not None and at - issued < wait:
                 return False
             entry.cookie_issued = at
             return True

@@ -49,6 +49,7 @@ LAST_SEEN = "_auth_last_seen"
 NOTICE = "_auth_notice"
 OUTCOME = "_auth_outcome"
 SET_COOKIE = "_auth_set_cookie"
+COOKIE_SENT = "_auth_cookie_sent"
 NEXT_PAGE = "_auth_next_page"
 # The sign-in this session belongs to: its id travels in the cookie, so the tabs opened from it share it.
 SIGN_IN_ID = "_auth_sign_in"
@@ -200,10 +201,23 @@ def signed_in(auth: stauth.Authenticate) -> Actor | None:
         idle.ACTIVITY.seen(sid, now, idle_seconds)
         # Set on the first run after the sign-in, not in the run that drew the form: that run ends in a
         # rerun, which can drop the cookie component before the browser runs it. Then again every minute
-        # or so of activity, which slides its expiry.
-        if idle.ACTIVITY.claim_cookie(sid, now, idle_seconds, force=state.pop(SET_COOKIE, False)):
-            issue_cookie(auth, actor.username, sid, now)
+        # or so of activity, which slides its expiry; and again soon while the browser does not report it.
+        force = state.pop(SET_COOKIE, False)
+        if idle.ACTIVITY.claim_cookie(sid, now, idle_seconds, force=force, confirmed=_cookie_written()):
+            state[COOKIE_SENT] = issue_cookie(auth, actor.username, sid, now)
     return actor
+
+
+def _cookie_written() -> bool:
+    """Whether the browser wrote the cookie last issued by this session: its component answers True once it
+    has run. It never runs if another script run (a click to another page) replaced the one that drew it
+    first, and a reload would then ask for the password."""
+    state = st.session_state
+    sent = state.get(COOKIE_SENT)
+    if sent is None or state.get(sent) is True:
+        state.pop(COOKIE_SENT, None)
+        return True
+    return False
 
 
 def _session_valid(actor: Actor) -> bool:
@@ -225,8 +239,9 @@ def _last_active() -> float | None:
     return max(known) if known else None
 
 
-def issue_cookie(auth: stauth.Authenticate, username: str, sid: str, now: float) -> None:
-    """(Re-)issue the sign-in cookie, valid for POSTLOAN_IDLE_MINUTES from now.
+def issue_cookie(auth: stauth.Authenticate, username: str, sid: str, now: float) -> str:
+    """(Re-)issue the sign-in cookie, valid for POSTLOAN_IDLE_MINUTES from now; returns the key of the
+    component that writes it, whose value turns True once the browser has run it.
 
     The token is the library's (a JWT with username and exp_date, signed with the cookie key, which its
     get_cookie checks) plus the sign-in id. The browser is told the expiry as an age in seconds and as an
@@ -240,15 +255,17 @@ def issue_cookie(auth: stauth.Authenticate, username: str, sid: str, now: float)
     )
     # HttpOnly cannot be set: the library's cookie manager writes the cookie from the page's script
     # (document.cookie). Secure (configurable) and SameSite=Strict can, and are.
+    key = f"{COOKIE_COMPONENT_KEY}_{secrets.token_hex(4)}"
     model.cookie_manager.set(
         COOKIE_NAME,
         token,
-        key=COOKIE_COMPONENT_KEY,
+        key=key,
         expires_at=datetime.fromtimestamp(expires, UTC),
         max_age=seconds,
         secure=cookie_secure(),
         same_site="strict",
     )
+    return key
 
 
 def _start(actor: Actor, sid: str | None = None) -> None:

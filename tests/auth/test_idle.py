@@ -4,7 +4,13 @@ active, so its expiry slides."""
 
 from __future__ import annotations
 
-from dashboard.auth.idle import COOKIE_REFRESH_SECONDS, Activity, expired, refresh_seconds
+from dashboard.auth.idle import (
+    COOKIE_REFRESH_SECONDS,
+    COOKIE_RETRY_SECONDS,
+    Activity,
+    expired,
+    refresh_seconds,
+)
 
 MINUTE = 60.0
 IDLE = 30 * MINUTE
@@ -87,6 +93,15 @@ def test_the_cookie_is_reissued_at_most_once_a_refresh_and_at_once_when_forced()
     assert activity.claim_cookie("s", T + 59, IDLE, force=True)
     assert activity.claim_cookie("s", T + 59 + COOKIE_REFRESH_SECONDS, IDLE)
     assert refresh_seconds(2 * MINUTE) == 30  # a very short idle time refreshes more often
+
+
+def test_a_cookie_the_browser_has_not_reported_is_issued_again_after_a_few_seconds() -> None:
+    activity = Activity()
+    assert activity.claim_cookie("s", T, IDLE)
+    assert not activity.claim_cookie("s", T + COOKIE_RETRY_SECONDS - 1, IDLE, confirmed=False)
+    assert activity.claim_cookie("s", T + COOKIE_RETRY_SECONDS, IDLE, confirmed=False)
+    # Once the browser reports it, the minute's refresh applies again.
+    assert not activity.claim_cookie("s", T + COOKIE_RETRY_SECONDS + 1, IDLE, confirmed=True)
 
 
 def test_expired_sign_ins_are_dropped_and_a_seeded_session_never_expires() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, select
 
+from dashboard.auth.signin import COOKIE_NAME
 from dashboard.i18n import translate
 from dashboard.ui.pages import for_role
 from db.models import Loan
@@ -115,7 +116,14 @@ def test_risk_manager_end_to_end(base: str, page: Any) -> None:
     assert _metric(page, "Active loans") != everything
     shot(page, "04-filtered-by-branch")
 
-    # A reload starts a new session: the cookie signs it back in.
+    # A reload starts a new session: the cookie signs it back in. The browser writes the cookie when the
+    # component drawn for it runs; one dropped by a quick click elsewhere is drawn again a few seconds later.
+    for _ in range(60):
+        if any(c["name"] == COOKIE_NAME for c in page.context.cookies()):
+            break
+        page.wait_for_timeout(500)
+    else:
+        raise AssertionError("the sign-in cookie never reached the browser")
     page.reload()
     # The sign-in form shows first; the cookie signs the session in on the run after the browser reads it,
     # which under load comes later than one settle.
