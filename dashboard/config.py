@@ -32,6 +32,10 @@ class Config:
     m2_m3_cure_target: Decimal = Decimal("0.05")
     officer_overdue_max: Decimal = Decimal("0.03")
     officer_npl_max: Decimal = Decimal("0.01")
+    # Rule 9, the Wuhan rules 四(1): a phone collector who takes over departed staff's loans keeps the M3 roll
+    # rate of what they inherited at most this. The seed names no number: the default lets at most the share
+    # roll that the M2–M3 cure target (at least 5% cured) leaves.
+    successor_m3_roll_max: Decimal = Decimal("0.95")
     staff_cutoff: date = date(2017, 12, 31)
     agency_field_visit_target: Decimal = Decimal("1")
     first_check_target: Decimal = Decimal("1")
@@ -123,6 +127,7 @@ SHARES = {
     "m2_m3_cure_target",
     "officer_overdue_max",
     "officer_npl_max",
+    "successor_m3_roll_max",
     "agency_field_visit_target",
     "first_check_target",
     "sampling_rate_target",

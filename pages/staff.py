@@ -11,12 +11,15 @@ from dashboard.kpi.compliance import compliance
 from dashboard.kpi.inspections import first_checks, first_checks_by, sampling, sampling_rate
 from dashboard.kpi.periods import add_months, month_end
 from dashboard.kpi.staff import (
+    InheritedRoll,
     OfficerScore,
     collector_recoveries,
     combined_ratios,
     handover_list,
+    inherited_m3_roll,
     inherited_scores,
     officer_scores,
+    roll_month,
 )
 from dashboard.kpi.staff_extra import issue_figures_by_officer, visit_plan_by_officer
 from dashboard.kpi.visits import visit_plan, visit_quality
@@ -237,8 +240,8 @@ compliance_table(
 )
 
 
-def _scored(scores_: list[OfficerScore], key: str) -> None:
-    frame = pd.DataFrame(
+def _score_frame(scores_: list[OfficerScore]) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "officer_id": [s.staff_id for s in scores_],
             "name": [s.name for s in scores_],
@@ -249,27 +252,71 @@ def _scored(scores_: list[OfficerScore], key: str) -> None:
             "meets": [s.meets_targets for s in scores_],
         }
     )
+
+
+SCORED_COLUMNS = {
+    "officer_id": t("staff.officer"),
+    "name": t("staff.name"),
+    "active_loans": t("term.active_loans"),
+    "balance": st.column_config.NumberColumn(t("term.balance"), format="accounting"),
+    "meets": st.column_config.CheckboxColumn(t("staff.meets")),
+} | {k: st.column_config.NumberColumn(t(f"term.staff_{k}"), format="percent") for k in RATES[:2]}
+
+
+def _scored(scores_: list[OfficerScore], key: str) -> None:
+    frame = _score_frame(scores_)
     table(
         frame.astype({"overdue_ratio": object, "npl_ratio": object}).where(frame.notna(), None),
         key,
-        column_config={
-            "officer_id": t("staff.officer"),
-            "name": t("staff.name"),
-            "active_loans": t("term.active_loans"),
-            "balance": st.column_config.NumberColumn(t("term.balance"), format="accounting"),
-            "meets": st.column_config.CheckboxColumn(t("staff.meets")),
+        column_config=SCORED_COLUMNS,
+    )
+
+
+def _inherited(scores_: list[OfficerScore], rolls: list[InheritedRoll], month: str) -> None:
+    """The successors' overdue and NPL checks with, beside them, the phone collectors' M3 roll check (empty
+    for the other posts, which rule W 四(1) does not judge on it)."""
+    roll_frame = pd.DataFrame(
+        {
+            "officer_id": [r.staff_id for r in rolls],
+            "roll_name": [r.name for r in rolls],
+            "m3_base": [r.base_balance for r in rolls],
+            "m3_roll_rate": [r.roll_rate for r in rolls],
+            "m3_within": [r.within_limit for r in rolls],
         }
-        | {k: st.column_config.NumberColumn(t(f"term.staff_{k}"), format="percent") for k in RATES[:2]},
+    )
+    frame = _score_frame(scores_).merge(roll_frame, on="officer_id", how="outer").sort_values("officer_id")
+    frame["name"] = frame["name"].fillna(frame.pop("roll_name"))
+    # A phone collector with no inherited loan left at the as-of date has a roll row only: a count, not 1.0.
+    frame["active_loans"] = frame["active_loans"].astype("Int64")
+    frame = frame.astype(object).where(frame.notna(), None)
+    table(
+        frame,
+        "inherited_scores",
+        column_config=SCORED_COLUMNS
+        | {
+            "m3_base": st.column_config.NumberColumn(t("staff.m3_base", month=month), format="accounting"),
+            "m3_roll_rate": st.column_config.NumberColumn(t("term.staff_m3_roll_rate"), format="percent"),
+            "m3_within": st.column_config.CheckboxColumn(t("staff.m3_within")),
+        },
     )
 
 
 inherited = query(inherited_scores, as_of=last, scope=f.scope, config=cfg)
-if inherited:
+rolls = query(inherited_m3_roll, as_of=last, scope=f.scope, config=cfg)
+if inherited or rolls:
+    roll_year, roll_mon = roll_month(last)
     st.subheader(t("staff.inherited_title"))
     st.caption(
-        t("staff.inherited_help", overdue=f"{cfg.officer_overdue_max:.0%}", npl=f"{cfg.officer_npl_max:.0%}")
+        t(
+            "staff.inherited_help",
+            overdue=f"{cfg.officer_overdue_max:.0%}",
+            npl=f"{cfg.officer_npl_max:.0%}",
+            roll=f"{cfg.successor_m3_roll_max:.0%}",
+            month=f"{roll_year}-{roll_mon:02d}",
+        )
     )
-    _scored(inherited, "inherited_scores")
+    _inherited(inherited, rolls, f"{roll_year}-{roll_mon:02d}")
+    definition("def.staff_m3_roll_rate")
 departed = query(officer_scores, as_of=last, scope=f.scope, config=cfg, departed=True)
 if departed:
     st.subheader(t("staff.departed_title"))

@@ -83,6 +83,35 @@ def roll_rate_series(
     return {key: _from_groups(by_end[end]) for key, (_, end) in pairs.items()}
 
 
+def roll_rates_by(
+    conn: Connection, *, year: int, month: int, holders: Select[Any], scope: Scope, config: Config
+) -> dict[str, dict[str, RollRow]]:
+    """roll_rates() of one month per holder: `holders` selects (loan_id, holder id) pairs, each loan once,
+    and each holder's rows are worked out over their loans alone, by the same outcome as the whole book's
+    (_grouped). Who holds a loan is the caller's to say (at E(m-1), the base's date, for a base held then).
+    Holders none of whose loans is active at E(m-1) are left out."""
+    start, end = month_end(*previous_month(year, month)), month_end(year, month)
+    pairs = holders.subquery("holders")
+    among = select(pairs.c[0])
+    base = loan_state(start, scope, config, conn=conn, among=among)
+    after = loan_state(end, scope, config, active_only=False, conn=conn, among=among)
+    columns = _grouped(
+        base.c.bucket_ix, base.c.op_cents, after.c.bucket_ix, after.c.op_cents, after.c.written_off_on, end
+    )
+    holder = pairs.c[1]
+    rows = conn.execute(
+        select(holder, *columns)
+        .select_from(
+            base.join(after, after.c.loan_id == base.c.loan_id).join(pairs, pairs.c[0] == base.c.loan_id)
+        )
+        .group_by(holder, *columns[:3])
+    ).all()
+    by_holder: dict[str, list[tuple[int, int, int, int, int]]] = {}
+    for key, *group in rows:
+        by_holder.setdefault(key, []).append(tuple(group))  # type: ignore[arg-type]
+    return {key: _from_groups(found) for key, found in sorted(by_holder.items())}
+
+
 def _grouped(
     base_bucket: ColumnElement[int],
     base_op: ColumnElement[int],

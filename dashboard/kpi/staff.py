@@ -8,12 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from dashboard.config import Config
 from dashboard.kpi import groups
 from dashboard.kpi.money import ratio, yuan
+from dashboard.kpi.periods import month_end, previous_month_end
+from dashboard.kpi.roll import roll_rates_by
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import NPL_RANK, bucket_expr, class_expr, loan_state
 from db.models import CollectorAssignment, Loan, OfficerHistory, Repayment, SnapshotGroup, Staff
@@ -172,15 +174,8 @@ def inherited_scores(conn: Connection, *, as_of: date, scope: Scope, config: Con
     staff, of any job, the active loans disbursed after the cut-off that they hold at as_of and that were
     handed to them from someone who has left (the officer history row before theirs is a departed
     person's)."""
-    before = aliased(OfficerHistory)
-    earlier = aliased(Staff)
     holder = _holder(as_of)
-    inherited = (
-        select(holder.c.loan_id)
-        .join(before, and_(before.loan_id == holder.c.loan_id, before.to_on == holder.c.from_on))
-        .join(earlier, earlier.staff_id == before.officer_id)
-        .where(earlier.left_on.is_not(None), earlier.left_on <= holder.c.from_on)
-    )
+    inherited = _inherited(holder)
     state = loan_state(as_of, scope, config, conn=conn, among=inherited)
     rows = (
         select(
@@ -197,6 +192,95 @@ def inherited_scores(conn: Connection, *, as_of: date, scope: Scope, config: Con
     )
     sums = _officer_sums(conn, rows, func.count(), roles=None)
     return _scores(sums, config)
+
+
+def _inherited(holder: Any) -> Select[tuple[str]]:
+    """The loans of `holder` (_holder's rows) handed to their holder from someone who had left by then: the
+    officer history row before the holder's is a departed person's."""
+    before = aliased(OfficerHistory)
+    earlier = aliased(Staff)
+    return (
+        select(holder.c.loan_id)
+        .join(before, and_(before.loan_id == holder.c.loan_id, before.to_on == holder.c.from_on))
+        .join(earlier, earlier.staff_id == before.officer_id)
+        .where(earlier.left_on.is_not(None), earlier.left_on <= holder.c.from_on)
+    )
+
+
+# The post of rule W 四(1) that takes over departed staff's loans and "strictly controls the M3 roll rate"
+# (基础管理-电催岗): the phone collectors among the staff.
+PHONE_COLLECTION_POST = "phone_collector"
+
+
+@dataclass(frozen=True)
+class InheritedRoll:
+    """A phone collector's M3 roll rate over the loans they inherited, for one month (DOMAIN section 4,
+    "Successors' M3 roll")."""
+
+    staff_id: str
+    name: str
+    year: int
+    month: int
+    base_count: int
+    base_balance: Decimal
+    worse_balance: Decimal
+    roll_max: Decimal
+
+    @property
+    def roll_rate(self) -> Decimal | None:
+        return ratio(self.worse_balance, self.base_balance)
+
+    @property
+    def within_limit(self) -> bool | None:
+        """At most the limit; None when nothing inherited was in M3 at the start of the month (no rate)."""
+        rate = self.roll_rate
+        return None if rate is None else rate <= self.roll_max
+
+
+def roll_month(as_of: date) -> tuple[int, int]:
+    """The month whose roll rate is judged at as_of: the last one over by then (as_of itself when it is a
+    month's last day), since a roll rate compares two month-ends."""
+    end = as_of if as_of == month_end(as_of.year, as_of.month) else previous_month_end(as_of)
+    return end.year, end.month
+
+
+def inherited_m3_roll(conn: Connection, *, as_of: date, scope: Scope, config: Config) -> list[InheritedRoll]:
+    """Successors in the phone-collection post on the M3 roll of what they inherited (seed 002, Wuhan rules
+    四(1): that post takes over departed staff's loans and must strictly control the M3 roll rate), for the
+    month roll_month(as_of): the roll rate of kpi.roll over the M3 base at E(m-1) of the loans disbursed after
+    the cut-off that each phone collector held then as officer, handed to them from someone who had left;
+    against `successor_m3_roll_max`. One row per phone collector holding such a loan active at E(m-1), by
+    staff id; staff in other posts are not judged on it."""
+    year, month = roll_month(as_of)
+    start = previous_month_end(date(year, month, 1))
+    holder = _holder(start)
+    holders = (
+        select(holder.c.loan_id, holder.c.officer_id)
+        .join(Staff, Staff.staff_id == holder.c.officer_id)
+        .join(Loan, Loan.loan_id == holder.c.loan_id)
+        .where(
+            Staff.role == PHONE_COLLECTION_POST,
+            Loan.disbursed_on > config.staff_cutoff,
+            holder.c.loan_id.in_(_inherited(holder)),
+        )
+    )
+    rolls = roll_rates_by(conn, year=year, month=month, holders=holders, scope=scope, config=config)
+    names = dict(
+        conn.execute(select(Staff.staff_id, Staff.name).where(Staff.staff_id.in_(list(rolls)))).all()
+    )
+    return [
+        InheritedRoll(
+            staff_id=staff_id,
+            name=names[staff_id],
+            year=year,
+            month=month,
+            base_count=rows["M3"].base_count,
+            base_balance=rows["M3"].base_balance,
+            worse_balance=rows["M3"].worse_balance,
+            roll_max=config.successor_m3_roll_max,
+        )
+        for staff_id, rows in rolls.items()
+    ]
 
 
 def _grouped_state(as_of: date, config: Config, in_scope: ColumnElement[bool]) -> Any:

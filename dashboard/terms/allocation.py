@@ -126,8 +126,13 @@ TERMS: dict[str, tuple[str, str]] = {
     ),
     "staff.inherited_help": (
         "Loans each successor took over from departed staff and holds at the as-of date, disbursed after "
-        "the cut-off: overdue ratio against {overdue}, NPL ratio against {npl}.",
+        "the cut-off: overdue ratio against {overdue}, NPL ratio against {npl}. Phone collectors are also "
+        "judged on the M3 roll rate of {month} over the inherited loans they held at the start of that "
+        "month, against at most {roll}; the other posts are not.",
         "各接手人于统计日持有的、自离职人员移交且在考核起始日后发放的贷款："
-        "逾期率对标 {overdue}，不良率对标 {npl}。",
+        "逾期率对标 {overdue}，不良率对标 {npl}。电催岗另考核 {month} 的 M3 迁徙率"
+        "（该月初所持移交贷款），上限 {roll}；其他岗位不考核此项。",
     ),
+    "staff.m3_base": ("M3 inherited at the start of {month}", "{month} 月初 M3 移交贷款余额"),
+    "staff.m3_within": ("M3 roll within limit", "M3 迁徙率达标"),
 }

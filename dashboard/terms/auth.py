@@ -182,6 +182,10 @@ TERMS = {
     "admin.setting.m2_m3_cure_target": ("M2–M3 cure-rate target (0–1)", "M2–M3 回收率目标（0–1）"),
     "admin.setting.officer_overdue_max": ("Officer overdue ratio at most (0–1)", "客户经理逾期率上限（0–1）"),
     "admin.setting.officer_npl_max": ("Officer NPL ratio at most (0–1)", "客户经理不良率上限（0–1）"),
+    "admin.setting.successor_m3_roll_max": (
+        "Phone collector's M3 roll rate on inherited loans at most (0–1)",
+        "电催岗接手离职人员贷款的 M3 迁徙率上限（0–1）",
+    ),
     "admin.setting.staff_cutoff": (
         "Staff KPIs count loans disbursed after (date)",
         "人员考核统计此日期后发放的贷款",

@@ -51,6 +51,17 @@ TERMS: dict[str, tuple[str, str]] = {
         "Target ≤ 1%.",
         "同一范围内次级、可疑、损失类余额 / 贷款余额，目标 ≤ 1%。",
     ),
+    "term.staff_m3_roll_rate": ("M3 roll rate (inherited)", "M3 迁徙率（移交贷款）"),
+    "def.staff_m3_roll_rate": (
+        "For a phone collector (电催岗) who took over departed staff's loans (rule W 四(1)): of the "
+        "inherited loans disbursed after the cut-off that they held in M3 (61–90 DPD) at the end of the "
+        "month before, the balance then of those that went to M3+ or were written off by the month's end / "
+        "the balance then of all of them; the roll rate of the Portfolio quality page over these loans. "
+        "Judged against the setting successor_m3_roll_max; other posts are not judged on it.",
+        "电催岗接手离职人员贷款（武汉细则 四(1)）：上月末由其持有且处于 M3（逾期61–90天）、在考核起始日后"
+        "发放的移交贷款中，至本月末迁徙至 M3+ 或已核销者的上月末余额 / 全部此类贷款的上月末余额，即“资产质量”"
+        "页迁徙率的同一口径。对标设置 successor_m3_roll_max；其他岗位不考核此项。",
+    ),
     "def.staff_first_check_on_time": (
         "First checks due in the month (disbursement + 3 days for self payment, + 7 for entrusted) done "
         "by their due date / first checks due.",

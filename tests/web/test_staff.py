@@ -8,8 +8,10 @@ from dashboard.config import Config
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.staff import officer_scores
 from dashboard.ui.widgets import percent
+from dashboard.work.allocation import hand_over
+from dashboard.work.saving import save
 from tests.kpi.book import D, loan
-from tests.web.conftest import PAGES, app
+from tests.web.conftest import MANAGER, PAGES, app
 
 
 def _page(**query: str):  # type: ignore[no-untyped-def]
@@ -63,3 +65,31 @@ def test_empty_state_and_chinese(app_db: Engine) -> None:
     assert not chinese.exception
     assert chinese.title[0].value == "人员考核"
     assert "逾期率（基准日后）" in {m.label for m in chinese.metric}
+
+
+def test_the_phone_collectors_m3_roll_beside_the_inherited_checks(app_db: Engine) -> None:
+    # O3 left in 2024; X goes to C1 (a phone collector), Y to O2 (an account officer) on 15 Jan 2025. Both are
+    # 72 DPD (M3) at the end of January and over 90 (M3+) at the end of February, the month judged.
+    with app_db.begin() as conn:
+        for loan_id in ("X", "Y"):
+            loan(conn, loan_id, "1000", "2024-10-01", [("2024-11-20", "1000", "10")], officer="O3")
+    for loan_id, successor in (("X", "C1"), ("Y", "O2")):
+        save(
+            app_db,
+            MANAGER,
+            None,
+            lambda conn, i=loan_id, s=successor: hand_over(
+                conn, MANAGER, loan_ids=[i], departed_id="O3", successor_id=s, on=D("2025-01-15")
+            ),
+        )
+    at = _page(lang="en")
+    assert not at.exception
+    (inherited,) = [d.value for d in at.dataframe if "m3_roll_rate" in d.value.columns]
+    rows = inherited.set_index("officer_id")
+    assert rows.loc["C1", "m3_roll_rate"] == 1.0
+    assert rows.loc["C1", "m3_within"] is not None and not rows.loc["C1", "m3_within"]
+    assert rows.loc["C1", "overdue_ratio"] == 1.0
+    # O2 is assessed on overdue and NPL only.
+    assert rows.loc["O2", "overdue_ratio"] == 1.0
+    assert rows.loc["O2", ["m3_roll_rate", "m3_within"]].isna().all()
+    assert any("2025-02" in c.value and "95%" in c.value for c in at.caption)
