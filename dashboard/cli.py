@@ -343,6 +343,7 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     from dashboard.workdays import fill_from_package
     from db.reset import database_has_data, delete_all_data
     from seed import iter_chunks, stream_extract, stream_to_database
+    from seed.npl import seed_npl
     from seed.portfolio import SEED_CHUNK_LOANS
     from seed.users import SEED_ACTOR
 
@@ -379,7 +380,14 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
         # The demo's warning list: the signals of the week before the data date.
         open_warnings(conn, as_of=as_of)
         bump_data_version(conn)
+    # The demo's legal cases, restructurings and a write-off waiting for approval (issue 18).
+    npl = seed_npl(engine, as_of=as_of, seed=args.seed)
     print(f"seeded {counts.get('loans', 0)} loans as of {as_of} (seed {args.seed})")
+    print(
+        f"NPL disposal: {npl['legal_cases']} legal cases, {npl['restructurings']} restructurings approved "
+        f"and {npl['restructuring_proposals'] - npl['restructurings']} waiting, "
+        f"{npl['writeoff_proposals']} write-off waiting"
+    )
     args.as_of = None
     refreshed = _refresh(args, engine)
     _demo_users(engine)

@@ -22,6 +22,7 @@ from dashboard.work.external import agency_history, sees_internal
 from dashboard.work.legal import loan_cases
 from dashboard.work.overrides import classification_history
 from dashboard.work.photos import loan_photos
+from dashboard.work.writeoff import writeoff_history
 
 SCHEDULE_COLUMNS = ("instalment_no", "due_on", "last_paid_on")
 AMOUNTS = ("principal_due", "interest_due", "principal_paid", "interest_paid", "remaining")
@@ -33,6 +34,7 @@ RECORD = (
     ("override", "override"),
     ("legal_case", "legal"),
     ("restructure", "restructure"),
+    ("writeoff", "writeoffs"),
 )
 
 f = current()
@@ -115,6 +117,29 @@ if internal:
             cases.drop(columns=["loan_id"]),
             f"legal_cases_{loan_id}",
             column_config={name: t(f"legal.{name}") for name in cases.columns if name != "loan_id"},
+        )
+# Write-off proposals (issue 18): the principal, the day, who proposed and who decided, and why (internal).
+if internal:
+    proposals = query(writeoff_history, loan_id)
+    if not proposals.empty:
+        st.subheader(t("wo.history"))
+        proposals = proposals.assign(
+            status=[t(f"cls.status.{s}") for s in proposals["status"]],
+            # As text: dates and times under TextColumn were drawn as epoch milliseconds.
+            **{
+                c: [None if pd.isna(v) else str(v)[:19] for v in proposals[c]]
+                for c in ("proposed_at", "decided_at", "written_off_on")
+            },
+        )
+        table(
+            proposals,
+            f"writeoff_history_{loan_id}",
+            column_config={
+                name: st.column_config.NumberColumn(t(f"wo.col.{name}"), format="accounting")
+                if name == "amount"
+                else st.column_config.TextColumn(t(f"wo.col.{name}"))
+                for name in proposals.columns
+            },
         )
 # Classification history (issue 15): who proposed each class, who approved or rejected it, when (internal).
 if internal:

@@ -1,4 +1,5 @@
-"""Bulk upload (批量上传) of collection actions or visits as CSV, checked like the core-banking import."""
+"""Bulk upload (批量上传) of collection actions, visits or legal cases as CSV, checked like the core-banking
+import and, row by row, by the rules of the form each record is otherwise entered with."""
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +12,7 @@ from dashboard.ui.data import config, engine
 from dashboard.ui.i18n import language, option_names, t
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
-from dashboard.work.bulk import KINDS, preview, upload, upload_token
+from dashboard.work.bulk import kinds_for, preview, upload, upload_token
 from dashboard.work.errors import WorkError
 
 FORM = "upload"
@@ -23,8 +24,9 @@ if actor is None:
 
 st.title(t("page.upload"))
 st.caption(t("upload.intro"))
-# An agency's people are not staff records, and a visit names its staff member: agencies upload actions.
-kinds = ("collection_actions",) if actor.role == "agency" else KINDS
+# The kinds whose form the role may use; an agency's people are not staff records, and a visit names its
+# staff member: agencies upload actions.
+kinds = kinds_for(actor)
 kind = st.selectbox(t("upload.kind"), kinds, format_func=option_names("upload.kind"), key=f"{FORM}_kind")
 st.caption(t("upload.columns", columns=", ".join(SPECS[kind].names)))
 if actor.role == "agency":

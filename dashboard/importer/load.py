@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
 from dashboard import clock
-from dashboard.importer.npl import stages_before, write_stage_changes
+from dashboard.importer.npl import keep_approved_writeoffs, stages_before, write_stage_changes
 from dashboard.importer.parse import Row
 from dashboard.importer.pg_bulk import RowsRefused, copy_upsert
 from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
@@ -68,6 +68,9 @@ def load_tables(
             raise ExtractInvalid([Problem(spec.file_name, 1, FILE_LEVEL, message)]) from exc
         if table == "legal_cases":
             write_stage_changes(connection, ordered, stages)
+        if table == "loans":
+            # A write-off approved in the app outlives an extract that has not booked it yet.
+            keep_approved_writeoffs(connection)
         summary.rows[table] = len(ordered)
         progress.advance(table, n=len(ordered))
     if "workdays" in rows:

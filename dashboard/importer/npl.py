@@ -1,6 +1,7 @@
 """Checks and timeline rows of the NPL disposal files (issue 18) that need what the database holds: a legal
 case moved back to an earlier stage needs a note as its reason, a written-off loan cannot be restructured;
-every stage an imported case enters is a row of its timeline (legal_case_stages)."""
+every stage an imported case enters is a row of its timeline (legal_case_stages); a write-off approved in the
+app stays while the extract has not booked it (keep_approved_writeoffs)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, and_, insert, select, update
 
 from dashboard import clock
 from dashboard.importer.parse import ParsedFile, Row
 from dashboard.importer.problems import Problem
 from dashboard.importer.spec import SPECS
 from dashboard.kpi.data_dates import IMPORT_ACTOR
-from db.models import LegalCase, LegalCaseStage, Loan
+from db.models import LegalCase, LegalCaseStage, Loan, WriteoffProposal
 from db.models.enums import LEGAL_STAGES
 
 _CHUNK = 500
@@ -62,6 +63,9 @@ def _check_restructurings(conn: Connection, parsed: dict[str, ParsedFile], probl
         loan_names = SPECS["loans"].names
         at_id, at_off = loan_names.index("loan_id"), loan_names.index("written_off_on")
         written_off |= {row[at_id]: row[at_off] for row in parsed["loans"].rows}
+        # A blank written_off_on keeps a write-off approved in the app (keep_approved_writeoffs).
+        approved = _approved_writeoffs(conn, loans)
+        written_off |= {k: v for k, v in approved.items() if written_off.get(k) is None}
     for row, line in zip(rows.rows, rows.lines, strict=True):
         off = written_off.get(row[at_loan])
         if isinstance(off, date) and row[at_on] is not None and off <= row[at_on]:
@@ -100,3 +104,36 @@ def write_stage_changes(conn: Connection, rows: Sequence[Row], before: dict[str,
     ]
     if changes:
         conn.execute(insert(LegalCaseStage), changes)
+
+
+def _approved_writeoffs(conn: Connection, loans: Sequence[str]) -> dict[str, Any]:
+    """loan_id -> the write-off day approved in the app, for those of the loans that have one."""
+    p = WriteoffProposal
+    found: dict[str, Any] = {}
+    unique = sorted(set(loans))
+    for start in range(0, len(unique), _CHUNK):
+        rows = conn.execute(
+            select(p.loan_id, p.written_off_on).where(
+                p.loan_id.in_(unique[start : start + _CHUNK]), p.status == "approved"
+            )
+        )
+        found.update({k: v for k, v in rows})
+    return found
+
+
+def keep_approved_writeoffs(conn: Connection) -> int:
+    """Put back the write-off day of a write-off approved in the app on each loan the import left without
+    one: the core system has not booked it yet, and the approval stands (an extract that gives the loan a
+    write-off day of its own is taken as booked and wins). Returns the loans put back. A loan whose
+    disbursement the extract moved after the approved day keeps its blank (the schema's CHECK)."""
+    p = WriteoffProposal
+    day = select(p.written_off_on).where(p.loan_id == Loan.loan_id, p.status == "approved").scalar_subquery()
+    approved = (
+        select(p.proposal_id)
+        .where(p.loan_id == Loan.loan_id, p.status == "approved", p.written_off_on >= Loan.disbursed_on)
+        .exists()
+    )
+    done = conn.execute(
+        update(Loan).where(and_(Loan.written_off_on.is_(None), approved)).values(written_off_on=day)
+    )
+    return int(done.rowcount or 0)

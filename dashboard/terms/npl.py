@@ -97,6 +97,71 @@ TERMS: dict[str, tuple[str, str]] = {
         "Enter a loan id you may work on to open or update its case.",
         "输入您有权处理的贷款编号以新建或更新案件。",
     ),
+    # Write-off proposals (maker-checker).
+    "wo.propose": ("Propose a write-off", "提出核销申请"),
+    "wo.propose_note": (
+        "A non-performing loan of your scope, not written off yet: the principal to write off (not above "
+        "its outstanding principal on the write-off day), the reason and the write-off day (not after the "
+        "data date). It is written off only when a risk manager who did not propose it approves.",
+        "您权限内尚未核销的不良贷款：填写核销本金（不超过核销日的剩余本金）、原因和核销日（不晚于数据日期）。"
+        "须经非申请人的风险经理批准后方核销。",
+    ),
+    "wo.amount": ("Principal to write off", "核销本金"),
+    "wo.reason": ("Reason", "核销原因"),
+    "wo.submit": ("Propose", "提交申请"),
+    "wo.pending": ("Write-offs waiting for approval", "待审批核销申请"),
+    "wo.none_pending": ("No write-off is waiting for approval.", "暂无待审批的核销申请。"),
+    "wo.proposal_id": ("Proposal", "申请编号"),
+    "wo.proposer": ("Proposed by", "申请人"),
+    "wo.proposed_at": ("Proposed at", "申请时间"),
+    "wo.decide": ("Decide on", "审批"),
+    "wo.proposal": (
+        "Proposal {proposal_id}: loan {loan_id}, {amount} on {date}, by {proposer}",
+        "申请 {proposal_id}：贷款 {loan_id}，{date} 核销 {amount}，申请人 {proposer}",
+    ),
+    "wo.comment": ("Comment", "审批意见"),
+    "wo.approve": ("Approve", "批准"),
+    "wo.reject": ("Reject", "驳回"),
+    "wo.history": ("Write-off proposals", "核销申请记录"),
+    "wo.col.proposed_at": ("Proposed at", "申请时间"),
+    "wo.col.written_off_on": ("Write-off day", "核销日"),
+    "wo.col.amount": ("Principal", "核销本金"),
+    "wo.col.status": ("Status", "状态"),
+    "wo.col.reason": ("Reason", "原因"),
+    "wo.col.proposed_by": ("Proposed by", "申请人"),
+    "wo.col.decided_by": ("Decided by", "审批人"),
+    "wo.col.decided_at": ("Decided at", "审批时间"),
+    "wo.col.decision_comment": ("Comment", "审批意见"),
+    "wo.err.written_off": (
+        "The loan is already written off (on {date})",
+        "该贷款已于 {date} 核销",
+    ),
+    "wo.err.after_data_date": (
+        "{value} is after the data date {data_date}: the balance on that day is not known yet",
+        "{value} 晚于数据日期 {data_date}：当日余额尚不可知",
+    ),
+    "wo.err.inactive": (
+        "The loan has no outstanding principal on {date} (repaid, or not yet disbursed)",
+        "该贷款于 {date} 无剩余本金（已结清或尚未发放）",
+    ),
+    "wo.err.not_npl": (
+        "The loan is not non-performing (substandard, doubtful or loss) on {date}: only an NPL is "
+        "written off",
+        "该贷款于 {date} 不属于不良（次级、可疑、损失）：仅不良贷款可核销",
+    ),
+    "wo.err.above_balance": (
+        "{amount} is above the loan's outstanding principal of {balance} on {date}",
+        "{amount} 超过该贷款于 {date} 的剩余本金 {balance}",
+    ),
+    "wo.err.pending_exists": (
+        "A write-off of this loan is already waiting for approval",
+        "该贷款已有待审批的核销申请",
+    ),
+    "wo.err.no_proposal": ("There is no write-off proposal {proposal_id}", "没有核销申请 {proposal_id}"),
+    "wo.err.already_decided": (
+        "Write-off proposal {proposal_id} was already decided",
+        "核销申请 {proposal_id} 已审批",
+    ),
     # Restructuring.
     "rs.err.written_off": (
         "The loan is written off on {date}: a written-off loan cannot be restructured",

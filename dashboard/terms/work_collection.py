@@ -85,14 +85,16 @@ TERMS = {
     "action.err.nul": ("Contains a NUL character, which cannot be stored", "含有无法保存的 NUL 字符"),
     # Bulk upload (批量上传)
     "upload.intro": (
-        "For agencies that keep their own records: upload a CSV file of collection actions or visits. "
-        "Every row is checked first; when any row is wrong, nothing is written.",
-        "适用于自行记录的委外机构：上传催收记录或回访记录的 CSV 文件。"
-        "系统先检查每一行，任何一行有误则全部不写入。",
+        "For those who keep their own records: upload a CSV file of collection actions, visits or legal "
+        "cases (a stored case id updates that case). Every row is checked first, by the rules of its form; "
+        "when any row is wrong, nothing is written.",
+        "适用于自行记录的人员：上传催收记录、回访记录或诉讼案件的 CSV 文件（已有案件编号则更新该案件）。"
+        "系统先按相应表单的规则检查每一行，任何一行有误则全部不写入。",
     ),
     "upload.kind": ("What the file holds", "文件内容"),
     "upload.kind.collection_actions": ("Collection actions", "催收记录"),
     "upload.kind.visits": ("Visits", "回访记录"),
+    "upload.kind.legal_cases": ("Legal cases", "诉讼案件"),
     "upload.columns": (
         "Columns: {columns}. UTF-8 CSV with a header row; dates as YYYY-MM-DD, contact times as "
         "YYYY-MM-DD HH:MM; blank for empty.",

@@ -102,7 +102,11 @@ PAGES = [
         roles=("risk_manager", "officer", "asset_preservation"),
     ),
     PageSpec(
-        "upload.py", "page.upload", ":material/upload_file:", "upload", roles=("agency", "risk_manager")
+        "upload.py",
+        "page.upload",
+        ":material/upload_file:",
+        "upload",
+        roles=("agency", "risk_manager", "asset_preservation"),
     ),
     PageSpec("audit.py", "page.audit", ":material/policy:", "audit", roles=("manager", "auditor", "admin")),
     PageSpec("users.py", "page.users", ":material/manage_accounts:", "users", roles=("admin",)),

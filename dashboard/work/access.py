@@ -28,7 +28,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "override_approve": frozenset({"risk_manager"}),
     # Answer an early warning (issue 17): the loan's officer, or a risk manager over its branch.
     "warning": frozenset({"risk_manager", "officer"}),
-    "bulk_upload": frozenset({"agency", "risk_manager"}),
+    "bulk_upload": frozenset({"agency", "risk_manager", "asset_preservation"}),
     # Hand out collection work from the overdue list (issue 16): assign, place, recall, end, accept proposals;
     # hand a departed person's loans to a successor (the Staff page's hand-over queue).
     "allocate": frozenset({"risk_manager"}),
@@ -49,6 +49,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "legal_case": frozenset({"asset_preservation", "risk_manager"}),
     "restructure": frozenset({"asset_preservation", "risk_manager", "officer"}),
     "restructure_approve": frozenset({"risk_manager"}),
+    # Write-offs (核销): proposed by asset preservation, who run the write-off process (seed 002, the lending
+    # centre's rules: 资产(风险)管理人员 "资产核销全流程"), and by risk managers; approved by a risk manager
+    # whose subtree covers the loan and who did not propose it (dashboard.work.writeoff).
+    "writeoff": frozenset({"asset_preservation", "risk_manager"}),
+    "writeoff_approve": frozenset({"risk_manager"}),
 }
 
 

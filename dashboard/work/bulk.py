@@ -1,4 +1,5 @@
-"""Bulk upload of collection actions and visits (issue 4 item 7), for agencies that keep their own records.
+"""Bulk upload of collection actions and visits (issue 4 item 7), for agencies that keep their own records,
+and of legal cases (issue 18), for asset preservation and risk managers who keep a lawyer's case list.
 
 A file is checked like a file of the core-banking extract (the importer's parse and reference steps, so
 the same `file:line: column: what is wrong` reports), then row by row against the rules of the form the
@@ -9,6 +10,11 @@ subtree), no work dated before the loan's disbursement or 2000-01-01, contact ho
 follow-up horizons of the settings, the calls-per-day limit, and only new records (an upload adds, it never
 replaces). Any problem and nothing is written; otherwise one transaction through `saving.save` writes every
 record with one audit row each, which names whom the record is credited to.
+
+Legal cases go row by row through the case form's own checks and writes (dashboard.work.legal.case_changes:
+the loan in scope, the stage rules, amounts that add up), in the one transaction: a row whose case_id is
+stored updates that case (on the same loan), a new one opens it under the file's id, and every stage change
+is a row of the case's timeline. Any row refused and nothing is written.
 """
 
 from __future__ import annotations
@@ -27,22 +33,32 @@ from dashboard import clock
 from dashboard.access import branch_subtree, loan_condition
 from dashboard.actor import Actor
 from dashboard.config import Config
+from dashboard.i18n import translate
 from dashboard.importer.parse import parse_file
 from dashboard.importer.problems import FILE_LEVEL, ExtractInvalid, Problem
 from dashboard.importer.read import Source, decode, records
 from dashboard.importer.references import check_references
 from dashboard.importer.spec import SPECS, FileSpec
 from dashboard.work.access import can, require
-from dashboard.work.errors import NotAllowed
+from dashboard.work.errors import FormInvalid, NotAllowed
+from dashboard.work.legal import CaseForm, case_changes
 from dashboard.work.saving import Change, save
 from dashboard.work.visits import EARLIEST_WORK
-from db.models import Base, CollectionAction, Contact, Loan, Staff
+from db.models import Base, CollectionAction, Contact, LegalCase, Loan, Staff
 
-KINDS = ("collection_actions", "visits")
+KINDS = ("collection_actions", "visits", "legal_cases")
 # The permission of the form each kind of record is otherwise entered with.
-FORM_PERMISSION = {"collection_actions": "collection_action", "visits": "visit"}
+FORM_PERMISSION = {"collection_actions": "collection_action", "visits": "visit", "legal_cases": "legal_case"}
 MAX_ROWS = 5000  # one audit row per record: bigger files belong to the core-banking import
 _CHUNK = 500  # keys per IN (...) query
+
+
+def kinds_for(actor: Actor) -> tuple[str, ...]:
+    """What the user may upload: the kinds whose form their role may use. An agency uploads actions only
+    (a visit names a staff member; check_upload explains it to one who tries)."""
+    if actor.role == "agency":
+        return ("collection_actions",)
+    return tuple(kind for kind in KINDS if can(actor, FORM_PERMISSION[kind]))
 
 
 @dataclass
@@ -82,6 +98,8 @@ def upload(
 
     def write(conn: Connection) -> list[Change]:
         require(actor, "bulk_upload")
+        if kind == "legal_cases":
+            return legal_case_changes(conn, actor, file_name, data, moment.date())
         checked = check_upload(conn, actor, kind, file_name, data, config, moment)
         if checked.problems:
             raise ExtractInvalid(checked.problems)
@@ -96,7 +114,8 @@ def upload(
     saved = save(engine, actor, token, write)
     if saved.duplicate:
         return UploadSummary(duplicate=True)
-    return UploadSummary(rows=dict(Counter(change.table for change in saved.changes)))
+    # The records of the file's kind (a case's timeline rows are audited, not counted).
+    return UploadSummary(rows=dict(Counter(change.table for change in saved.changes if change.table == kind)))
 
 
 def credited_to(record: dict[str, Any]) -> str | None:
@@ -172,6 +191,99 @@ def check_upload(
     # The importer names problems after the extract's file; the user knows their file by its own name.
     problems = [replace(p, file=file_name) if p.file == spec.file_name else p for p in problems]
     return CheckedUpload(rows, problems)
+
+
+# The case form's fields by the file's column: a stage's reason is the row's note, as in the import.
+_CASE_COLUMN = {"reason": "note"}
+# The form's rules the importer's row rules also make, by the column the importer reports them under: one
+# message for one mistake.
+_SAME_RULE = {"legal.err.above_awarded": "recovered", "legal.err.filed_on": "filed_on"}
+
+
+def legal_case_changes(
+    conn: Connection, actor: Actor, file_name: str, data: Source, today: date
+) -> list[Change]:
+    """Check and write every row of a legal_cases.csv through the case form (case_changes), in the caller's
+    transaction; raise ExtractInvalid with every problem, by line and column in English, when any row is
+    refused (the caller's transaction then rolls back what earlier rows wrote)."""
+    require(actor, "legal_case")
+    spec = SPECS["legal_cases"]
+    problems: list[Problem] = []
+    parsed = parse_file(spec, decode(spec.file_name, data, problems), problems)
+    before = len(problems)
+    check_references(conn, {"legal_cases": parsed}, set(), problems)
+    # An unknown loan reads as one outside the scope, below, so an upload cannot probe which loans exist.
+    problems[before:] = [
+        p for p in problems[before:] if not (p.file == spec.file_name and p.column == "loan_id")
+    ]
+    rows = [dict(zip(spec.names, row, strict=True)) for row in parsed.rows]
+    changes: list[Change] = []
+    if not rows and not problems:
+        problems.append(Problem(spec.file_name, 1, FILE_LEVEL, "no records below the header"))
+    elif len(rows) > MAX_ROWS:
+        message = f"{len(rows)} records; at most {MAX_ROWS} per upload (split the file)"
+        problems.append(Problem(spec.file_name, 1, FILE_LEVEL, message))
+    else:
+        stored = {
+            case_id
+            for chunk in _chunks(sorted({r["case_id"] for r in rows if r["case_id"]}))
+            for case_id in conn.scalars(select(LegalCase.case_id).where(LegalCase.case_id.in_(chunk)))
+        }
+        for row, line in zip(rows, parsed.lines, strict=True):
+            flagged = {p.column for p in problems if p.line == line}
+            if row["loan_id"] is None or row["case_id"] is None:
+                continue  # reported by the parse: nothing to check the form's rules against
+            update = row["case_id"] in stored
+            form = CaseForm(
+                loan_id=row["loan_id"],
+                stage=row["stage"],
+                case_id=row["case_id"] if update else None,
+                **{name: row[name] for name in _CASE_FIELDS},
+                reason=row["note"],
+            )
+            try:
+                changes += case_changes(conn, actor, form, today, open_as=row["case_id"], write=not flagged)
+            except FormInvalid as exc:
+                problems += [
+                    Problem(spec.file_name, line, _CASE_COLUMN.get(field, field), translate(k, "en", **v))
+                    for field, (k, v) in exc.errors.items()
+                    if _CASE_COLUMN.get(field, field) not in flagged and _SAME_RULE.get(k) not in flagged
+                ]
+            except NotAllowed as exc:
+                column = "case_id" if exc.key == "legal.err.no_case" else "loan_id"
+                text = (
+                    str(exc)
+                    if column == "case_id"
+                    else f"loan {row['loan_id']!r} is not one of yours (or does not exist)"
+                )
+                problems.append(Problem(spec.file_name, line, column, text))
+    if problems:
+        names = spec.names
+        problems.sort(key=lambda p: (p.line, names.index(p.column) if p.column in names else -1))
+        raise ExtractInvalid(
+            [replace(p, file=file_name) if p.file == spec.file_name else p for p in problems]
+        )
+    return changes
+
+
+_CASE_FIELDS = (
+    "filed_on",
+    "court",
+    "case_number",
+    "claimed",
+    "awarded",
+    "recovered",
+    "costs",
+    "lawyer",
+    "agency_id",
+    "next_hearing_on",
+    "note",
+)
+
+
+def _chunks(values: list[str]) -> Iterable[list[str]]:
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
 
 
 def _blank_means(spec: FileSpec, column: str, value: str) -> FileSpec:

@@ -116,62 +116,79 @@ def save_case(
     day = today or clock.today()
 
     def write(conn: Connection) -> list[Change]:
-        require(actor, "legal_case")
-        require_loan(conn, actor, form.loan_id)
-        before = None
-        if form.case_id is not None:
-            row = (
-                conn.execute(select(*LegalCase.__table__.columns).where(LegalCase.case_id == form.case_id))
-                .mappings()
-                .first()
-            )
-            if row is None or row["loan_id"] != form.loan_id:
-                raise NotAllowed("legal.err.no_case", case_id=form.case_id)
-            before = dict(row)
-        amounts: dict[str, Decimal | None] = {}
-        errors = _problems(conn, form, before, day, amounts)
-        if errors:
-            raise FormInvalid(errors)
-        case_id = form.case_id or new_id("LC")
-        values = {
-            "loan_id": form.loan_id,
-            "filed_on": form.filed_on,
-            "court": clean(form.court) or None,
-            "case_number": clean(form.case_number) or None,
-            "stage": form.stage,
-            "claimed": amounts["claimed"] or Decimal(0),
-            "awarded": amounts["awarded"],
-            "recovered": amounts["recovered"] or Decimal(0),
-            "costs": amounts["costs"] or Decimal(0),
-            "lawyer": clean(form.lawyer) or None,
-            "agency_id": form.agency_id or None,
-            "next_hearing_on": form.next_hearing_on,
-            "note": clean(form.note) or None,
-        }
-        changes: list[Change] = []
-        if before is None:
-            conn.execute(insert(LegalCase).values(case_id=case_id, **values))
-            changes.append(Change("insert", "legal_cases", case_id, None, _jsonable(values)))
-        else:
-            conn.execute(update(LegalCase).where(LegalCase.case_id == case_id).values(**values))
-            old = {k: before[k] for k in values}
-            changes.append(Change("update", "legal_cases", case_id, _jsonable(old), _jsonable(values)))
-        if before is None or before["stage"] != form.stage:
-            stage = {
-                "case_id": case_id,
-                "changed_on": day,
-                "from_stage": None if before is None else before["stage"],
-                "to_stage": form.stage,
-                "reason": clean(form.reason) or None,
-                "username": actor.username,
-            }
-            change_id = conn.execute(
-                insert(LegalCaseStage).values(**stage).returning(LegalCaseStage.change_id)
-            ).scalar_one()
-            changes.append(Change("insert", "legal_case_stages", str(change_id), None, _jsonable(stage)))
-        return changes
+        return case_changes(conn, actor, form, day)
 
     return save(engine, actor, token, write)
+
+
+def case_changes(
+    conn: Connection,
+    actor: Actor,
+    form: CaseForm,
+    day: date,
+    *,
+    open_as: str | None = None,
+    write: bool = True,
+) -> list[Change]:
+    """The form's checks and writes in the caller's transaction (the form's save, a row of an upload):
+    raises NotAllowed or FormInvalid before writing anything. A form without case_id opens a case, named
+    open_as when given (an uploaded file's own id); `write=False` only checks."""
+    require(actor, "legal_case")
+    require_loan(conn, actor, form.loan_id)
+    before = None
+    if form.case_id is not None:
+        row = (
+            conn.execute(select(*LegalCase.__table__.columns).where(LegalCase.case_id == form.case_id))
+            .mappings()
+            .first()
+        )
+        if row is None or row["loan_id"] != form.loan_id:
+            raise NotAllowed("legal.err.no_case", case_id=form.case_id)
+        before = dict(row)
+    amounts: dict[str, Decimal | None] = {}
+    errors = _problems(conn, form, before, day, amounts)
+    if errors:
+        raise FormInvalid(errors)
+    if not write:
+        return []
+    case_id = form.case_id or open_as or new_id("LC")
+    values = {
+        "loan_id": form.loan_id,
+        "filed_on": form.filed_on,
+        "court": clean(form.court) or None,
+        "case_number": clean(form.case_number) or None,
+        "stage": form.stage,
+        "claimed": amounts["claimed"] or Decimal(0),
+        "awarded": amounts["awarded"],
+        "recovered": amounts["recovered"] or Decimal(0),
+        "costs": amounts["costs"] or Decimal(0),
+        "lawyer": clean(form.lawyer) or None,
+        "agency_id": form.agency_id or None,
+        "next_hearing_on": form.next_hearing_on,
+        "note": clean(form.note) or None,
+    }
+    changes: list[Change] = []
+    if before is None:
+        conn.execute(insert(LegalCase).values(case_id=case_id, **values))
+        changes.append(Change("insert", "legal_cases", case_id, None, _jsonable(values)))
+    else:
+        conn.execute(update(LegalCase).where(LegalCase.case_id == case_id).values(**values))
+        old = {k: before[k] for k in values}
+        changes.append(Change("update", "legal_cases", case_id, _jsonable(old), _jsonable(values)))
+    if before is None or before["stage"] != form.stage:
+        stage = {
+            "case_id": case_id,
+            "changed_on": day,
+            "from_stage": None if before is None else before["stage"],
+            "to_stage": form.stage,
+            "reason": clean(form.reason) or None,
+            "username": actor.username,
+        }
+        change_id = conn.execute(
+            insert(LegalCaseStage).values(**stage).returning(LegalCaseStage.change_id)
+        ).scalar_one()
+        changes.append(Change("insert", "legal_case_stages", str(change_id), None, _jsonable(stage)))
+    return changes
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

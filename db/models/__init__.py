@@ -24,7 +24,7 @@ from db.models.loans import (
     SnapshotGroup,
     StateChange,
 )
-from db.models.npl import LegalCase, LegalCaseStage, Restructuring, RestructuringProposal
+from db.models.npl import LegalCase, LegalCaseStage, Restructuring, RestructuringProposal, WriteoffProposal
 from db.models.reference import Agency, Branch, Channel, Contact, Customer, Product, Staff, Workday
 from db.models.work import (
     CollectionAction,
@@ -84,4 +84,5 @@ __all__ = [
     "User",
     "Visit",
     "Workday",
+    "WriteoffProposal",
 ]

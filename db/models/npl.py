@@ -135,3 +135,52 @@ class RestructuringProposal(Base):
     decided_at: Mapped[datetime | None]
     decision_comment: Mapped[str | None] = mapped_column(Text)
     restructuring_id: Mapped[str | None] = mapped_column(Key, ForeignKey("restructurings.restructuring_id"))
+
+
+class WriteoffProposal(Base):
+    """A write-off (核销) proposed in the app by asset preservation or a risk manager, with the principal to
+    write off, a reason and the write-off day; an approver other than the proposer decides it (maker-checker,
+    as restructuring_proposals). The approval sets loans.written_off_on to written_off_on, the one place
+    every figure reads a write-off from; the import keeps it while the extract leaves the loan's
+    written_off_on blank (dashboard.importer.npl.keep_approved_writeoffs)."""
+
+    __tablename__ = "writeoff_proposals"
+    __table_args__ = (
+        one_of("status", PROPOSAL_STATUSES),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("length(trim(reason)) > 0", name="reason_required"),
+        CheckConstraint("decided_by IS NULL OR decided_by <> proposed_by", name="not_self_approved"),
+        CheckConstraint(
+            "(status = 'pending' AND decided_by IS NULL AND decided_at IS NULL)"
+            " OR (status <> 'pending' AND decided_by IS NOT NULL AND decided_at IS NOT NULL"
+            " AND decision_comment IS NOT NULL AND length(trim(decision_comment)) > 0)",
+            name="decided_with_comment",
+        ),
+        # One proposal waiting per loan, and a loan is written off once.
+        Index(
+            "uq_writeoff_proposals_pending_loan",
+            "loan_id",
+            unique=True,
+            sqlite_where=text("status = 'pending'"),
+            postgresql_where=text("status = 'pending'"),
+        ),
+        Index(
+            "uq_writeoff_proposals_approved_loan",
+            "loan_id",
+            unique=True,
+            sqlite_where=text("status = 'approved'"),
+            postgresql_where=text("status = 'approved'"),
+        ),
+    )
+
+    proposal_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    loan_id: Mapped[str] = mapped_column(Key, ForeignKey("loans.loan_id"), index=True)
+    written_off_on: Mapped[date]
+    amount: Mapped[Decimal] = mapped_column(Money)
+    reason: Mapped[str] = mapped_column(Text)
+    proposed_by: Mapped[str] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    proposed_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(Key, ForeignKey("staff.staff_id"))
+    decided_at: Mapped[datetime | None]
+    decision_comment: Mapped[str | None] = mapped_column(Text)

@@ -74,7 +74,16 @@ ROLE_PAGES = {
     "agency": ["overdue", "my_tasks", "loan", "find", "action_form", "upload"],
     "auditor": [*NPL_BOOKS, "loan", "find", "issues_work", "warnings", "reminders", "audit"],
     "admin": ["audit", "users", "settings"],
-    "asset_preservation": ["overdue", "writeoffs", "legal", "loan", "find", "action_form", "restructure"],
+    "asset_preservation": [
+        "overdue",
+        "writeoffs",
+        "legal",
+        "loan",
+        "find",
+        "action_form",
+        "restructure",
+        "upload",
+    ],
 }
 ACTORS = {
     "manager": Actor("manager", "manager"),

@@ -165,3 +165,83 @@ def test_the_loan_card_shows_the_case_and_links_to_the_npl_forms(app_db: Engine)
     assert list(cases["stage"]) == ["judgment"]
     links = {link.label for link in at.get("page_link")}
     assert {"Legal cases", "Restructuring", "Record a collection action"} <= links
+
+
+PROPOSER = Actor("r1", "risk_manager", name="R1", staff_id="R1", branch_id="HQ")
+APPROVER = Actor("r2", "risk_manager", name="R2", staff_id="R2", branch_id="B2")
+
+
+def test_a_write_off_proposed_and_approved_on_the_written_off_book(app_db: Engine) -> None:
+    with app_db.begin() as conn:
+        conn.execute(
+            insert(Staff).values(
+                staff_id="R2", name="R2", role="risk_manager", branch_id="B2", joined_on=D("2015-01-01")
+            )
+        )
+    at = _page("writeoffs.py", PROPOSER, lang="en")
+    assert not at.exception
+    assert at.info[-1].value == "No write-off is waiting for approval."
+    at.text_input(key="writeoff_loan_id").input("C")  # loss by override, 5,000 outstanding
+    at.date_input(key="writeoff_written_off_on").set_value(D("2025-03-20"))
+    at.text_input(key="writeoff_amount").input("5000.01")
+    at.text_area(key="writeoff_reason").input("borrower deceased, estate empty")
+    at.button(key="FormSubmitter:writeoff-Propose").click().run()
+    assert not at.exception
+    assert error_next_to(at, "writeoff_amount") == (
+        "5000.01 is above the loan's outstanding principal of 5000.00 on 2025-03-20"
+    )
+    at.text_input(key="writeoff_amount").input("5000")
+    at.button(key="FormSubmitter:writeoff-Propose").click().run()
+    assert not at.exception
+    pending = next(d.value for d in at.dataframe if "proposal_id" in d.value.columns)
+    assert list(pending["loan_id"]) == ["C"]
+    # The proposer may not approve their own proposal.
+    at.text_area(key="writeoff_decide_comment").input("mine")
+    at.button(key="writeoff_decide_approve").click().run()
+    assert not at.exception
+    assert (
+        error_next_to(at, "writeoff_decide_id")
+        == "You proposed this: another risk manager must approve or reject it"
+    )
+    with app_db.connect() as conn:
+        assert conn.execute(select(Loan.written_off_on).where(Loan.loan_id == "C")).scalar_one() is None
+
+    at = _page("writeoffs.py", APPROVER, lang="en")
+    assert {m.label: m.value for m in at.metric}["Written-off loans"] == "0"
+    at.text_area(key="writeoff_decide_comment").input("estate checked, nothing to recover")
+    at.button(key="writeoff_decide_approve").click().run()
+    assert not at.exception
+    with app_db.connect() as conn:
+        assert conn.execute(select(Loan.written_off_on).where(Loan.loan_id == "C")).scalar_one() == D(
+            "2025-03-20"
+        )
+    tiles = {m.label: m.value for m in at.metric}
+    assert (tiles["Written-off loans"], tiles["Principal written off"]) == ("1", "¥5,000.00")
+    assert at.info[-1].value == "No write-off is waiting for approval."
+
+    card = _page("loan.py", APPROVER, lang="en", loan_id="C")
+    assert not card.exception
+    assert "Write-off proposals" in [h.value for h in card.subheader]
+    history = next(d.value for d in card.dataframe if "decision_comment" in d.value.columns)
+    assert list(history["status"]) == ["Approved"]
+
+
+def test_legal_cases_uploaded_by_asset_preservation(app_db: Engine) -> None:
+    _written_off(app_db, "B")
+    at = _page("upload.py", lang="en")
+    assert not at.exception
+    assert at.selectbox(key="upload_kind").options == ["Collection actions", "Legal cases"]
+    at.selectbox(key="upload_kind").set_value("legal_cases").run()
+    text = (
+        "case_id,loan_id,filed_on,court,case_number,stage,claimed,awarded,recovered,costs,lawyer,agency_id,"
+        "next_hearing_on,note\n"
+        "LC9,B,2025-03-10,朝阳法院,,filed,2900,,,,,,,\n"
+    )
+    at.file_uploader(key="upload_file").set_value(("cases.csv", text.encode(), "text/csv"))
+    at.run()
+    at.button(key="upload_submit").click()
+    at.run()
+    assert not at.exception
+    assert at.success[0].value == "Uploaded 1 record(s): Legal cases 1"
+    with app_db.connect() as conn:
+        assert conn.execute(select(LegalCase.stage).where(LegalCase.case_id == "LC9")).scalar_one() == "filed"
