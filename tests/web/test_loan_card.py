@@ -37,6 +37,7 @@ def test_links_to_what_the_role_may_record(app_db: Engine) -> None:
         ("Classification override", "override", "loan_id=B"),
         ("Legal cases", "legal", "loan_id=B"),  # issue 18
         ("Restructuring", "restructure", "loan_id=B"),
+        ("Written-off book", "writeoffs", "loan_id=B"),  # risk managers propose write-offs (issue 18)
     ]
     assert links(card(OFFICER, lang="en", loan_id="B")) == [
         ("Record a visit", "visit", "loan_id=B"),
