@@ -160,10 +160,57 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--as-of", type=_date, help="the day to scan up to (default: the data date)")
 
+    audit = commands.add_parser("audit", help="the audit log")
+    audit_actions = audit.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    verify = audit_actions.add_parser(
+        "verify", help="check the audit log's hash chain: exit 0 when whole, 1 at the first broken row"
+    )
+    verify.add_argument(
+        "--expect",
+        type=_head,
+        metavar="ID:HASH",
+        help="a head printed by an earlier verify, kept elsewhere: that row must still be in the chain",
+    )
+
     from dashboard.auth.cli_users import add_user_parser
 
     add_user_parser(commands)
     return parser
+
+
+def _head(text: str) -> tuple[int, str]:
+    entry, _, digest = text.partition(":")
+    if not entry.isdigit() or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise argparse.ArgumentTypeError(f"{text!r} is not ENTRY_ID:HASH as verify prints it")
+    return int(entry), digest
+
+
+def _audit(args: argparse.Namespace, engine: Engine) -> int:
+    from dashboard.work.audit import verify
+
+    with engine.connect() as conn:
+        found = verify(conn, expect=args.expect)
+    if found.broken_id is not None:
+        what = {
+            "content": "its content does not match its hash (edited)",
+            "link": "it does not follow the row before it (a row deleted or inserted before it)",
+        }[found.problem or "content"]
+        print(
+            f"audit log: broken at entry {found.broken_id}: {what}; {found.rows} row(s) before it are intact",
+            file=sys.stderr,
+        )
+        return 1
+    if found.expected_missing:
+        entry, digest = args.expect
+        print(
+            f"audit log: the chain is whole but entry {entry} is not the expected head {digest}: "
+            "the log was rewritten from that entry on, or it was deleted",
+            file=sys.stderr,
+        )
+        return 1
+    head = f"{found.head_id}:{found.head_hash}" if found.head_id is not None else "none (the log is empty)"
+    print(f"audit log OK: {found.rows} row(s); head {head}")
+    return 0
 
 
 def _scope(args: argparse.Namespace, conn: Connection) -> Scope:
@@ -345,8 +392,10 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     from seed import iter_chunks, stream_extract, stream_to_database
     from seed.npl import seed_npl
     from seed.portfolio import SEED_CHUNK_LOANS
-    from seed.users import SEED_ACTOR
+    from seed.users import SEED_ACTOR, check_demo_password
 
+    if engine is not None:
+        check_demo_password()  # before minutes of seeding, not after them
     # The demo opens on current data: a visit recorded today falls the day after the data date.
     as_of = args.as_of or clock.today() - timedelta(days=1)
     if engine is not None and args.if_empty and database_has_data(engine):
@@ -431,6 +480,7 @@ def run(argv: Sequence[str]) -> int:
             "calendar": _calendar,
             "warnings": _warnings,
             "user": run_user,
+            "audit": _audit,
         }
         if args.command in handlers:
             return handlers[args.command](args, engine)

@@ -13,10 +13,14 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, and_, case, func, select
 
 from dashboard.actor import Actor
+from dashboard.auth.passwords import password_problem
 from dashboard.auth.users import NewUser, add_user, has_users, new_password
+from dashboard.i18n import translate
+from dashboard.usage import UsageError
 from db.models import Agency, Branch, CollectorAssignment, Loan, Placement, Staff
 
 SEED_ACTOR = Actor("seed", "admin", name="postloan seed")
+DEMO_USERNAMES = ("admin", "manager", "auditor", "risk", "officer", "collector", "agency", "preservation")
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,19 @@ def _plan(conn: Connection) -> list[tuple[NewUser, str]]:
     return plan
 
 
+def check_demo_password(password: str | None = None, users: list[NewUser] | None = None) -> None:
+    """Refuse a POSTLOAN_DEMO_PASSWORD (or password) that the password rules refuse for a demo user (by
+    default the users every demo has; the risk manager's name comes from the data)."""
+    shared = password or os.environ.get("POSTLOAN_DEMO_PASSWORD") or None
+    if not shared:
+        return
+    for user in users or [NewUser(name, f"Demo {name}", name, "") for name in DEMO_USERNAMES]:
+        problem = password_problem(shared, (user.username, user.name))
+        if problem:
+            text = translate(problem[0], "en", **problem[1])
+            raise UsageError(f"POSTLOAN_DEMO_PASSWORD (for the demo user {user.username}): {text}")
+
+
 def create_demo_users(engine: Engine, password: str | None = None) -> list[DemoUser]:
     """Create the demo users if there are no users at all; returns them with their plain passwords."""
     shared = password or os.environ.get("POSTLOAN_DEMO_PASSWORD") or None
@@ -134,6 +151,7 @@ def create_demo_users(engine: Engine, password: str | None = None) -> list[DemoU
         if has_users(conn):
             return []
         plan = _plan(conn)
+    check_demo_password(password, [user for user, _ in plan])
     created = []
     for user, tie in plan:
         secret = shared or new_password()

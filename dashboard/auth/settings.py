@@ -21,6 +21,7 @@ from dashboard.actor import Actor
 from dashboard.config import BOUNDS, FLOORS, SETTINGS, SHARES, Config, parse_floors, parse_setting
 from dashboard.i18n import TERMS, translate
 from dashboard.work.access import require
+from dashboard.work.audit import lock_chain
 from dashboard.work.errors import FormInvalid, Message, message
 from dashboard.work.saving import Change, Saved, save
 from db.data_version import EVERY_DATE, bump_data_version
@@ -117,6 +118,7 @@ def _stale_if_state(conn: Connection, name: str) -> None:
     """The observation period of restructured loans is folded into the snapshots' override rank
     (dashboard.kpi.restructured), unlike the DPD floors: changing it makes every snapshot stale."""
     if name == "restructured_observation_months":
+        lock_chain(conn)  # the audit log's lock before data_version's row, as every save takes them
         bump_data_version(conn, state=True, affects_from=EVERY_DATE)
 
 

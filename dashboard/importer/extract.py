@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -53,10 +53,19 @@ def import_files(
             raise ExtractInvalid(checked.problems)
         moves = _officer_moves(conn, checked.rows.get("loans", []))
         summary = load_tables(conn, checked.rows, progress=progress)
+        # The same date again is no news: importing the same extract twice still changes nothing.
+        recorded = recorded_data_date(conn)
         if extract is not None:
             summary.data_date = data_date or default_import_date(conn)
-            # The same date again is no news: importing the same extract twice still changes nothing.
-            if summary.data_date is not None and summary.data_date != recorded_data_date(conn):
+        if moves:
+            day = summary.data_date or default_import_date(conn) or clock.today()
+            for loan_id, (previous, officer) in sorted(moves.items()):
+                record_officer_change(conn, loan_id=loan_id, previous=previous, officer_id=officer, on=day)
+
+        def record() -> None:
+            # After the snapshot rows, before data_version: the audit row takes the audit log's lock, which
+            # a save takes after its own rows and before data_version too (dashboard.work.audit).
+            if extract is not None and summary.data_date is not None and summary.data_date != recorded:
                 record_data_date(
                     conn,
                     data_date=summary.data_date,
@@ -65,11 +74,8 @@ def import_files(
                     actor=IMPORT_ACTOR,
                     rows=summary.rows,
                 )
-        if moves:
-            day = summary.data_date or default_import_date(conn) or clock.today()
-            for loan_id, (previous, officer) in sorted(moves.items()):
-                record_officer_change(conn, loan_id=loan_id, previous=previous, officer_id=officer, on=day)
-        _keep_snapshots(conn, summary.state)
+
+        _keep_snapshots(conn, summary.state, record)
         return summary
 
 
@@ -118,16 +124,20 @@ def _officer_moves(conn: Connection, loans: Sequence[Row]) -> dict[str, tuple[st
     return moves
 
 
-def _keep_snapshots(conn: Connection, reach: StateReach) -> None:
+def _keep_snapshots(conn: Connection, reach: StateReach, before_bump: Callable[[], None]) -> None:
     """Bump the data version; a few changed loans get their snapshot rows rebuilt here, more only make the
     snapshots from the earliest date they reach stale (until `postloan refresh`). Loans moved to another
-    branch, product, channel or officer have the snapshot groups rebuilt."""
+    branch, product, channel or officer have the snapshot groups rebuilt. `before_bump` runs after the
+    snapshot rows are written and before the data version is bumped."""
     if not reach.loans:
+        before_bump()
         bump_data_version(conn, state=False)
     elif len(reach.loans) <= REBUILD_LOANS_MAX:
         refresh_loans(conn, loans=sorted(reach.loans), affects_from=reach.earliest)
+        before_bump()
         bump_data_version(conn, logged=False)
     else:
+        before_bump()
         bump_data_version(conn, affects_from=reach.earliest)
     if reach.moved:
         groups.rebuild_all(conn)

@@ -322,6 +322,42 @@ TERMS = {
         "No spaces at the start or the end",
         "开头和结尾不能有空格",
     ),
+    "admin.err.password_breached": (
+        "This password is on a list of passwords leaked in breaches: choose another",
+        "该密码在已泄露密码清单中，请另选一个",
+    ),
+    "admin.err.password_user_inputs": (
+        "Too easy to guess: it contains the username or the person's name",
+        "太容易被猜中：包含了用户名或本人姓名",
+    ),
+    "admin.err.password_passwords": (
+        "Too easy to guess: it is built on a common password; add unrelated words or random characters",
+        "太容易被猜中：以常见密码为基础；请加入不相关的词或随机字符",
+    ),
+    "admin.err.password_spatial": (
+        "Too easy to guess: it follows a keyboard pattern (such as qwerty or asdf)",
+        "太容易被猜中：是键盘上连续的按键（如 qwerty、asdf）",
+    ),
+    "admin.err.password_repeat": (
+        "Too easy to guess: it repeats characters or groups (such as aaaa or abcabc)",
+        "太容易被猜中：含重复的字符或字符组（如 aaaa、abcabc）",
+    ),
+    "admin.err.password_sequence": (
+        "Too easy to guess: it is a sequence (such as abcd or 1234)",
+        "太容易被猜中：是连续序列（如 abcd、1234）",
+    ),
+    "admin.err.password_date": (
+        "Too easy to guess: it is made of dates or years",
+        "太容易被猜中：由日期或年份组成",
+    ),
+    "admin.err.password_words": (
+        "Too easy to guess: it is made of common words or names; add unrelated words or random characters",
+        "太容易被猜中：由常用词或人名组成；请加入更多不相关的词或随机字符",
+    ),
+    "admin.err.password_guessable": (
+        "Too easy to guess: add more unrelated words or random characters",
+        "太容易被猜中：请加入更多不相关的词或随机字符",
+    ),
     "admin.err.no_user": ("There is no user {username}", "用户 {username} 不存在"),
     "admin.err.disable_self": ("You cannot disable yourself", "不能停用自己的账号"),
     "admin.err.setting": ("There is no setting {name}", "参数 {name} 不存在"),

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.models.base import Base, Key, one_of
@@ -28,8 +38,15 @@ class User(Base):
 
 
 class AuditEntry(Base):
+    """One audited change. prev_hash and row_hash chain the rows (dashboard.work.audit): row_hash is the
+    SHA-256 of prev_hash and the row's content; one row only may follow each (the unique prev_hash)."""
+
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_key"),)
+    __table_args__ = (
+        Index("ix_audit_log_record", "table_name", "record_key"),
+        UniqueConstraint("prev_hash"),
+        CheckConstraint("length(prev_hash) = 64 AND length(row_hash) = 64", name="hash_lengths"),
+    )
 
     entry_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(index=True)
@@ -39,6 +56,8 @@ class AuditEntry(Base):
     record_key: Mapped[str] = mapped_column(String(120))
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
 
 
 class Setting(Base):

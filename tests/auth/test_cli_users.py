@@ -8,6 +8,7 @@ import re
 import pytest
 from sqlalchemy import Engine, insert, select
 
+from dashboard.auth.passwords import MIN_LENGTH
 from dashboard.auth.users import check_password
 from dashboard.cli import main
 from db.models import AuditEntry, CollectorAssignment, User
@@ -80,7 +81,7 @@ def test_every_problem_is_listed_and_nothing_written(
     assert code == 1
     assert "postloan: username: 2–60 characters" in err
     assert "postloan: staff_id: Required for the role collector" in err
-    assert "postloan: password: At least 8 characters" in err
+    assert f"postloan: password: At least {MIN_LENGTH} characters" in err
     assert _users(cli_people) == {}
 
 

@@ -29,7 +29,7 @@ from tests.web.conftest import TEST_ENV, app
 @pytest.fixture
 def users_db(app_db: Engine) -> Engine:
     add_user(app_db, ADMIN, NewUser("o1", "Officer One", "officer", "right password", staff_id="O1"))
-    add_user(app_db, ADMIN, NewUser("boss", "The Boss", "manager", "boss password"))
+    add_user(app_db, ADMIN, NewUser("boss", "The Boss", "manager", "corner office key"))
     return app_db
 
 
@@ -70,7 +70,7 @@ def test_signed_out_shows_only_the_form_then_signs_in(users_db: Engine) -> None:
     assert _signed_out(at) and at.title[0].value == "postloan — sign in"
     assert not at._registered_pages or all("url_pathname" not in p for p in at._registered_pages.values())
     assert not at.metric
-    _sign_in(at, "BOSS ", "boss password")  # the form lower-cases and trims the username
+    _sign_in(at, "BOSS ", "corner office key")  # the form lower-cases and trims the username
     assert not at.exception
     actor = _actor(at)
     assert (actor.username, actor.role, actor.branch_id) == ("boss", "manager", None)

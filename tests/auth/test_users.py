@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 
 from dashboard.actor import Actor
+from dashboard.auth.passwords import MIN_LENGTH
 from dashboard.auth.users import (
     NewUser,
     add_user,
@@ -62,7 +63,7 @@ def test_every_problem_is_reported_at_once_and_nothing_written(people: Engine) -
     with pytest.raises(FormInvalid) as refused:
         add_user(people, ADMIN, bad)
     assert set(refused.value.errors) == {"username", "name", "role", "staff_id", "branch_id", "password"}
-    assert refused.value.field_texts("en")["password"] == "At least 8 characters"
+    assert refused.value.field_texts("en")["password"] == f"At least {MIN_LENGTH} characters"
     assert refused.value.field_texts("en")["staff_id"] == "NOPE does not exist"
     with people.connect() as conn:
         assert conn.execute(select(func.count()).select_from(User)).scalar() == 0
@@ -142,6 +143,6 @@ def test_disable_enable_unlock_and_list(people: Engine) -> None:
 
 def test_unknown_user_and_disabling_oneself_are_refused(people: Engine) -> None:
     with pytest.raises(NotAllowed, match="There is no user nobody"):
-        reset_password(people, ADMIN, "nobody", "long enough")
+        reset_password(people, ADMIN, "nobody", "long enough for the rules")
     with pytest.raises(NotAllowed, match="You cannot disable yourself"):
         set_disabled(people, ADMIN, "admin", True)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, select
 
 from dashboard.actor import Actor
+from dashboard.work.audit import append_entries
 from dashboard.work.audit_query import audit_choices, audit_count, audit_entries
-from db.models import AuditEntry, CollectionAction
+from db.models import CollectionAction
 from tests.kpi.book import act, loan, reference, visit
 
 MANAGER_B1 = Actor("m1", "manager", branch_id="B1")
@@ -44,8 +45,8 @@ def log(engine: Engine) -> Engine:
             ("=cmd", "login_failed", "users", "=cmd"),
             ("admin", "update", "settings", "ptp_max_days"),
         ]
-        conn.execute(
-            insert(AuditEntry),
+        append_entries(
+            conn,
             [
                 {
                     "at": datetime(2025, 3, 1, 9, n),

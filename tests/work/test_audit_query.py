@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
 from dashboard.actor import Actor
 from dashboard.config import Config
+from dashboard.work.audit import append_entries
 from dashboard.work.audit_query import COLUMNS, audit_choices, audit_count, audit_entries
 from dashboard.work.overrides import decide_proposal, propose_override
-from db.models import AuditEntry
 from tests.kpi.book import D, loan, reference
 
 AUDITOR = Actor("au", "auditor")
@@ -31,8 +31,8 @@ ENTRIES = [
 @pytest.fixture
 def log(engine: Engine) -> Engine:
     with engine.begin() as conn:
-        conn.execute(
-            insert(AuditEntry),
+        append_entries(
+            conn,
             [
                 {
                     "at": datetime.fromisoformat(at),
