@@ -18,11 +18,11 @@ from sqlalchemy.exc import OperationalError
 from dashboard import clock, jsonout
 from dashboard.config import load_config
 from dashboard.kpi.agencies import agency_scores
-from dashboard.kpi.data_dates import latest_data_date, record_data_date
+from dashboard.kpi.data_dates import as_of_range, latest_data_date, record_data_date
 from dashboard.kpi.inspections import first_checks
 from dashboard.kpi.issues import issue_deadlines
 from dashboard.kpi.migration import month_migration
-from dashboard.kpi.periods import parse_month
+from dashboard.kpi.periods import month_end, parse_month
 from dashboard.kpi.portfolio import loans_at, portfolio
 from dashboard.kpi.roll import build_roll_groups, roll_rates
 from dashboard.kpi.scope import Scope, UnknownScopeError
@@ -224,9 +224,53 @@ def _scope(args: argparse.Namespace, conn: Connection) -> Scope:
     return scope
 
 
+def _in_range(conn: Connection, option: str, value: date) -> None:
+    """Refuse a date outside the data's range, by the pages' rule (dashboard.kpi.data_dates.as_of_range):
+    far outside it (9999-12-31) the figures' date arithmetic runs for minutes (issue 22 item 9)."""
+    bounds = as_of_range(conn, today=clock.today())
+    if bounds is not None and not bounds[0] <= value <= bounds[1]:
+        raise UsageError(f"{option} {value} is outside the data's range, {bounds[0]} to {bounds[1]}")
+
+
+def _in_months(conn: Connection, option: str, first: date, last: date, shown: str) -> None:
+    """Refuse a period (a month, a --from or --to day) outside the months of the data's range: the pages'
+    periods are the months of an as-of date they accept, so a period may start on the first of the month
+    the data begins in and end with the month its range ends in."""
+    bounds = as_of_range(conn, today=clock.today())
+    if bounds is not None and (
+        last < bounds[0].replace(day=1) or first > month_end(bounds[1].year, bounds[1].month)
+    ):
+        raise UsageError(
+            f"{option} {shown} is outside the data's range, {bounds[0]:%Y-%m} to {bounds[1]:%Y-%m}"
+        )
+
+
+def _dates_in_range(args: argparse.Namespace, conn: Connection) -> None:
+    """Every period option the command was given (--month, --from, --to), checked against the data's
+    range; --as-of is checked where it is read (_as_of)."""
+    for option, name in (("--from", "start"), ("--to", "end")):
+        if (day := getattr(args, name, None)) is not None:
+            _in_months(conn, option, day, day, str(day))
+    if (month := getattr(args, "month", None)) is not None:
+        first = date(*month, 1)
+        _in_months(conn, "--month", first, month_end(*month), f"{first:%Y-%m}")
+
+
+def _check_data_date(option: str, value: date) -> None:
+    """A data date (an import's, the seed's) is not after today, when no repayment has happened yet, nor
+    before the first day work may be recorded (the seed's date arithmetic fails in year 1)."""
+    from dashboard.work.visits import EARLIEST_WORK
+
+    if value > clock.today():
+        raise UsageError(f"{option} {value} is after today ({clock.today()})")
+    if value < EARLIEST_WORK:
+        raise UsageError(f"{option} {value} is before {EARLIEST_WORK}")
+
+
 def _as_of(args: argparse.Namespace, conn: Connection) -> date:
     latest = latest_data_date(conn)
     if args.as_of:
+        _in_range(conn, "--as-of", args.as_of)
         if latest is not None and args.as_of > latest:
             # On stderr: stdout stays the JSON a script reads.
             print(
@@ -243,6 +287,7 @@ def _as_of(args: argparse.Namespace, conn: Connection) -> date:
 def _kpi(args: argparse.Namespace, engine: Engine) -> Any:
     config = load_config(engine)
     with engine.connect() as conn:
+        _dates_in_range(args, conn)
         if args.figure == "tasks":
             try:
                 frame = tasks(
@@ -339,8 +384,8 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
 
     if not args.directory.is_dir():
         raise UsageError(f"{args.directory} is not a directory")
-    if args.data_date is not None and args.data_date > clock.today():
-        raise UsageError(f"--data-date {args.data_date} is after today ({clock.today()})")
+    if args.data_date is not None:
+        _check_data_date("--data-date", args.data_date)
     progress = for_terminal()
     try:
         summary = import_directory(engine, args.directory, data_date=args.data_date, progress=progress)
@@ -361,6 +406,8 @@ def _import(args: argparse.Namespace, engine: Engine) -> int:
 
 def _refresh(args: argparse.Namespace, engine: Engine) -> int:
     with engine.begin() as conn:
+        if args.as_of:
+            _in_range(conn, "--as-of", args.as_of)
         latest = args.as_of or latest_data_date(conn)
         if latest is None:
             print("the database holds no data; nothing to snapshot")
@@ -397,6 +444,8 @@ def _seed(args: argparse.Namespace, engine: Engine | None) -> int:
     if engine is not None:
         check_demo_password()  # before minutes of seeding, not after them
     # The demo opens on current data: a visit recorded today falls the day after the data date.
+    if args.as_of is not None:
+        _check_data_date("--as-of", args.as_of)
     as_of = args.as_of or clock.today() - timedelta(days=1)
     if engine is not None and args.if_empty and database_has_data(engine):
         print("the database already holds data; not seeding")

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 
+from dashboard import clock
 from dashboard.cli import main
 from dashboard.config import Config
+from dashboard.kpi.data_dates import as_of_range
 from dashboard.kpi.portfolio import portfolio
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import has_current_snapshot
-from db.models import RollMonth
+from db.models import EarlyWarning, LoanStateSnapshot, RollMonth
 from tests.conftest import url_of
 from tests.kpi.book import D, act, inspect, issue, loan, pay, place, reference
 
@@ -315,3 +319,106 @@ def test_warnings_scan_and_figures(cli_db: Engine, capsys: pytest.CaptureFixture
     assert [(r["officer_id"], r["opened"], r["open"], r["due"], r["in_time_rate"]) for r in rows] == [
         ("O2", 1, 1, 1, 0.0)  # due 02-13, unanswered on 02-14
     ]
+
+
+def _bounds(engine: Engine) -> dict[str, str]:
+    """The pages' as-of range of the test book and the days and months just outside it."""
+    with engine.connect() as conn:
+        bounds = as_of_range(conn, today=clock.today())
+    assert bounds is not None
+    first, last = bounds
+    month_before = first.replace(day=1) - timedelta(days=1)
+    month_after = (last.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return {
+        "first": str(first),
+        "last": str(last),
+        "before": str(first - timedelta(days=1)),
+        "after": str(last + timedelta(days=1)),
+        "first_month_start": str(first.replace(day=1)),
+        "month_before": f"{month_before:%Y-%m}",
+        "month_after": f"{month_after:%Y-%m}",
+        "first_month": f"{first:%Y-%m}",
+        "last_month": f"{last:%Y-%m}",
+    }
+
+
+# Every command that reads a date or a month of the data (issue 22 item 9), with one just outside the
+# range or far outside it; {name} is filled from _bounds.
+OUT_OF_RANGE = [
+    ["kpi", "portfolio", "--as-of", "9999-12-31"],
+    ["kpi", "portfolio", "--as-of", "{after}"],
+    ["kpi", "loans", "--as-of", "{before}"],
+    ["kpi", "writeoffs", "--as-of", "{after}"],
+    ["kpi", "staff", "--as-of", "0001-01-01"],
+    ["kpi", "tasks", "--staff", "O1", "--as-of", "9999-12-31"],
+    ["kpi", "migration", "--month", "2025-03", "--as-of", "{after}"],
+    ["kpi", "migration", "--month", "9999-12"],
+    ["kpi", "roll", "--month", "{month_before}"],
+    ["kpi", "roll", "--month", "{month_after}"],
+    ["kpi", "first-checks", "--from", "{first_month_start}", "--to", "9999-12-31"],
+    ["kpi", "agencies", "--from", "1900-01-01", "--to", "{last}"],
+    ["kpi", "issues", "--from", "{first}", "--to", "{last}", "--as-of", "{after}"],
+    ["kpi", "warnings", "--from", "{first}", "--to", "{last}", "--as-of", "{before}"],
+    ["refresh", "--as-of", "9999-12-31"],
+    ["warnings", "scan", "--as-of", "{after}"],
+]
+
+
+@pytest.mark.parametrize("argv", OUT_OF_RANGE, ids=lambda argv: " ".join(argv))
+def test_a_date_outside_the_data_is_refused_as_the_pages_refuse_it(
+    cli_db: Engine, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    bounds = _bounds(cli_db)
+    with cli_db.connect() as conn:
+        written = [
+            conn.execute(select(func.count()).select_from(t)).scalar()
+            for t in (LoanStateSnapshot, EarlyWarning)
+        ]
+    code, out, err = _run(capsys, *(a.format(**bounds) for a in argv))
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("postloan: error: --")
+    assert "outside the data's range" in err
+    # The range named is the pages' range, so the user learns what to give instead.
+    assert bounds["first"][:7] in err and bounds["last"][:7] in err
+    with cli_db.connect() as conn:
+        after = [
+            conn.execute(select(func.count()).select_from(t)).scalar()
+            for t in (LoanStateSnapshot, EarlyWarning)
+        ]
+    assert after == written
+
+
+IN_RANGE = [
+    ["kpi", "portfolio", "--as-of", "{first}"],
+    ["kpi", "portfolio", "--as-of", "{last}"],
+    ["kpi", "roll", "--month", "{first_month}"],
+    ["kpi", "migration", "--month", "{last_month}", "--as-of", "{last}"],
+    # A period is the months of the range: the first month from its first day, as the pages pick it.
+    ["kpi", "agencies", "--from", "{first_month_start}", "--to", "{last}", "--as-of", "{last}"],
+]
+
+
+@pytest.mark.parametrize("argv", IN_RANGE, ids=lambda argv: " ".join(argv))
+def test_the_range_s_own_ends_are_accepted(
+    cli_db: Engine, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, _, err = _run(capsys, *(a.format(**_bounds(cli_db)) for a in argv))
+    assert code == 0, err
+    assert "outside" not in err
+
+
+@pytest.mark.parametrize("as_of", ["tomorrow", "0001-01-01", "1999-12-31"])
+def test_seed_refuses_a_data_date_it_cannot_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], as_of: str
+) -> None:
+    database = tmp_path / "seed.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{database}")
+    day = str(clock.today() + timedelta(days=1)) if as_of == "tomorrow" else as_of
+    code, out, err = _run(capsys, "seed", "--loans", "20", "--as-of", day)
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and f"--as-of {day} is" in err
+    assert "seeded" not in out
+    code, data, _ = _run(capsys, "kpi", "loans", "--as-of", str(date(2025, 1, 1)))
+    assert (code, data) == (0, [])  # nothing was written

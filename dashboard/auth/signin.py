@@ -305,7 +305,9 @@ def _from_cookie(auth: stauth.Authenticate) -> Actor | None:
     idle_time = timedelta(minutes=idle_minutes())
     if not isinstance(sid, str) or not sessions.touch(engine(), sid, actor.username, clock.now(), idle_time):
         # Signed out, idle, past its lifetime, or a cookie from before sessions were kept on the server.
-        _forget_cookie(auth)
+        # The library's logout, not only the cookie's deletion: its login(token=...) above has marked the
+        # session authenticated, and then its form would never be drawn again (seen in the browser test).
+        auth.logout(location="unrendered")
         state[NOTICE] = "auth.session_ended"
         return None
     with engine().begin() as conn:

@@ -114,6 +114,9 @@ def test_a_copied_cookie_opens_nothing_after_sign_out(
     assert [i.value for i in replay.info] == [
         "This sign-in has ended (signed out, or too old). Please sign in again."
     ]
+    # And the form to sign in again is there: the token had marked the session signed in for the library,
+    # which then drew no form (found by the browser test, tests/browser/test_security_e2e.py).
+    assert _signed_out(replay)
 
 
 def test_migration_0014_upgrades_and_downgrades(engine: Engine) -> None:
