@@ -188,7 +188,7 @@ def signed_in(auth: stauth.Authenticate) -> Actor | None:
             else:
                 state[ACTOR_KEY] = actor
         if actor is not None and not _session_valid(actor):
-            sign_out(auth, "auth.expired")
+            sign_out(auth, "auth.session_ended")
             actor = None
     else:
         actor = _from_cookie(auth)

@@ -185,7 +185,7 @@ def test_sign_out_in_one_browser_ends_the_other_browser_s_session(
     links = other.locator("[data-testid='stSidebarNavLink']")
     expect(links.nth(1)).to_be_visible(timeout=WAIT)
     links.nth(1).click()
-    _shows_the_sign_in_form(other, "auth.expired")
+    _shows_the_sign_in_form(other, "auth.session_ended")
     # Nor is a reload signed back in. Its copy of the cookie may still be in its jar (the deletion is sent
     # by the run that signed it out, and the cookie is not needed gone): then the server refuses it again.
     settle(other)
