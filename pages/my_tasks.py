@@ -28,7 +28,14 @@ if holder is None:
     st.warning(t("tasks.no_holder"))
     st.stop()
 with st.expander(t("common.definition")):
-    st.markdown(t("tasks.rules", amount=f"{cfg.field_visit_amount:,.0f}", agency=cfg.agency_after_dpd))
+    st.markdown(
+        t(
+            "next_action.rule",
+            amount=f"{cfg.field_visit_amount:,.0f}",
+            days=cfg.agency_after_dpd,
+            lost=cfg.lost_contact_days,
+        )
+    )
 
 rows = query(tasks, as_of=f.as_of, config=cfg, **holder)
 if rows.empty:
@@ -48,7 +55,7 @@ for tile, (label, value) in zip(
 shown = rows.copy()
 shown.insert(0, "record", urls("action", "loan_id", shown["loan_id"]))
 shown.insert(1, "card", urls("loan", "loan_id", shown["loan_id"]))
-shown["next_action"] = t_codes("tasks.action.", shown["next_action"])
+shown["next_action"] = t_codes("next_action.", shown["next_action"])
 table(
     shown,
     "my_tasks",

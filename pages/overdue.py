@@ -71,8 +71,11 @@ for tile, key in zip(st.columns(len(tiles)), tiles, strict=True):
                 icon=":material/check:" if value == 0 else ":material/warning:",
             )
 with st.expander(t("common.definition")):
-    for key in (*tiles, "next_action", "days_since_contact"):
+    for key in tiles:
         st.markdown(f"**{t(f'term.overdue_{key}')}** — {t(f'def.overdue_{key}', **rule)}")
+    # The task lists' rule: both lists take their next action from dashboard.kpi.tasks.next_action.
+    st.markdown(f"**{t('term.overdue_next_action')}** — {t('next_action.rule', **rule)}")
+    st.markdown(f"**{t('term.overdue_days_since_contact')}** — {t('def.overdue_days_since_contact')}")
 
 if now.overdue == 0:
     st.info(t("overdue.none", as_of=f.as_of))
@@ -85,7 +88,7 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     shown.insert(0, "open", urls("loan", "loan_id", shown["loan_id"]))
     for column, prefix in (
         ("classification", "class."),
-        ("next_action", "overdue.action."),
+        ("next_action", "next_action."),
         ("last_channel", "overdue.channel."),
         ("last_result", "overdue.result."),
     ):
@@ -123,7 +126,7 @@ LIST_CONFIG = (
 
 st.subheader(t("overdue.by_action"))
 mix = loans.groupby(["next_action", "bucket"]).size().reset_index(name="loans")
-mix["action"] = [t(f"overdue.action.{a}") for a in mix["next_action"]]
+mix["action"] = t_codes("next_action.", mix["next_action"])
 st.altair_chart(
     alt.Chart(mix)
     .mark_bar()

@@ -1,14 +1,14 @@
 """Overdue lists and collectors' daily task lists (DOMAIN section 3, rules 1, 2 and 11).
 
 Each overdue loan comes with its last action, last contact, lost-contact run, agency and collector,
-the breaches of rule 2, and the next action the rules require (`next_action`, a pure function).
+the breaches of rule 2, and the next action the rules require (dashboard.kpi.tasks.next_action, the one
+definition the task lists use too).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import Connection, ScalarSelect, Select, Subquery, and_, case, func, literal, or_, select
@@ -19,14 +19,13 @@ from dashboard.config import Config
 from dashboard.kpi.money import yuan
 from dashboard.kpi.scope import Scope
 from dashboard.kpi.state import bucket_name, class_name, has_current_snapshot, loan_state
+from dashboard.kpi.tasks import ActionFacts, action_facts, next_action
 from db.models import Agency, CollectionAction, CollectorAssignment, Placement, Staff
-from db.models.enums import CLASSES, COLLECTOR_ROLES
+from db.models.enums import COLLECTOR_ROLES
 from db.sqlfuncs import as_date, cents, days_between
 
-NEXT_ACTIONS = ("legal", "agency", "field_visit", "call_twice", "call")
 # Results that mean somebody was reached: the borrower or a contact answered.
 CONTACTED = ("connected", "ptp", "refused", "paid")
-DOUBTFUL_IX = CLASSES.index("doubtful")
 
 LIST_COLUMNS = [
     "loan_id",
@@ -51,28 +50,6 @@ LIST_COLUMNS = [
     "next_action",
     "collector_id",  # not for display: picks a collector's task list out of a complete list
 ]
-
-
-def next_action(
-    dpd: int,
-    class_ix: int,
-    overdue_amount: Decimal,
-    outstanding: Decimal,
-    placed: bool,
-    field_visited: bool,
-    lost_contact_days: int | None,
-    config: Config,
-) -> str:
-    """What rules 1-2 ask for next, the most severe step first: one of NEXT_ACTIONS."""
-    if dpd > 90 or class_ix >= DOUBTFUL_IX:
-        return "legal"
-    if dpd > config.agency_after_dpd and not placed:
-        return "agency"
-    big = max(overdue_amount, outstanding) >= config.field_visit_amount
-    lost = lost_contact_days is not None and lost_contact_days >= config.lost_contact_days
-    if dpd > 60 or (not field_visited and (big or lost)):
-        return "field_visit"
-    return "call_twice" if dpd <= 3 else "call"
 
 
 def _end_of(as_of: date) -> datetime:
@@ -265,8 +242,12 @@ def overdue_list(
     )
     if collector_id is not None:
         query = query.where(rows.c.collector_id == collector_id)
+    fetched = conn.execute(query).mappings().all()
+    facts = action_facts(conn, [r["loan_id"] for r in fetched], as_of, config)
+    nothing = ActionFacts()
     records = []
-    for r in conn.execute(query).mappings():
+    for r in fetched:
+        fact = facts.get(r["loan_id"], nothing)
         lost_since = _day(r["lost_since"])
         lost_days = (as_of - lost_since).days if lost_since else None
         last_contact = _day(r["last_contact_at"])
@@ -293,14 +274,16 @@ def overdue_list(
                 bool(r["not_placed"]),
                 bool(r["lost_no_visit"]),
                 next_action(
-                    r["dpd"],
-                    r["class_ix"],
-                    overdue,
-                    outstanding,
-                    r["agency_id"] is not None,
-                    bool(r["field_visited"]),
-                    lost_days,
-                    config,
+                    as_of=as_of,
+                    dpd=int(r["dpd"]),
+                    class_ix=r["class_ix"],
+                    overdue_amount=overdue,
+                    outstanding=outstanding,
+                    placed=r["agency_id"] is not None,
+                    lost_on=fact.lost_on,
+                    last_visit=fact.last_visit,
+                    last_repair=fact.last_repair,
+                    config=config,
                 ),
                 r["collector_id"],
             )

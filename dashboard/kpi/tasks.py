@@ -1,12 +1,16 @@
-"""Daily task lists by the early-collection rules (DOMAIN section 3, rules 1, 2 and 11; issue 16 item 4).
+"""Daily task lists by the early-collection rules (DOMAIN section 3, rules 1, 2 and 11; issue 16 item 4), and
+the one definition of a loan's next action, which the overdue list uses too (`next_action`, a pure function,
+fed by `action_facts`).
 
 A staff member or an agency holds an overdue loan on D as its officer, its collector (an assignment running
 on D) or its agency (a placement running on D). For each such loan the list says what the rules ask next and
 whether today's part of it is done:
 
 - over 90 DPD or doubtful: legal; past `agency_after_dpd` and not placed: hand to an agency;
-- lost contact (derived, `lost_runs`): a field visit with photos from `field_visit_amount` overdue, else
-  repair the contact details;
+- a field visit with photos: lost contact (derived, `lost_runs`) with `field_visit_amount` overdue and no
+  visit since; `field_visit_amount` overdue or outstanding and no visit since the loan fell due; 61-90 DPD
+  and no visit since it reached 61 DPD;
+- lost contact below that amount: repair the contact details;
 - T+1 to T+3: call the borrower twice a day; from T+4: call the borrower and every contact each day.
 """
 
@@ -23,6 +27,7 @@ from sqlalchemy import (
     Connection,
     Select,
     Subquery,
+    and_,
     case,
     exists,
     func,
@@ -38,7 +43,8 @@ from db.models import Agency, CollectionAction, CollectorAssignment, Contact, Lo
 from db.models.enums import CLASSES
 from db.sqlfuncs import as_date
 
-TASK_ACTIONS = ("legal", "agency", "field_visit", "repair_contact", "call_twice", "call_contacts")
+# Every next action, most severe first: the one vocabulary of the overdue list and the task lists.
+ACTIONS = ("legal", "agency", "field_visit", "repair_contact", "call_twice", "call_contacts")
 # A result that means somebody was reached (borrower or contact) ends a lost-contact run. `refused` counts:
 # the person answered, they only would not pay.
 REACHED = ("connected", "ptp", "refused", "paid")
@@ -65,17 +71,86 @@ class UnknownHolder(ValueError):
     """The staff id or agency id names nobody."""
 
 
-def task_action(
-    dpd: int, class_ix: int, overdue_amount: Decimal, placed: bool, lost_contact: bool, config: Config
+def next_action(
+    *,
+    as_of: date,
+    dpd: int,
+    class_ix: int,
+    overdue_amount: Decimal,
+    outstanding: Decimal,
+    placed: bool,
+    lost_on: date | None,
+    last_visit: date | None,
+    last_repair: date | None,
+    config: Config,
 ) -> str:
-    """What the rules ask next, the most severe step first: one of TASK_ACTIONS."""
+    """What rules 1-2 ask of an overdue loan on D, the most severe step first: one of ACTIONS.
+
+    `lost_on` is the day the loan lost contact (None while it has not, `lost_runs`); `last_visit` and
+    `last_repair` the days of the last field visit and the last action that repaired the contact details
+    before D. Only what was done before D settles a step, so the action holds all day and a step done on D
+    is that day's work done (`tasks`, `done_today`)."""
     if dpd > 90 or class_ix >= DOUBTFUL_IX:
         return "legal"
     if dpd > config.agency_after_dpd and not placed:
         return "agency"
-    if lost_contact:
-        return "field_visit" if overdue_amount >= config.field_visit_amount else "repair_contact"
+
+    def since(day: date, last: date | None) -> bool:
+        return last is not None and last >= day
+
+    amount = config.field_visit_amount
+    fell_due = as_of - timedelta(days=dpd)  # the oldest unpaid instalment's due date
+    if lost_on is not None and overdue_amount >= amount and not since(lost_on, last_visit):
+        return "field_visit"
+    if max(overdue_amount, outstanding) >= amount and not since(fell_due, last_visit):
+        return "field_visit"
+    if dpd > 60 and not since(fell_due + timedelta(days=61), last_visit):
+        return "field_visit"
+    if lost_on is not None and overdue_amount < amount and not since(lost_on, last_repair):
+        return "repair_contact"
     return "call_twice" if dpd <= EARLY_DPD else "call_contacts"
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """What next_action and the done-today rules read from a loan's actions, besides its state."""
+
+    lost_on: date | None = None
+    last_visit: date | None = None  # before D
+    last_repair: date | None = None  # before D
+    visited_today: bool = False
+    repaired_today: bool = False
+    legal: bool = False  # a legal action recorded by the end of D
+
+
+def action_facts(conn: Connection, loans: list[str], as_of: date, config: Config) -> dict[str, ActionFacts]:
+    """ActionFacts of the given loans at D (loans with no action are left out: ActionFacts() for them).
+
+    Two grouped queries on the (loan_id, acted_at) index, for the loans of one page of a list only: both
+    the overdue list and the task lists feed next_action from here."""
+    if not loans:
+        return {}
+    a = CollectionAction
+    start, end = datetime.combine(as_of, time()), end_of(as_of)
+    is_visit, is_repair = a.channel == "field_visit", a.info_repaired.is_(True)
+    rows = conn.execute(
+        select(
+            a.loan_id,
+            func.max(case((and_(is_visit, a.acted_at < start), a.acted_at))),
+            func.max(case((and_(is_repair, a.acted_at < start), a.acted_at))),
+            func.max(case((and_(is_visit, a.acted_at >= start), 1), else_=0)),
+            func.max(case((and_(is_repair, a.acted_at >= start), 1), else_=0)),
+            func.max(case((a.channel == "legal", 1), else_=0)),
+        )
+        .where(a.loan_id.in_(loans), a.acted_at < end)
+        .group_by(a.loan_id)
+    ).all()
+    runs = lost_runs(loans, as_of, config)
+    lost = {loan_id: _day(day) for loan_id, day in conn.execute(select(runs.c.loan_id, runs.c.lost_on))}
+    return {
+        loan: ActionFacts(lost.get(loan), _day(visit), _day(repair), bool(visited), bool(repaired), bool(law))
+        for loan, visit, repair, visited, repaired, law in rows
+    }
 
 
 def end_of(day: date) -> datetime:
@@ -249,8 +324,9 @@ def tasks(
 
     `calls_today` counts every call on the loan on D (borrower and contacts, whoever called);
     `done_today` says whether today's part of `next_action` is done: two calls to the borrower (call_twice);
-    a call to the borrower and to every contact (call_contacts); a field visit, or a contact repair, since
-    the loan lost contact; a legal action recorded; never for `agency` (a manager's step)."""
+    a call to the borrower and to every contact (call_contacts); a field visit on D (field_visit); an action
+    on D that repaired the contact details (repair_contact); a legal action recorded (legal); never for
+    `agency` (a manager's step: a placement takes the loan out of it the same day)."""
     held = _held(conn, staff_id, agency_id, as_of)
     among = select(Loan.loan_id).where(held)
     state = loan_state(as_of, Scope(), config, past_due=True, among=among, conn=conn)
@@ -267,6 +343,7 @@ def tasks(
             state.c.dpd,
             state.c.class_ix,
             state.c.overdue_cents,
+            state.c.op_cents,
             case((placed, 1), else_=0).label("placed"),
         )
         .where(state.c.dpd > 0, state.c.loan_id.in_(among))
@@ -275,19 +352,7 @@ def tasks(
     if not rows:
         return pd.DataFrame(columns=COLUMNS)
     loans = [r.loan_id for r in rows]
-    runs_sq = lost_runs(loans, as_of, config)
-    runs = {r.loan_id: r for r in conn.execute(select(runs_sq))}
-    legal = set(
-        conn.scalars(
-            select(CollectionAction.loan_id)
-            .where(
-                CollectionAction.loan_id.in_(loans),
-                CollectionAction.channel == "legal",
-                CollectionAction.acted_at < end_of(as_of),
-            )
-            .distinct()
-        )
-    )
+    facts = action_facts(conn, loans, as_of, config)
     calls = _calls_on(conn, loans, as_of)
     contacts: dict[str, set[str]] = defaultdict(set)
     customers = sorted({r.customer_id for r in rows})
@@ -295,27 +360,34 @@ def tasks(
         select(Contact.customer_id, Contact.contact_id).where(Contact.customer_id.in_(customers))
     ):
         contacts[customer_id].add(contact_id)
-    none = _Calls(0, 0, frozenset())
+    none, nothing = _Calls(0, 0, frozenset()), ActionFacts()
     records = []
     for r in rows:
-        run = runs.get(r.loan_id)
-        lost_since = _day(run.lost_on) if run is not None else None
+        fact = facts.get(r.loan_id, nothing)
         overdue = yuan(r.overdue_cents)
-        action = task_action(r.dpd, r.class_ix, overdue, bool(r.placed), lost_since is not None, config)
+        action = next_action(
+            as_of=as_of,
+            dpd=int(r.dpd),
+            class_ix=r.class_ix,
+            overdue_amount=overdue,
+            outstanding=yuan(r.op_cents),
+            placed=bool(r.placed),
+            lost_on=fact.lost_on,
+            last_visit=fact.last_visit,
+            last_repair=fact.last_repair,
+            config=config,
+        )
         today = calls.get(r.loan_id, none)
         theirs = contacts[r.customer_id]
-        if action == "call_twice":
-            done = today.borrower >= 2
-        elif action == "call_contacts":
-            done = today.borrower >= 1 and theirs <= today.contacts
-        elif action in ("field_visit", "repair_contact"):
-            assert run is not None and lost_since is not None
-            column = run.visited_on if action == "field_visit" else run.repaired_on
-            done = column is not None
-        elif action == "legal":
-            done = r.loan_id in legal
-        else:
-            done = False
+        done = {
+            "legal": fact.legal,
+            "agency": False,
+            "field_visit": fact.visited_today,
+            "repair_contact": fact.repaired_today,
+            "call_twice": today.borrower >= 2,
+            "call_contacts": today.borrower >= 1 and theirs <= today.contacts,
+        }[action]
+        lost_since = fact.lost_on
         records.append(
             (
                 r.loan_id,

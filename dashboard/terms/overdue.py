@@ -37,11 +37,6 @@ TERMS: dict[str, tuple[str, str]] = {
         "Work the list from the top and report back by 17:00 (rule 11).",
         "请按清单顺序处理，并于 17:00 前反馈（规则 11）。",
     ),
-    "overdue.action.legal": ("Legal action", "法催"),
-    "overdue.action.agency": ("Hand to an agency", "委外催收"),
-    "overdue.action.field_visit": ("Field visit", "上门外访"),
-    "overdue.action.call_twice": ("Call twice a day", "每日电催两次"),
-    "overdue.action.call": ("Call every contact", "电话催收（含联系人）"),
     "overdue.channel.sms": ("SMS", "短信"),
     "overdue.channel.call": ("Call", "电话"),
     "overdue.channel.letter": ("Letter", "催收函"),
@@ -78,14 +73,6 @@ TERMS: dict[str, tuple[str, str]] = {
         "Loans whose latest collection result is lost contact, unbroken for {days} days or more, "
         "with no field visit since they fell overdue.",
         "最近催收结果为失联、且连续失联 {days} 天及以上，自逾期以来未上门外访的贷款。",
-    ),
-    "def.overdue_next_action": (
-        "Over 90 DPD, or doubtful or loss: legal action. Over {days} DPD and not placed: hand to an "
-        "agency. 61–90 DPD, or {amount} yuan or more, or lost contact {lost} days, without a field "
-        "visit: field visit. Otherwise call: twice a day from day 1 to day 3, then every contact.",
-        "逾期90天以上或可疑、损失类：法催。逾期超过 {days} 天且未委外：委外催收。逾期61–90天，或金额达 "
-        "{amount} 元、或失联 {lost} 天且未外访：上门外访。"
-        "其余电话催收：逾期1–3天每日两次，之后联系全部联系人。",
     ),
     "term.overdue_next_action": ("Next action", "下一步措施"),
     "def.overdue_days_since_contact": (

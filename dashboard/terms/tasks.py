@@ -1,4 +1,5 @@
-"""Terms of the My tasks page and the compliance figures (issue 16): (English, 简体中文)."""
+"""Terms of the My tasks page, the next action (shared with the Overdue lists page) and the compliance figures
+(issue 16): (English, 简体中文)."""
 
 TERMS = {
     "page.my_tasks": ("My tasks", "我的任务"),
@@ -27,20 +28,28 @@ TERMS = {
     "tasks.col.contacts": ("Contacts", "联系人数"),
     "tasks.col.contacts_called_today": ("Contacts called", "已致电联系人"),
     "tasks.col.done_today": ("Done today", "今日完成"),
-    "tasks.action.legal": ("Legal action", "法催"),
-    "tasks.action.agency": ("Hand to an agency", "委外催收"),
-    "tasks.action.field_visit": ("Field visit with photos", "上门外访并拍照"),
-    "tasks.action.repair_contact": ("Repair the contact details", "信息修复"),
-    "tasks.action.call_twice": ("Call the borrower twice today", "今日致电借款人两次"),
-    "tasks.action.call_contacts": ("Call the borrower and every contact", "致电借款人及全部联系人"),
-    "tasks.rules": (
-        "T+1 to T+3: two calls a day. From T+4: the borrower and every contact each day. Five days of "
-        "attempts without reaching anybody: lost contact, then a field visit with photos from {amount} "
-        "yuan overdue, else repair the contact details. Over {agency} DPD and not placed: an agency. Over "
-        "90 DPD or doubtful: legal action.",
-        "T+1 至 T+3：每日电催两次。T+4 起：每日致电借款人及全部联系人。连续五天尝试联系均未联系上："
-        "失联，逾期金额达 {amount} 元须上门外访并拍照，否则进行信息修复。逾期超过 {agency} 天且未委外："
-        "委外。逾期超过 90 天或可疑：法催。",
+    # dashboard.kpi.tasks.next_action: one vocabulary for the overdue list and the task lists.
+    "next_action.legal": ("Legal action", "法催"),
+    "next_action.agency": ("Hand to an agency", "委外催收"),
+    "next_action.field_visit": ("Field visit with photos", "上门外访并拍照"),
+    "next_action.repair_contact": ("Repair the contact details", "信息修复"),
+    "next_action.call_twice": ("Call the borrower twice today", "今日致电借款人两次"),
+    "next_action.call_contacts": ("Call the borrower and every contact", "致电借款人及全部联系人"),
+    "next_action.rule": (
+        "The first step that applies. Over 90 DPD, or doubtful or loss: legal action. Over {days} DPD and "
+        "not placed: hand to an agency. A field visit with photos: lost contact with {amount} yuan or more "
+        "overdue and no visit since; {amount} yuan or more overdue or outstanding and no visit since the "
+        "loan fell due; 61–90 DPD and no visit since day 61. Lost contact below {amount} yuan overdue: "
+        "repair the contact details. Otherwise T+1 to T+3: call the borrower twice a day; from T+4: the "
+        "borrower and every contact each day. Lost contact: {lost} days of attempts without reaching "
+        "anybody since somebody was last reached, or a lost-contact result. A visit or repair before today "
+        "settles its step; one made today is today's work done.",
+        "按顺序取第一条适用的。逾期超过 90 天或可疑、损失类：法催。逾期超过 {days} 天且未委外：委外催收。"
+        "须上门外访并拍照：失联且逾期金额达 {amount} 元、失联后未外访；逾期金额或贷款余额达 {amount} 元、"
+        "自逾期以来未外访；逾期 61–90 天、逾期第 61 天以来未外访。失联且逾期金额低于 {amount} 元：信息修复。"
+        "其余 T+1 至 T+3：每日致电借款人两次；T+4 起：每日致电借款人及全部联系人。"
+        "失联：自上次联系上以来有 {lost} 天尝试联系均未联系上，或记录了失联结果。"
+        "今日之前的外访或信息修复视为该步骤已落实；今日完成的即为今日任务已完成。",
     ),
     # Compliance figures (DOMAIN section 4, "Collection compliance")
     "compliance.title": ("Collection compliance", "催收合规"),

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, insert
@@ -13,7 +11,6 @@ from dashboard.kpi.collection import (
     OverdueCounts,
     collectors,
     counts_of,
-    next_action,
     overdue_counts,
     overdue_list,
     tasks_of,
@@ -75,38 +72,6 @@ def book(engine: Engine) -> Engine:
         assign(conn, "D", "C1", "2025-03-01")
         assign(conn, "C", "C1", "2025-02-01", ended_on="2025-03-10")
     return engine
-
-
-@pytest.mark.parametrize(
-    ("dpd", "class_ix", "amount", "placed", "visited", "lost_days", "expected"),
-    [
-        (91, 2, "100", True, True, None, "legal"),
-        (10, 3, "100", True, True, None, "legal"),  # doubtful
-        (31, 1, "100", False, False, None, "agency"),
-        (30, 1, "100", False, False, None, "call"),
-        (40, 1, "100", True, False, None, "call"),
-        (61, 1, "100", True, True, None, "field_visit"),
-        (10, 1, "50000", True, False, None, "field_visit"),
-        (10, 1, "50000", True, True, None, "call"),
-        (10, 1, "49999.99", True, False, None, "call"),
-        (10, 1, "100", True, False, 5, "field_visit"),
-        (10, 1, "100", True, False, 4, "call"),
-        (10, 1, "100", True, True, 9, "call"),
-        (3, 1, "100", False, False, None, "call_twice"),
-        (4, 1, "100", False, False, None, "call"),
-    ],
-)
-def test_next_action_follows_rules_1_and_2(
-    dpd: int, class_ix: int, amount: str, placed: bool, visited: bool, lost_days: int | None, expected: str
-) -> None:
-    assert next_action(dpd, class_ix, Decimal(1), M(amount), placed, visited, lost_days, CFG) == expected
-
-
-def test_next_action_thresholds_come_from_config() -> None:
-    strict = Config(field_visit_amount=M("1000"), agency_after_dpd=10, lost_contact_days=2)
-    assert next_action(11, 1, M("1"), M("1"), False, False, None, strict) == "agency"
-    assert next_action(5, 1, M("1000"), M("1"), True, False, None, strict) == "field_visit"
-    assert next_action(5, 1, M("1"), M("1"), True, False, 2, strict) == "field_visit"
 
 
 def test_counts_and_breaches(book: Engine) -> None:
@@ -209,3 +174,21 @@ def test_a_lost_contact_run_starts_after_the_last_other_result(book: Engine) -> 
     assert b.days_since_contact == 3  # refused on the 17th: somebody answered
     # As of the 17th the refusal (that day) had already ended the run of the 16th.
     assert pd.isna(before.lost_contact_since) and before.last_result == "refused"
+
+
+@pytest.mark.parametrize(
+    ("visited_at", "expected"), [("2025-03-19T09:00:00", "call_contacts"), (None, "field_visit")]
+)
+def test_a_field_visit_before_the_day_settles_the_visit_one_on_the_day_does_not(
+    book: Engine, visited_at: str | None, expected: str
+) -> None:
+    """D (60,000 overdue, lost contact) needs a field visit until one is made on a day before the as-of date;
+    one made on the day itself is that day's work, and the next action holds all day (dashboard.kpi.tasks)."""
+    with book.begin() as conn:
+        act(conn, "D", "2025-03-20T09:00:00", "field_visit", staff="C1", result="no_answer")
+        if visited_at:
+            act(conn, "D", visited_at, "field_visit", staff="C1", result="no_answer")
+    with book.connect() as conn:
+        d = overdue_list(conn, as_of=D("2025-03-20"), scope=Scope(), config=CFG).set_index("loan_id").loc["D"]
+    assert d.field_visited and not d.big_no_visit  # the breach counts the visit on the day
+    assert d.next_action == expected

@@ -1,5 +1,6 @@
 """Task lists by the rules (issue 16 item 4) on a hand-built book as of 2025-03-20, each rule at its edges:
-day 3/4, 4/5 unreached days, 49,999.99/50,000 overdue, 31+ not placed, over 90 or doubtful."""
+day 3/4, 4/5 unreached days, 49,999.99/50,000 overdue, 31+ not placed, 60/61 DPD, over 90 or doubtful; the
+next action (one definition, `next_action`) is the overdue list's too."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from sqlalchemy import Connection, Engine, insert
 
 from dashboard.cli import main
 from dashboard.config import Config
-from dashboard.kpi.tasks import UnknownHolder, task_action, tasks
+from dashboard.kpi.collection import overdue_list
+from dashboard.kpi.scope import Scope
+from dashboard.kpi.tasks import ACTIONS, UnknownHolder, next_action, tasks
 from db.models import CollectionAction, CollectorAssignment, Contact
 from tests.conftest import url_of
 from tests.kpi.book import D, act, loan, override, place, reference
@@ -110,7 +114,7 @@ def test_each_rule_at_its_edges(book: Engine) -> None:
         "SAID": "repair_contact",
         "M2": "agency",
         "M2P": "call_contacts",
-        "M3P": "call_contacts",
+        "M3P": "field_visit",  # 61-90 DPD, never visited: Art. 49(6)
         "LEGAL": "legal",
         "DBT": "legal",
     }
@@ -129,15 +133,80 @@ def test_lost_contact_follows_the_configured_days(book: Engine) -> None:
     assert lost == {"U4", "U5", "BIG", "EDGE", "SAID"}
 
 
-def test_the_pure_rule_orders_the_steps() -> None:
-    config = Config()
-    fifty = Decimal("50000")
-    assert task_action(91, 1, fifty, True, True, config) == "legal"
-    assert task_action(31, 1, fifty, False, True, config) == "agency"
-    assert task_action(30, 1, fifty, False, True, config) == "field_visit"
-    assert task_action(30, 1, Decimal("49999.99"), False, True, config) == "repair_contact"
-    assert task_action(3, 1, fifty, False, False, config) == "call_twice"
-    assert task_action(4, 1, fifty, False, False, config) == "call_contacts"
+FIFTY = Decimal("50000")
+SMALL = Decimal("1000")
+
+
+def rule(
+    dpd: int = 10,
+    *,
+    class_ix: int = 1,
+    overdue: Decimal = SMALL,
+    outstanding: Decimal = SMALL,
+    placed: bool = True,
+    lost_on: str | None = None,
+    visit: str | None = None,
+    repair: str | None = None,
+    config: Config | None = None,
+) -> str:
+    return next_action(
+        as_of=AS_OF,
+        dpd=dpd,
+        class_ix=class_ix,
+        overdue_amount=overdue,
+        outstanding=outstanding,
+        placed=placed,
+        lost_on=D(lost_on) if lost_on else None,
+        last_visit=D(visit) if visit else None,
+        last_repair=D(repair) if repair else None,
+        config=config or Config(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"dpd": 91}, "legal"),
+        ({"class_ix": 3}, "legal"),  # doubtful
+        ({"dpd": 31, "placed": False, "lost_on": "2025-03-15"}, "agency"),
+        ({"dpd": 30, "placed": False}, "call_contacts"),
+        # Lost contact: a visit from the field-visit amount overdue, else a repair; each settled by one since.
+        ({"overdue": FIFTY, "lost_on": "2025-03-15"}, "field_visit"),
+        ({"overdue": FIFTY, "lost_on": "2025-03-15", "visit": "2025-03-14"}, "field_visit"),
+        ({"overdue": FIFTY, "lost_on": "2025-03-15", "visit": "2025-03-15"}, "call_contacts"),
+        ({"overdue": Decimal("49999.99"), "lost_on": "2025-03-15"}, "repair_contact"),
+        ({"lost_on": "2025-03-15", "repair": "2025-03-14"}, "repair_contact"),
+        ({"lost_on": "2025-03-15", "repair": "2025-03-16"}, "call_contacts"),
+        # 50,000 overdue or outstanding, reachable: a visit since the loan fell due (AS_OF - 10 days).
+        ({"overdue": FIFTY}, "field_visit"),
+        ({"outstanding": FIFTY}, "field_visit"),
+        ({"outstanding": FIFTY, "visit": "2025-03-09"}, "field_visit"),
+        ({"outstanding": FIFTY, "visit": "2025-03-10"}, "call_contacts"),
+        ({"outstanding": Decimal("49999.99")}, "call_contacts"),
+        # Small, lost, outstanding 50,000 and visited since it fell due: the repair is still owed.
+        ({"outstanding": FIFTY, "lost_on": "2025-03-15", "visit": "2025-03-12"}, "repair_contact"),
+        # 61-90 DPD: a visit since the loan reached 61 DPD; one from the phone stage does not count.
+        ({"dpd": 60}, "call_contacts"),
+        ({"dpd": 61}, "field_visit"),
+        ({"dpd": 90, "visit": "2025-02-18"}, "field_visit"),  # fell due 2024-12-20, day 61 is 2025-02-19
+        ({"dpd": 90, "visit": "2025-02-19"}, "call_contacts"),
+        ({"dpd": 3}, "call_twice"),
+        ({"dpd": 3, "lost_on": "2025-03-19"}, "repair_contact"),
+        ({"dpd": 4}, "call_contacts"),
+    ],
+)
+def test_the_pure_rule_orders_the_steps(kwargs: dict, expected: str) -> None:
+    assert rule(**kwargs) == expected
+    assert expected in ACTIONS
+
+
+def test_the_thresholds_come_from_the_settings() -> None:
+    strict = Config(field_visit_amount=Decimal("1000"), agency_after_dpd=10)
+    assert rule(11, placed=False, config=strict) == "agency"
+    assert rule(5, config=strict) == "field_visit"
+    assert rule(
+        5, overdue=Decimal("999.99"), outstanding=Decimal("999.99"), lost_on="2025-03-19", config=strict
+    ) == ("repair_contact")
 
 
 def test_who_holds_a_loan_on_the_day(book: Engine) -> None:
@@ -155,7 +224,7 @@ def test_calls_today_and_what_is_done(book: Engine) -> None:
     with book.begin() as conn:
         act(conn, "T3", "2025-03-20T09:00:00", "call", staff="C1", result="no_answer")
         act(conn, "T4", "2025-03-20T09:00:00", "call", staff="C1", result="no_answer")
-        act(conn, "BIG", "2025-03-18T09:00:00", "field_visit", staff="C1", result="no_answer")
+        act(conn, "BIG", "2025-03-20T08:00:00", "field_visit", staff="C1", result="no_answer")
         act(conn, "LEGAL", "2025-03-18T09:00:00", "legal", staff="C1", result="no_answer")
     rows = by_loan(book, staff_id="O1")
     assert (rows["T3"]["calls_today"], rows["T3"]["done_today"]) == (1, False)
@@ -173,6 +242,10 @@ def test_calls_today_and_what_is_done(book: Engine) -> None:
         True,
     )
     assert rows["U5"]["done_today"] and not rows["EDGE"]["done_today"]
+    assert (rows["U5"]["next_action"], rows["BIG"]["next_action"]) == ("repair_contact", "field_visit")
+    # Each action of the vocabulary has its own done-today rule; the list above covered all but agency.
+    assert {row["next_action"] for row in rows.values()} == set(ACTIONS)
+    assert not rows["M2"]["done_today"]  # agency: a manager's step, never done on the list
     # The work still to do comes first.
     with book.connect() as conn:
         frame = tasks(conn, as_of=AS_OF, config=Config(), staff_id="O1")
@@ -204,3 +277,62 @@ def test_the_cli_prints_the_list_as_json(
     assert [row["loan_id"] for row in json.loads(capsys.readouterr().out)] == ["M3P", "M2P"]
     assert main(["kpi", "tasks", "--staff", "NOBODY", "--as-of", "2025-03-20"]) == 2
     assert capsys.readouterr().err.endswith("postloan: error: unknown staff member 'NOBODY'\n")
+
+
+def test_a_visit_or_repair_before_the_day_settles_its_step(book: Engine) -> None:
+    with book.begin() as conn:
+        act(conn, "BIG", "2025-03-19T09:00:00", "field_visit", staff="C1", result="no_answer")
+        act(conn, "M3P", "2025-03-19T09:00:00", "field_visit", agency="A1", result="no_answer")
+        conn.execute(
+            insert(CollectionAction).values(
+                action_id="XU5",
+                loan_id="U5",
+                acted_at=datetime(2025, 3, 19, 9),
+                channel="sms",
+                staff_id="C1",
+                result="no_answer",
+                info_repaired=True,
+            )
+        )
+    rows = by_loan(book, staff_id="O1")
+    assert {loan: rows[loan]["next_action"] for loan in ("BIG", "M3P", "U5")} == dict.fromkeys(
+        ("BIG", "M3P", "U5"), "call_contacts"
+    )
+
+
+CASES = {
+    "REACH": "50000",  # reachable, 50,000 overdue, never visited: the overdue list said visit, tasks call
+    "VISITED": "50000",  # the same, visited on the day
+    "M3": "1000",  # 61-90 DPD, placed, visited in the phone stage only
+}
+
+
+@pytest.mark.parametrize("as_of", ["2025-03-13", "2025-03-16", "2025-03-20"])
+def test_the_overdue_list_and_the_task_list_give_the_same_action(book: Engine, as_of: str) -> None:
+    """One definition: for every overdue loan the overdue list and its holder's task list agree on the day."""
+    with book.begin() as conn:
+        for loan_id, amount in CASES.items():
+            due(conn, loan_id, "2025-01-15" if loan_id == "M3" else "2025-03-10", amount=amount)
+        act(conn, "REACH", "2025-03-12T10:00:00", "call", staff="C1", result="connected")
+        act(conn, "VISITED", f"{as_of}T15:00:00", "field_visit", staff="C1", result="connected")
+        act(conn, "M3", "2025-02-01T10:00:00", "field_visit", staff="C1", result="no_answer")
+        place(conn, "M3", "A1", "2025-03-01", "1000")
+    day = D(as_of)
+    with book.connect() as conn:
+        listed = overdue_list(conn, as_of=day, scope=Scope(), config=Config())
+        tasked = pd.concat(
+            [tasks(conn, as_of=day, config=Config(), staff_id=officer) for officer in ("O1", "O2")]
+        )
+    overdue = dict(zip(listed["loan_id"], listed["next_action"], strict=True))
+    held = dict(zip(tasked["loan_id"], tasked["next_action"], strict=True))
+    assert overdue == held
+    assert len(overdue) >= 10 and set(overdue.values()) <= set(ACTIONS)
+    assert len(set(overdue.values())) >= 5  # not one action for all
+    assert (overdue["REACH"], overdue["VISITED"]) == ("field_visit", "field_visit")
+    if as_of == "2025-03-20":
+        assert (overdue["M3"], overdue["M3P"], overdue["BIG"]) == (
+            "field_visit",
+            "field_visit",
+            "field_visit",
+        )
+        assert tasked.set_index("loan_id").loc["VISITED", "done_today"]

@@ -51,7 +51,7 @@ def test_tiles_list_and_tasks(overdue_db: Engine) -> None:
     assert shown["Lost contact, no field visit"] == str(expected.lost_no_visit) == "1"
     listed = at.dataframe[0].value
     assert listed["loan_id"].tolist() == ["C", "B", "D"]
-    assert listed["next_action"].tolist() == ["Legal action", "Hand to an agency", "Field visit"]
+    assert listed["next_action"].tolist() == ["Legal action", "Hand to an agency", "Field visit with photos"]
     assert listed["open"].tolist()[1] == "loan?lang=en&as_of=2025-03-20&loan_id=B"
     tasks = at.dataframe[1].value
     assert tasks["loan_id"].tolist() == ["B", "D"]
