@@ -27,9 +27,11 @@ seed: install
 # POSTLOAN_DEMO=1: a random cookie key per server process when POSTLOAN_COOKIE_KEY is not set.
 # Listens on this machine only unless told otherwise (make run ADDRESS=0.0.0.0): a deployment puts a
 # reverse proxy in front (README, Security).
+# The port: make run PORT=8502 when 8501 is taken.
 ADDRESS ?= 127.0.0.1
+PORT ?= 8501
 run: seed
-	POSTLOAN_DEMO=1 $(BIN)/streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port 8501 \
+	POSTLOAN_DEMO=1 $(BIN)/streamlit run dashboard/app.py --server.address $(ADDRESS) --server.port $(PORT) \
 		--server.headless true
 
 lint: install

@@ -79,7 +79,10 @@ def main() -> None:
         # Signed in through the form from a deep link: open the page the link named (if the role has it).
         if asked_for and entry.url_path == asked_for != navigation.url_path:
             st.switch_page(entry, query_params=st.query_params.to_dict())
-    navigation.run()
+    # A page slower than half a second says so in the user's language at its top (Streamlit's own status
+    # in the toolbar stays in English: it is not ours to translate).
+    with st.spinner(t("app.loading")):
+        navigation.run()
 
 
 # Every failure, of the sign-in or of a page, is a message with a reference; the detail goes to the log.

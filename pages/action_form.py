@@ -9,7 +9,7 @@ from dashboard import clock
 from dashboard.auth.text import plain
 from dashboard.ui import forms
 from dashboard.ui.data import config, engine
-from dashboard.ui.i18n import option_names, t
+from dashboard.ui.i18n import t
 from dashboard.ui.session import current_actor
 from dashboard.work.collection import ActionForm, loan_contacts, recent_actions, record_action
 from dashboard.work.photos import PhotoUpload
@@ -53,13 +53,8 @@ with st.form(FORM, clear_on_submit=False):
     else:
         st.text_input(t("action.loan_id"), key=f"{FORM}_loan_id", max_chars=40)
     forms.field_error(FORM, "loan_id")
-    st.selectbox(
-        t("action.channel"),
-        ACTION_CHANNELS,
-        format_func=option_names("overdue.channel"),
-        key=f"{FORM}_channel",
-    )
-    forms.field_error(FORM, "channel")
+    # Nothing chosen at first: a forgotten channel or result is refused at its field, not defaulted.
+    forms.choice(FORM, "channel", t("action.channel"), ACTION_CHANNELS, "overdue.channel")
     if contacts:
         st.selectbox(t("action.contact"), list(whom), format_func=whom.__getitem__, key=f"{FORM}_contact")
         forms.field_error(FORM, "contact_id")
@@ -67,13 +62,7 @@ with st.form(FORM, clear_on_submit=False):
     day_column.date_input(t("action.date"), key=f"{FORM}_date", **forms.ANY_DAY)
     time_column.time_input(t("action.time"), key=f"{FORM}_time", step=60)
     forms.field_error(FORM, "acted_at")
-    st.selectbox(
-        t("action.result"),
-        ACTION_RESULTS,
-        format_func=option_names("overdue.result"),
-        key=f"{FORM}_result",
-    )
-    forms.field_error(FORM, "result")
+    forms.choice(FORM, "result", t("action.result"), ACTION_RESULTS, "overdue.result")
     amount_column, date_column = st.columns(2)
     amount_column.text_input(t("action.ptp_amount"), key=f"{FORM}_ptp_amount", help=t("action.ptp_help"))
     with amount_column:

@@ -12,7 +12,15 @@ from dashboard.ui.i18n import option_names, t
 from dashboard.ui.pages import PAGES_DIR
 from dashboard.ui.session import current_actor
 from dashboard.work.access import can
-from dashboard.work.inspections import BAD_WHEN_TICKED, InspectionForm, is_business_loan, record_inspection
+from dashboard.work.inspections import (
+    BAD_WHEN_TICKED,
+    OK_WHEN_TICKED,
+    PROBLEM_BOX,
+    InspectionForm,
+    is_business_loan,
+    ok_from_problem,
+    record_inspection,
+)
 from dashboard.work.visits import MAX_ISSUES, MAX_TEXT, IssueFound
 from db.models.enums import INSPECTION_KINDS, INSPECTION_METHODS, SEVERITIES
 
@@ -46,12 +54,14 @@ def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
             st.date_input(t("insp.done_on"), key=f"{name}_done_on", **forms.ANY_DAY)
             forms.field_error(name, "done_on")
         st.caption(t("insp.checklist"))
-        st.checkbox(t("insp.funds_use_ok"), value=True, key=f"{name}_funds_use_ok")
+        st.caption(t("insp.checklist_help"))
+        funds, guarantor, trade = (PROBLEM_BOX[k] for k in OK_WHEN_TICKED)
+        st.checkbox(t(f"insp.{funds}"), value=False, key=f"{name}_{funds}")
         for box in BAD_WHEN_TICKED:
             st.checkbox(t(f"insp.{box}"), value=False, key=f"{name}_{box}")
-        st.checkbox(t("insp.guarantor_collateral_ok"), value=True, key=f"{name}_guarantor_collateral_ok")
+        st.checkbox(t(f"insp.{guarantor}"), value=False, key=f"{name}_{guarantor}")
         if business:
-            st.checkbox(t("insp.business_ok"), value=True, key=f"{name}_business_ok")
+            st.checkbox(t(f"insp.{trade}"), value=False, key=f"{name}_{trade}")
             forms.field_error(name, "business_ok")
         else:
             st.caption(t("insp.business_only"))
@@ -81,9 +91,9 @@ def inspection_form(actor: Actor, loan_id: str, business: bool) -> None:
             kind=state[f"{name}_kind"],
             method=state[f"{name}_method"],
             done_on=state[f"{name}_done_on"],
-            funds_use_ok=state[f"{name}_funds_use_ok"],
-            guarantor_collateral_ok=state[f"{name}_guarantor_collateral_ok"],
-            business_ok=state.get(f"{name}_business_ok") if business else None,
+            funds_use_ok=ok_from_problem(state[f"{name}_{funds}"]),
+            guarantor_collateral_ok=ok_from_problem(state[f"{name}_{guarantor}"]),
+            business_ok=ok_from_problem(state.get(f"{name}_{trade}")) if business else None,
             findings=state[f"{name}_findings"],
             risk_signal=state[f"{name}_risk_signal"],
             **{box: state[f"{name}_{box}"] for box in BAD_WHEN_TICKED},

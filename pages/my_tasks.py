@@ -3,13 +3,16 @@ as-of date, with what the rules ask next; each row opens the action form for its
 
 import streamlit as st
 
+from dashboard.kpi.promises import broken_promises, promises_due
 from dashboard.kpi.tasks import tasks
 from dashboard.ui.data import config, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t, t_codes
 from dashboard.ui.links import urls
+from dashboard.ui.promises import promises_section
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
+from dashboard.work.external import sees_internal
 
 actor = current_actor()
 if actor is None:
@@ -37,6 +40,13 @@ with st.expander(t("common.definition")):
         )
     )
 
+# The holder's promises to pay: due today, and broken in the days before (DOMAIN section 4).
+promises_section(
+    query(promises_due, as_of=f.as_of, scope=f.scope, **holder),
+    query(broken_promises, as_of=f.as_of, scope=f.scope, **holder),
+    key="my_tasks",
+    show_by=sees_internal(actor),
+)
 rows = query(tasks, as_of=f.as_of, config=cfg, **holder)
 if rows.empty:
     st.info(t("tasks.none", as_of=f.as_of))

@@ -10,11 +10,13 @@ import streamlit as st
 
 from dashboard.kpi.collection import collectors, counts_of, overdue_counts, overdue_list, tasks_of
 from dashboard.kpi.periods import previous_sunday
+from dashboard.kpi.promises import broken_promises, promises_due
 from dashboard.ui.allocation import allocation_panel, proposals_panel
 from dashboard.ui.data import config, prefetch, query
 from dashboard.ui.filters import current
 from dashboard.ui.i18n import t, t_codes
 from dashboard.ui.links import urls
+from dashboard.ui.promises import promises_section
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table, versus
 from dashboard.work.access import can
@@ -76,6 +78,13 @@ with st.expander(t("common.definition")):
     # The task lists' rule: both lists take their next action from dashboard.kpi.tasks.next_action.
     st.markdown(f"**{t('term.overdue_next_action')}** — {t('next_action.rule', **rule)}")
     st.markdown(f"**{t('term.overdue_days_since_contact')}** — {t('def.overdue_days_since_contact')}")
+
+promises_section(
+    query(promises_due, as_of=f.as_of, scope=f.scope),
+    query(broken_promises, as_of=f.as_of, scope=f.scope),
+    key="overdue",
+    show_by=internal,
+)
 
 if now.overdue == 0:
     st.info(t("overdue.none", as_of=f.as_of))

@@ -10,12 +10,14 @@ from dashboard import clock
 from dashboard.auth.settings import (
     NAMES,
     clear_setting,
+    in_unit,
     meaning,
     product_floor_rows,
     set_dpd_floors,
     set_product_floors,
     set_setting,
     setting_rows,
+    unit,
 )
 from dashboard.config import FLOORS
 from dashboard.importer import ExtractInvalid
@@ -46,23 +48,37 @@ st.caption(t("admin.settings_intro"))
 
 with engine().connect() as conn:
     rows = setting_rows(conn)
-rows.insert(1, "meaning", [meaning(name, language()) for name in rows["name"]])
+# Each setting by its name in the user's language, its unit, and its values in that unit (3%, not 0.03);
+# the code last, for the CLI and the docs.
+shown = pd.DataFrame(
+    {
+        "meaning": [meaning(name, language()) for name in rows["name"]],
+        "unit": [t(f"admin.unit.{unit(name)}") for name in rows["name"]],
+        **{
+            column: [in_unit(name, value) for name, value in zip(rows["name"], rows[column], strict=True)]
+            for column in ("default", "value", "effective")
+        },
+        "name": rows["name"],
+    },
+    dtype=object,
+)
 table(
-    rows,
+    shown,
     "settings",
     column_config={
-        "name": t("admin.col.name_setting"),
-        "meaning": t("admin.col.meaning"),
+        "meaning": t("admin.col.name_setting"),
+        "unit": t("admin.col.unit"),
         "default": t("admin.col.default"),
         "value": t("admin.col.value"),
         "effective": t("admin.col.effective"),
+        "name": t("admin.col.code"),
     },
 )
 
 forms.notices(FORM)
 token = forms.token(FORM)
 # Labels worked out here, in the user's language, rather than inside format_func.
-labels = {n: f"{n} — {meaning(n, language())}" for n in NAMES}
+labels = {n: f"{meaning(n, language())} ({t(f'admin.unit.{unit(n)}')})" for n in NAMES}
 with st.form(FORM, clear_on_submit=False):
     name = st.selectbox(
         t("admin.setting"),
@@ -71,13 +87,14 @@ with st.form(FORM, clear_on_submit=False):
         key=f"{FORM}_name",
     )
     forms.field_error(FORM, "name")
-    value = st.text_input(t("admin.value"), key=f"{FORM}_value")
+    # In a form the label cannot follow the setting chosen: the unit is in each setting's label.
+    value = st.text_input(t("admin.value"), help=t("admin.value_help"), key=f"{FORM}_value")
     forms.field_error(FORM, "value")
     left, right = st.columns(2)
     saved = left.form_submit_button(t("admin.save_setting"), type="primary")
     reset = right.form_submit_button(t("admin.reset_setting"))
 if saved:
-    forms.outcome(FORM, lambda: set_setting(engine(), actor, name, value, token))
+    forms.outcome(FORM, lambda: set_setting(engine(), actor, name, value, token, typed=True))
 if reset:
     forms.outcome(FORM, lambda: clear_setting(engine(), actor, name, token))
 

@@ -4,6 +4,7 @@ import and, row by row, by the rules of the form each record is otherwise entere
 import pandas as pd
 import streamlit as st
 
+from dashboard import clock
 from dashboard.auth.text import plain
 from dashboard.importer import ExtractInvalid
 from dashboard.importer.spec import SPECS
@@ -12,7 +13,11 @@ from dashboard.ui.data import config, engine
 from dashboard.ui.i18n import language, option_names, t
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
+<<<<<<< HEAD
 from dashboard.work.bulk import kinds_for, preview, upload, upload_token
+=======
+from dashboard.work.bulk import KINDS, preview, template_csv, upload, upload_token
+>>>>>>> h/forms
 from dashboard.work.errors import WorkError
 
 FORM = "upload"
@@ -29,6 +34,21 @@ st.caption(t("upload.intro"))
 kinds = kinds_for(actor)
 kind = st.selectbox(t("upload.kind"), kinds, format_func=option_names("upload.kind"), key=f"{FORM}_kind")
 st.caption(t("upload.columns", columns=", ".join(SPECS[kind].names)))
+st.download_button(
+    t("upload.template"),
+    template_csv(
+        kind,
+        today=clock.today(),
+        note=t(f"upload.example.{kind}"),
+        loan_id=t("upload.example_loan"),
+        staff_id=actor.staff_id,
+    ),
+    file_name=f"{SPECS[kind].file_name.removesuffix('.csv')}_template.csv",
+    mime="text/csv",
+    icon=":material/download:",
+    help=t("upload.template_help"),
+    key=f"{FORM}_template",
+)
 if actor.role == "agency":
     st.caption(t("upload.agency_note"))
 uploaded = st.file_uploader(t("upload.file"), type=["csv"], key=f"{FORM}_file")

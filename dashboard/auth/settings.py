@@ -42,6 +42,57 @@ def stored(conn: Connection) -> dict[str, str]:
     return {key: value for key, value in conn.execute(select(Setting.key, Setting.value))}
 
 
+def unit(name: str) -> str:
+    """The unit a setting is shown and typed in (the term "admin.unit.{unit}"): shares as percentages."""
+    if name in SHARES:
+        return "percent"
+    if name.startswith("warning_days_") or name in ("issue_report_days", "major_issue_report_days"):
+        return "workdays"
+    if name == "sampling_due_day":
+        return "day_of_month"
+    if name.endswith(("_dpd", "_days")) or "_days_" in name:
+        return "days"
+    special = {
+        "contact_from_hour": "hour",
+        "contact_to_hour": "hour",
+        "photo_max_bytes": "bytes",
+        "field_visit_amount": "yuan",
+        "asset_preservation_recovery_target": "yuan",
+        "restructured_observation_months": "months",
+        "max_calls_per_day": "calls",
+        "periodic_exempt_instalment": "switch",
+        "periodic_exempt_litigation": "switch",
+        "staff_cutoff": "date",
+    }
+    return special.get(name, "number")
+
+
+def in_unit(name: str, text: str | None) -> str | None:
+    """A stored value as the admin reads it: a share as a percentage (0.03 -> 3%), others as stored."""
+    if text is None or unit(name) != "percent":
+        return text
+    try:
+        share = Decimal(text)
+    except ArithmeticError:
+        return text
+    return f"{share.scaleb(2).normalize():f}%"
+
+
+def from_unit(name: str, typed: str) -> str:
+    """What the admin typed in the setting's unit, as stored: 3 or 3% of a share is 0.03. Other settings
+    are typed as stored. FormInvalid (field 'value') for a percentage that is not a number."""
+    typed = typed.strip()
+    if unit(name) != "percent":
+        return typed
+    try:
+        share = Decimal(typed.removesuffix("%").strip()).scaleb(-2)
+    except ArithmeticError:
+        raise FormInvalid({"value": message("admin.err.value_type", value=typed)}) from None
+    if not share.is_finite():
+        raise FormInvalid({"value": message("admin.err.value_type", value=typed)})
+    return f"{share.normalize():f}"
+
+
 def meaning(name: str, language: str) -> str:
     """The setting's description in the user's language; a setting added since has its name only."""
     key = f"admin.setting.{name}"
@@ -122,12 +173,25 @@ def _stale_if_state(conn: Connection, name: str) -> None:
         bump_data_version(conn, state=True, affects_from=EVERY_DATE)
 
 
-def set_setting(engine: Engine, actor: Actor, name: str, raw: str, token: str | None = None) -> Saved:
+def set_setting(
+    engine: Engine, actor: Actor, name: str, raw: str, token: str | None = None, *, typed: bool = False
+) -> Saved:
+    """Set one setting. typed: `raw` is what the admin typed in the setting's unit (dashboard.auth.settings
+    .unit: a share in percent), converted here; otherwise it is the stored text."""
     raw = raw.strip()
 
     def write(conn: Connection) -> list[Change]:
+        nonlocal raw
         require(actor, "admin")
-        _check(conn, name, raw)
+        if typed:
+            raw = from_unit(name, raw)
+        try:
+            _check(conn, name, raw)
+        except FormInvalid as exc:
+            # A share typed in percent is refused in percent.
+            if typed and exc.errors.get("value", ("",))[0] == "admin.err.share":
+                raise FormInvalid({"value": message("admin.err.percent")}) from None
+            raise
         before = stored(conn).get(name)
         _stale_if_state(conn, name)
         if before is None:

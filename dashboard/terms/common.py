@@ -2,6 +2,7 @@
 
 TERMS: dict[str, tuple[str, str]] = {
     "app.title": ("Post-loan management", "贷后管理"),
+    "app.loading": ("Loading…", "正在加载，请稍候…"),
     "page.overview": ("Overview", "概览"),
     "page.portfolio": ("Portfolio quality", "资产质量"),
     "page.overdue": ("Overdue lists", "逾期清单"),

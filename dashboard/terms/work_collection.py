@@ -104,6 +104,17 @@ TERMS = {
         "Leave staff_id blank; a blank agency_id is filled with your agency's.",
         "staff_id 请留空；agency_id 留空时自动填入贵机构编号。",
     ),
+    "upload.template": ("Download a template", "下载模板"),
+    "upload.template_help": (
+        "The header row and one example row: replace the example with your records.",
+        "含表头和一行示例：请用实际记录替换示例行。",
+    ),
+    "upload.example_loan": ("L0001", "L0001"),
+    "upload.example.collection_actions": (
+        "Borrower promised to pay within a week",
+        "借款人承诺一周内还款",
+    ),
+    "upload.example.visits": ("Reminded of the next repayment", "提醒下期还款"),
     "upload.file": ("CSV file", "CSV 文件"),
     "upload.preview": ("First rows of the file", "文件前几行"),
     "upload.submit": ("Check and upload", "检查并上传"),

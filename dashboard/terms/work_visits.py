@@ -46,6 +46,18 @@ _CHECKLIST = {
         "经营情况、财务状况、市场及与其他债权人关系正常",
     ),
 }
+# The OK items asked as problems found (dashboard.work.inspections.PROBLEM_BOX): every box starts unticked.
+_PROBLEMS = {
+    "funds_misused": ("Funds not used as contracted", "资金未按合同约定用途使用"),
+    "guarantor_collateral_weak": (
+        "Guarantor unable to pay, or collateral damaged, short of value or not in custody",
+        "保证人代偿能力不足，或抵质押物不完整、价值不足、保管不善",
+    ),
+    "business_troubled": (
+        "Business: operations, finances, market or other creditors not in order",
+        "经营情况、财务状况、市场或与其他债权人关系异常",
+    ),
+}
 _FIND_COLUMNS = {
     "open": ("Open", "打开"),
     "loan_id": ("Contract", "合同号"),
@@ -99,6 +111,10 @@ TERMS: dict[str, tuple[str, str]] = {
     "insp.method": ("Method", "检查方式"),
     "insp.done_on": ("Done on", "检查日期"),
     "insp.checklist": ("Checklist", "检查内容"),
+    "insp.checklist_help": (
+        "Tick what the inspection found wrong; an item left unticked was checked and found in order.",
+        "勾选检查中发现的问题；未勾选的项目表示已检查且正常。",
+    ),
     "insp.business_only": (
         "Operations and finances are asked for business loans only.",
         "经营与财务情况仅对经营性贷款检查。",
@@ -137,4 +153,5 @@ TERMS |= {f"visit.severity.{k}": v for k, v in _SEVERITIES.items()}
 TERMS |= {f"insp.kind.{k}": v for k, v in _INSPECTION_KINDS.items()}
 TERMS |= {f"insp.method.{k}": v for k, v in _INSPECTION_METHODS.items()}
 TERMS |= {f"insp.{k}": v for k, v in _CHECKLIST.items()}
+TERMS |= {f"insp.{k}": v for k, v in _PROBLEMS.items()}
 TERMS |= {f"find.col.{k}": v for k, v in _FIND_COLUMNS.items()}

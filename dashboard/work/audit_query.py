@@ -11,6 +11,10 @@ checked here, on the server, in every query (issue 22 item 7):
   floors, data loads) and their own actions, but no row about a loan: their role covers no loans, and
   those rows carry customers' notes;
 - any other role sees nothing.
+
+Sign-ins (login_attempts, by password or by the sign-in cookie; successes and failures) are read beside the
+log by the same rules: an account event, so an auditor and an administrator see every sign-in, a manager
+their own, any other role none.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from db.models import (
     Inspection,
     Issue,
     Loan,
+    LoginAttempt,
     Visit,
 )
 
@@ -159,9 +164,82 @@ def audit_count(
 
 
 def audit_choices(conn: Connection, actor: Actor) -> tuple[list[str], list[str]]:
-    """The users and the tables that occur in the rows this reader may see, for the page's filters."""
+    """The users and the tables that occur in the rows (and sign-ins) this reader may see, for the page's
+    filters."""
     a = AuditEntry
     visible = scope_condition(actor)
-    users = conn.execute(select(a.username).where(visible).distinct().order_by(a.username)).scalars()
+    users = set(conn.execute(select(a.username).where(visible).distinct()).scalars())
+    signed = LoginAttempt
+    users |= set(
+        conn.execute(
+            select(signed.username).where(sign_in_scope(actor), signed.method.in_(SIGN_IN_METHODS)).distinct()
+        ).scalars()
+    )
     tables = conn.execute(select(a.table_name).where(visible).distinct().order_by(a.table_name)).scalars()
-    return list(users), list(tables)
+    return sorted(users), list(tables)
+
+
+SIGN_IN_COLUMNS = ["at", "username", "success", "method", "client"]
+# An admin's unlock is written to login_attempts too (it ends a wait) but is no sign-in: the users row
+# records it.
+SIGN_IN_METHODS = ("password", "cookie")
+
+
+def sign_in_scope(actor: Actor) -> ColumnElement[bool]:
+    """The sign-ins this reader may see (see the module's rules)."""
+    if actor.role in ("auditor", "admin"):
+        return true()
+    if actor.role == "manager":
+        return LoginAttempt.username == actor.username
+    return false()
+
+
+def _sign_in_condition(
+    actor: Actor, username: str | None, since: date | datetime | None, until: date | datetime | None
+) -> ColumnElement[bool]:
+    s = LoginAttempt
+    condition = sign_in_scope(actor) & s.method.in_(SIGN_IN_METHODS)
+    if username:
+        condition = condition & (s.username == username)
+    if since:
+        condition = condition & (s.at >= _bound(since, end=False))
+    if until:
+        upper = _bound(until, end=True)
+        condition = condition & (s.at <= upper if isinstance(until, datetime) else s.at < upper)
+    return condition
+
+
+def sign_ins(
+    conn: Connection,
+    actor: Actor,
+    *,
+    username: str | None = None,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+    limit: int = 500,
+) -> pd.DataFrame:
+    """At most `limit` sign-ins (successful and failed) matching the filters, newest first:
+    SIGN_IN_COLUMNS."""
+    s = LoginAttempt
+    rows = conn.execute(
+        select(s.at, s.username, s.success, s.method, s.client)
+        .where(_sign_in_condition(actor, username, since, until))
+        .order_by(s.at.desc(), s.attempt_id.desc())
+        .limit(limit)
+    ).all()
+    return pd.DataFrame(rows, columns=SIGN_IN_COLUMNS)
+
+
+def sign_in_count(
+    conn: Connection,
+    actor: Actor,
+    *,
+    username: str | None = None,
+    since: date | datetime | None = None,
+    until: date | datetime | None = None,
+) -> int:
+    return conn.execute(
+        select(func.count())
+        .select_from(LoginAttempt)
+        .where(_sign_in_condition(actor, username, since, until))
+    ).scalar_one()

@@ -19,7 +19,9 @@ is a row of the case's timeline. Any row refused and nothing is written.
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
@@ -71,6 +73,41 @@ class UploadSummary:
 class CheckedUpload:
     records: list[dict[str, Any]]
     problems: list[Problem]
+
+
+def template_csv(kind: str, *, today: date, note: str, loan_id: str, staff_id: str | None = None) -> bytes:
+    """A CSV to fill in for `kind`: the header row the upload checks (the importer's names for the file's
+    columns) and one example row that passes the form's rules for a loan in the uploader's scope: a call
+    with a promise to pay a week later, or a phone visit, on `today`. UTF-8 with a byte-order mark, so Excel
+    opens it right and the upload reads it."""
+    spec = SPECS[kind]
+    if kind == "collection_actions":
+        example = {
+            "action_id": "AC-EXAMPLE-1",
+            "loan_id": loan_id,
+            "acted_at": f"{today.isoformat()} 10:30",
+            "channel": "call",
+            "result": "ptp",
+            "ptp_amount": "1000.00",
+            "ptp_on": (today + timedelta(days=7)).isoformat(),
+            "info_repaired": "0",
+            "notes": note,
+        }
+    else:
+        example = {
+            "visit_id": "V-EXAMPLE-1",
+            "loan_id": loan_id,
+            "visited_on": today.isoformat(),
+            "method": "phone",
+            "staff_id": staff_id or "",
+            "content": note,
+            "stage": "repayment",
+        }
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(spec.names)
+    writer.writerow([example.get(name, "") for name in spec.names])
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def upload_token(form_token: str, kind: str, data: bytes) -> str:

@@ -41,9 +41,9 @@ class ActionForm:
     checks so that a bad amount is reported together with every other problem."""
 
     loan_id: str
-    channel: str
+    channel: str | None  # None: not chosen (the form starts with nothing chosen)
     acted_at: datetime  # the contact time
-    result: str
+    result: str | None
     ptp_amount: Decimal | str | None = None
     ptp_on: date | None = None
     info_repaired: bool = False
@@ -124,9 +124,13 @@ def _check(
         in_scope = loan_in_scope(conn, actor, loan_id, moment.date())
         if not in_scope:
             errors["loan_id"] = message("work.err.loan_out_of_scope", loan_id=loan_id)
-    if form.channel not in ACTION_CHANNELS:
+    if not form.channel:
+        errors["channel"] = message("work.err.required")
+    elif form.channel not in ACTION_CHANNELS:
         errors["channel"] = message("action.err.choice", value=repr(form.channel))
-    if form.result not in ACTION_RESULTS:
+    if not form.result:
+        errors["result"] = message("work.err.required")
+    elif form.result not in ACTION_RESULTS:
         errors["result"] = message("action.err.choice", value=repr(form.result))
     contact_id = (form.contact_id or "").strip() or None
     if contact_id is not None and in_scope and not _contact_of_loan(conn, loan_id, contact_id):

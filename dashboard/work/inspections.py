@@ -42,6 +42,21 @@ CHANGED = ("assets_changed", "job_changed", "income_changed", "family_changed", 
 BAD_WHEN_TICKED = (*CHANGED, "illegal_or_dispute")
 # Boxes ticked when all is well; unticked they need the findings written down.
 OK_WHEN_TICKED = ("funds_use_ok", "guarantor_collateral_ok", "business_ok")
+# The form asks every item as a problem found, all boxes starting unticked: a box for each OK item says the
+# opposite ("funds not used as contracted"), so a save with nothing ticked records every item checked and in
+# order, never a misuse of funds (which opens an early warning, DOMAIN rule 14).
+PROBLEM_BOX = {
+    "funds_use_ok": "funds_misused",
+    "guarantor_collateral_ok": "guarantor_collateral_weak",
+    "business_ok": "business_troubled",
+}
+
+
+def ok_from_problem(ticked: bool | None) -> bool | None:
+    """The stored OK value of an item the form asks as a problem box; None (not asked) stays None."""
+    return None if ticked is None else not ticked
+
+
 PROPOSAL_COLUMNS = ["loan_id", "done_on", "inspector", "findings", "inspection_id", "current_class"]
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from dashboard import clock
-from dashboard.auth.settings import clear_setting, set_dpd_floors, set_setting, setting_rows
+from dashboard.auth.settings import clear_setting, meaning, set_dpd_floors, set_setting, setting_rows
 from dashboard.auth.users import check_password
 from dashboard.config import load_config
 from dashboard.work.errors import FormInvalid, NotAllowed
@@ -180,6 +180,40 @@ def test_settings_page_saves_and_refuses_with_the_message_next_to_the_field(app_
     assert at.success[0].value == "Saved as ptp_max_days"
     shown = at.dataframe[0].value.set_index("name")
     assert shown.loc["ptp_max_days", "effective"] == "10"
+    assert shown.loc["ptp_max_days", "unit"] == "days"
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "unit", "typed_bad", "bad", "good"),
+    [
+        ("en", "officer_overdue_max", "%", "150", "Between 0% and 100%", "2.5%"),
+        ("zh", "officer_overdue_max", "%", "abc", "abc 不是该参数的有效值", "2.5"),
+    ],
+)
+def test_settings_page_shows_shares_in_percent_and_takes_them_in_percent(
+    app_db: Engine, lang: str, name: str, unit: str, typed_bad: str, bad: str, good: str
+) -> None:
+    at = app(actor=ADMIN, lang=lang).run().switch_page(str(PAGES / "settings.py")).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table.columns[0] == "meaning" and table.columns[-1] == "name"  # the code last
+    row = table.set_index("name").loc[name]
+    # The name in the user's language, the unit, the value in it (the default 0.03 is 3%).
+    assert row["meaning"] == meaning(name, lang) and name not in row["meaning"]
+    assert row["unit"] == unit and row["default"] == row["effective"] == "3%"
+    assert not any(v == "0.03" for v in row.tolist())
+    box = at.selectbox(key="setting_name")
+    assert unit in box.format_func(name) and name not in box.format_func(name)
+    box.set_value(name)
+    at.text_input(key="setting_value").input(typed_bad)
+    at.button[0].click().run()
+    assert bad in [e.value for e in at.error]
+    assert _settings(app_db) == {}
+    at.text_input(key="setting_value").input(good)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert _settings(app_db) == {name: "0.025"}
+    assert at.dataframe[0].value.set_index("name").loc[name, "effective"] == "2.5%"
 
 
 def test_settings_page_saves_the_credit_card_floors_together_and_refuses_a_non_rising_triple(

@@ -20,6 +20,7 @@ from streamlit.testing.v1.element_tree import Dataframe
 from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.kpi.portfolio import portfolio
+from dashboard.kpi.promises import BROKEN_DAYS
 from dashboard.kpi.scope import Scope
 from dashboard.ui.i18n import translate
 from dashboard.ui.pages import PAGES as ALL_PAGES
@@ -357,8 +358,13 @@ def test_an_agency_sees_its_placed_loans_collection_data_and_nothing_internal(
         assert not [name for name in BRANCHES if name in _shown(at, at.sidebar)], page
         pages[page] = at
     overdue, card, find, action = (pages[p] for p in ("overdue", "loan", "find", "action"))
-    # Overdue list: its loan with the collection columns; no breach tiles, internal columns or task lists.
-    assert [m.label for m in overdue.metric] == [translate("term.overdue_loans", "zh")]
+    # Overdue list: its loan with the collection columns and its promises to pay; no breach tiles, internal
+    # columns or task lists.
+    assert [m.label for m in overdue.metric] == [
+        translate("term.overdue_loans", "zh"),
+        translate("ptp.due_today", "zh"),
+        translate("ptp.broken", "zh", days=BROKEN_DAYS),
+    ]
     assert overdue.dataframe[0].value["loan_id"].tolist() == ["C"]
     assert not set(overdue.dataframe[0].value.columns) & {
         "officer",

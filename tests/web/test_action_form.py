@@ -153,3 +153,19 @@ def test_the_page_itself_refuses_a_session_without_a_user(app_db: Engine) -> Non
     at = app_test(str(PAGES / "action_form.py"), 60).run()
     assert at.info[0].value == "请登录后录入"
     assert not at.button
+
+
+def test_channel_and_result_start_unchosen_and_a_save_without_them_is_refused_at_each(app_db: Engine) -> None:
+    at = _page(loan_id="B")
+    channel, result = at.selectbox(key="action_channel"), at.selectbox(key="action_result")
+    assert channel.value is None and result.value is None
+    assert channel.placeholder == result.placeholder == "Choose…"
+    at.time_input(key="action_time").set_value(time(10, 0))
+    at.date_input(key="action_date").set_value(date(2025, 3, 20))
+    _submit(at)
+    assert not at.exception and not at.success
+    assert at.error[0].value == "2 field(s) need correcting; nothing was saved"
+    layout = _layout(at)
+    assert layout[layout.index("action_channel") + 1] == "error: Required"
+    assert layout[layout.index("action_result") + 1] == "error: Required"
+    assert _actions(app_db) == []

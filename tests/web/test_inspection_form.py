@@ -70,7 +70,7 @@ def test_a_bad_submit_says_what_is_wrong_under_each_field_and_keeps_the_input(ap
     before = count(app_db)
     at = page(lang="en", loan_id="B")
     at.selectbox(key=f"{FORM}_method").set_value("onsite")
-    at.checkbox(key=f"{FORM}_funds_use_ok").uncheck()
+    at.checkbox(key=f"{FORM}_funds_misused").check()
     at.checkbox(key=f"{FORM}_illegal_or_dispute").check()
     at.button(key=f"{FORM}_submit").click().run()
     assert not at.exception
@@ -79,7 +79,7 @@ def test_a_bad_submit_says_what_is_wrong_under_each_field_and_keeps_the_input(ap
     assert after(at, f"{FORM}_kind").value == "Required"
     assert after(at, f"{FORM}_findings").value.startswith("Write down what was found")
     assert at.selectbox(key=f"{FORM}_method").value == "onsite"
-    assert at.checkbox(key=f"{FORM}_funds_use_ok").value is False
+    assert at.checkbox(key=f"{FORM}_funds_misused").value is True
     assert at.checkbox(key=f"{FORM}_illegal_or_dispute").value is True
 
 
@@ -87,11 +87,11 @@ def test_a_business_loan_asks_about_the_business(app_db: Engine) -> None:
     with app_db.begin() as conn:
         loan(conn, "BIZ", "50000", "2025-01-10", [("2026-01-10", "50000", "0")], product="P2")
     at = page(lang="en", loan_id="BIZ")
-    box = at.checkbox(key="insp_BIZ_business_ok")
-    assert box.value is True and box.label.startswith("Business")
+    box = at.checkbox(key="insp_BIZ_business_troubled")
+    assert box.value is False and box.label.startswith("Business")
     at.selectbox(key="insp_BIZ_kind").set_value("first")
     at.selectbox(key="insp_BIZ_method").set_value("onsite")
-    box.uncheck()
+    box.check()
     at.text_area(key="insp_BIZ_findings").input("订单下滑")
     at.button(key="insp_BIZ_submit").click().run()
     assert not at.exception and not at.error
@@ -121,3 +121,24 @@ def test_an_inspection_date_after_today_refuses_the_save(app_db: Engine) -> None
     assert not at.exception and not at.success
     assert count(app_db) == before
     assert after(at, f"{FORM}_done_on").value == f"{later} is after today"
+
+
+def test_every_box_starts_unticked_and_nothing_ticked_saves_every_item_in_order(app_db: Engine) -> None:
+    with app_db.begin() as conn:
+        loan(conn, "BIZ", "50000", "2025-01-10", [("2026-01-10", "50000", "0")], product="P2")
+    at = page(loan_id="BIZ")
+    boxes = [c for c in at.checkbox if c.key != "insp_BIZ_risk_signal"]
+    assert len(boxes) == 9
+    assert [c.value for c in boxes] == [False] * 9
+    labels = [c.label for c in boxes]
+    assert "资金未按合同约定用途使用" in labels and "资金按合同约定用途使用" not in labels
+    at.selectbox(key="insp_BIZ_kind").set_value("periodic")
+    at.selectbox(key="insp_BIZ_method").set_value("onsite")
+    at.button(key="insp_BIZ_submit").click().run()
+    assert not at.exception and not at.error
+    with app_db.connect() as conn:
+        row = conn.execute(select(Inspection).where(Inspection.loan_id == "BIZ")).mappings().one()
+    # Nothing ticked: funds used as contracted (no early warning), guarantor and business in order, nothing
+    # changed.
+    assert (row["funds_use_ok"], row["guarantor_collateral_ok"], row["business_ok"]) == (True, True, True)
+    assert not any(row[k] for k in ("assets_changed", "job_changed", "income_changed", "illegal_or_dispute"))

@@ -85,3 +85,37 @@ def test_nothing_overdue_says_why(overdue_db: Engine) -> None:
     assert not at.exception
     assert _metrics(at)["Overdue loans"] == "0"
     assert "No overdue loan on 2025-01-12" in at.info[0].value
+
+
+def test_promises_due_today_and_broken_on_the_overdue_page(overdue_db: Engine) -> None:
+    with overdue_db.begin() as conn:
+        act(
+            conn,
+            "D",
+            "2025-03-16T10:00:00",
+            "call",
+            staff="C1",
+            result="ptp",
+            ptp_amount="900",
+            ptp_on="2025-03-20",
+        )
+        act(
+            conn,
+            "C",
+            "2025-03-16T10:00:00",
+            "call",
+            agency="A1",
+            result="ptp",
+            ptp_amount="700",
+            ptp_on="2025-03-18",
+        )
+    at = _page(lang="en")
+    assert not at.exception
+    shown = _metrics(at)
+    assert (shown["Promises due today"], shown["Broken promises (last 7 days)"]) == ("1", "1")
+    due, broken = (d.value for d in at.dataframe if "ptp_on" in d.value.columns)
+    assert due["loan_id"].tolist() == ["D"] and broken["loan_id"].tolist() == ["C"]
+    assert (
+        broken["short"].astype(float).tolist() == [700.0] and broken["by"].notna().all()
+    )  # a manager sees who
+    assert due["open"].tolist()[0].endswith("loan_id=D")

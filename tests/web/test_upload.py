@@ -101,3 +101,16 @@ def test_the_page_itself_refuses_a_session_without_a_user(app_db: Engine) -> Non
     at = app_test(str(PAGES / "upload.py"), 60).run()
     assert at.info[0].value == "请登录后录入"
     assert not at.get("file_uploader")
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Download a template"), ("zh", "下载模板")])
+def test_the_page_offers_a_template_for_the_kind_chosen(app_db: Engine, lang: str, label: str) -> None:
+    risk = Actor("r1", "risk_manager", name="R1", staff_id="R1", branch_id="B1")
+    at = app(risk, lang=lang).run().switch_page(str(PAGES / "upload.py")).run()
+    assert not at.exception
+    templates = [b for b in at.get("download_button") if b.proto.label == label]
+    assert len(templates) == 1
+    first = templates[0].proto.url
+    at.selectbox(key="upload_kind").select_index(1).run()  # visits
+    templates = [b for b in at.get("download_button") if b.proto.label == label]
+    assert len(templates) == 1 and templates[0].proto.url != first

@@ -11,8 +11,16 @@ from sqlalchemy import Engine
 from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.work.audit import append_entries
-from dashboard.work.audit_query import COLUMNS, audit_choices, audit_count, audit_entries
+from dashboard.work.audit_query import (
+    COLUMNS,
+    audit_choices,
+    audit_count,
+    audit_entries,
+    sign_in_count,
+    sign_ins,
+)
 from dashboard.work.overrides import decide_proposal, propose_override
+from db.models import LoginAttempt
 from tests.kpi.book import D, loan, reference
 
 AUDITOR = Actor("au", "auditor")
@@ -123,3 +131,38 @@ def test_a_save_is_found(engine: Engine) -> None:
         {"username": "r1", "action": "insert", "table": "classification_overrides", "record": "B:2025-03-20"}
     ]
     assert '"classification": "loss"' in frame.iloc[0]["after"]
+
+
+def test_sign_ins_by_the_audit_logs_scope(engine: Engine) -> None:
+    attempts = [
+        ("m1", datetime(2025, 3, 18, 9, 0), False, "password"),
+        ("m1", datetime(2025, 3, 18, 9, 1), True, "password"),
+        ("r1", datetime(2025, 3, 19, 9, 0), True, "cookie"),
+        ("r1", datetime(2025, 3, 19, 10, 0), True, "unlock"),
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            insert(LoginAttempt),
+            [
+                {"username": u, "at": at, "success": ok, "client": "c", "method": m}
+                for u, at, ok, m in attempts
+            ],
+        )
+    manager = Actor("m1", "manager", branch_id="B1")
+    with engine.connect() as conn:
+        everyone = sign_ins(conn, Actor("a", "auditor"))
+        admin = sign_ins(conn, Actor("root", "admin"))
+        own = sign_ins(conn, manager)
+        nobody = sign_ins(conn, Actor("o1", "officer", staff_id="O1"))
+        one_day = sign_ins(conn, Actor("a", "auditor"), since=D("2025-03-18"), until=D("2025-03-18"))
+        counted = sign_in_count(conn, Actor("a", "auditor"), username="m1")
+        users, _ = audit_choices(conn, manager)
+    assert list(zip(everyone["username"], everyone["success"], strict=True)) == [
+        ("r1", True),
+        ("m1", True),
+        ("m1", False),
+    ]  # newest first; the unlock is no sign-in
+    assert len(admin) == 3
+    assert own["username"].tolist() == ["m1", "m1"] and nobody.empty
+    assert one_day["username"].tolist() == ["m1", "m1"] and counted == 2
+    assert "m1" in users and "r1" not in users

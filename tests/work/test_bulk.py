@@ -11,7 +11,8 @@ from sqlalchemy import Engine, func, select
 from dashboard.actor import Actor
 from dashboard.config import Config
 from dashboard.importer import ExtractInvalid
-from dashboard.work.bulk import preview, upload, upload_token
+from dashboard.importer.spec import SPECS
+from dashboard.work.bulk import preview, template_csv, upload, upload_token
 from dashboard.work.errors import NotAllowed
 from db.models import AuditEntry, CollectionAction, Visit
 from tests.kpi.book import act, loan, place, reference
@@ -199,3 +200,17 @@ def test_the_upload_token_follows_the_file() -> None:
     assert upload_token("t", "visits", b"x") == upload_token("t", "visits", b"x")
     assert upload_token("t", "visits", b"x") != upload_token("t", "visits", b"y")
     assert len(upload_token("t", "visits", b"x")) == 64
+
+
+@pytest.mark.parametrize(("kind", "actor"), [("collection_actions", AGENCY_1), ("visits", RISK_B1)])
+def test_the_template_has_the_upload_header_and_an_example_row_that_uploads(
+    book: Engine, kind: str, actor: Actor
+) -> None:
+    data = template_csv(kind, today=NOW.date(), note="示例", loan_id="D", staff_id=actor.staff_id)
+    assert data.startswith("\ufeff".encode())  # Excel opens the Chinese right
+    header, example, *rest = data.decode("utf-8-sig").splitlines()
+    assert header.split(",") == list(SPECS[kind].names) and rest == []
+    assert "D" in example.split(",") and "示例" in example
+    # The example row passes the form's rules for a loan in the uploader's scope.
+    summary = upload(book, actor, kind, f"{kind}_template.csv", data, None, Config(), now=NOW)
+    assert summary.rows == {kind: 1}
