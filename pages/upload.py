@@ -13,11 +13,7 @@ from dashboard.ui.data import config, engine
 from dashboard.ui.i18n import language, option_names, t
 from dashboard.ui.session import current_actor
 from dashboard.ui.widgets import table
-<<<<<<< HEAD
-from dashboard.work.bulk import kinds_for, preview, upload, upload_token
-=======
-from dashboard.work.bulk import KINDS, preview, template_csv, upload, upload_token
->>>>>>> h/forms
+from dashboard.work.bulk import kinds_for, preview, template_csv, upload, upload_token
 from dashboard.work.errors import WorkError
 
 FORM = "upload"

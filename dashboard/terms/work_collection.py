@@ -115,6 +115,7 @@ TERMS = {
         "借款人承诺一周内还款",
     ),
     "upload.example.visits": ("Reminded of the next repayment", "提醒下期还款"),
+    "upload.example.legal_cases": ("Claim filed for the overdue principal and interest", "起诉追讨逾期本息"),
     "upload.file": ("CSV file", "CSV 文件"),
     "upload.preview": ("First rows of the file", "文件前几行"),
     "upload.submit": ("Check and upload", "检查并上传"),

@@ -93,6 +93,15 @@ def template_csv(kind: str, *, today: date, note: str, loan_id: str, staff_id: s
             "info_repaired": "0",
             "notes": note,
         }
+    elif kind == "legal_cases":
+        example = {
+            "case_id": "LC-EXAMPLE-1",
+            "loan_id": loan_id,
+            "filed_on": today.isoformat(),
+            "stage": "filed",
+            "claimed": "50000.00",
+            "note": note,
+        }
     else:
         example = {
             "visit_id": "V-EXAMPLE-1",

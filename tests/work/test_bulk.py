@@ -202,7 +202,9 @@ def test_the_upload_token_follows_the_file() -> None:
     assert len(upload_token("t", "visits", b"x")) == 64
 
 
-@pytest.mark.parametrize(("kind", "actor"), [("collection_actions", AGENCY_1), ("visits", RISK_B1)])
+@pytest.mark.parametrize(
+    ("kind", "actor"), [("collection_actions", AGENCY_1), ("visits", RISK_B1), ("legal_cases", RISK_B1)]
+)
 def test_the_template_has_the_upload_header_and_an_example_row_that_uploads(
     book: Engine, kind: str, actor: Actor
 ) -> None:
