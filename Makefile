@@ -44,6 +44,9 @@ lint: install
 # --no-loadscope-reorder: the files go out in the order tests/conftest.py gives them, longest first, so the
 # slow browser files do not start last and leave one worker running alone.
 DIST := --dist loadfile --no-loadscope-reorder
+# Python's compiled files (__pycache__, git-ignored) are written even where the environment says not to:
+# without them each worker, and each CLI or app process the tests start, compiles the project again.
+test test-fast: export PYTHONDONTWRITEBYTECODE =
 test: lint
 	$(BIN)/pytest -n $(WORKERS) $(DIST)
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from functools import cache
 
+import streamlit as st
 from streamlit.components.v2.component_manager import BidiComponentManager
+from streamlit.runtime.caching import cache_data_api
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, local_script_runner
 from streamlit.testing.v1 import app_test as app_test_module
@@ -49,3 +51,27 @@ def app_test(script: str, timeout: float) -> AppTest:
         raise RuntimeError(f"streamlit's AppTest has no {_MANAGER_ATTRIBUTE}: update dashboard/testing.py")
     setattr(at, _MANAGER_ATTRIBUTE, _components())
     return at
+
+
+def clear_caches(*keep: object) -> None:
+    """st.cache_resource and st.cache_data cleared, as for a new database, except the data caches of the
+    cached functions in `keep`: those whose result follows from their arguments alone, never from the
+    database (such as a table's Excel file, keyed on the digest of its content). A test that opens a page
+    showing the same table as an earlier test then reuses its file instead of building it again."""
+    st.cache_resource.clear()
+    if not keep:
+        st.cache_data.clear()
+        return
+    kept = set()
+    for function in keep:
+        key = getattr(function, "_function_key", None)
+        if key is None:
+            raise RuntimeError(f"{function!r} is not an st.cache_data function: update dashboard/testing.py")
+        kept.add(key)
+    registry = getattr(cache_data_api._data_caches, "_function_caches", None)
+    if not isinstance(registry, dict):
+        raise RuntimeError("streamlit's DataCaches has no _function_caches: update dashboard/testing.py")
+    for scope, caches in list(registry.items()):
+        for key, data_cache in list(caches.items()):
+            if scope is not None or key not in kept:
+                data_cache.clear()

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, make_url, text
 
+from db import migrate
 from db.engine import make_engine, normalise_url
 from db.migrate import upgrade
 
@@ -29,6 +30,21 @@ os.environ["TZ"] = "UTC"
 time.tzset()
 
 PG_URL = os.environ.get("POSTLOAN_TEST_PG_URL")
+
+# The head of the migration scripts, read once per process: the app's engine() checks every new database
+# against it (ensure_schema), and Alembic reads and compiles every script to find it. A server does that once;
+# the tests, with a new database and cleared caches in each, would do it in every test.
+_read_head_revision = migrate.head_revision
+_head: list[str | None] = []
+
+
+def _head_revision(engine: Engine) -> str | None:
+    if not _head:
+        _head.append(_read_head_revision(engine))
+    return _head[0]
+
+
+migrate.head_revision = _head_revision
 
 
 def _pg_unavailable() -> str | None:

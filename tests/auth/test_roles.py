@@ -109,18 +109,6 @@ def _listed(at: AppTest) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("role", list(ROLE_PAGES))
-def test_each_role_sees_exactly_its_pages(app_db: Engine, role: str) -> None:
-    at = app(actor=ACTORS[role], lang="en").run()
-    assert not at.exception
-    assert _listed(at) == ROLE_PAGES[role]
-    outside = sorted({p.stem for p in PAGES_DIR.glob("*.py")} - set(ROLE_PAGES[role]))
-    assert outside, role
-    for page in outside:
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(str(PAGES / f"{page}.py"))
-
-
 def test_the_default_page_is_the_first_of_the_role(app_db: Engine) -> None:
     assert app(actor=COLLECTOR_C1, lang="en").run().title[0].value == "Overdue lists"
     assert app(actor=ADMIN, lang="en").run().title[0].value == "Audit log"
@@ -242,11 +230,13 @@ SPECS = {spec.file.removesuffix(".py"): spec for spec in ALL_PAGES}
 
 
 @pytest.mark.parametrize("role", list(ROLE_PAGES))
-def test_every_page_of_the_role_opens_at_its_url_and_others_say_why_not(
+def test_each_role_sees_exactly_its_pages_each_opens_at_its_url_and_others_say_why_not(
     app_db: Engine, monkeypatch: pytest.MonkeyPatch, role: str
 ) -> None:
-    """Issue 14 item 13: /overview (a manager's start page) and /overdue (a collector's) showed Streamlit's
-    English "Page not found": the default page is served at the root only."""
+    """The navigation lists exactly the role's pages, and no other page's script can be switched to.
+    Issue 14 item 13: /overview (a manager's start page) and /overdue (a collector's) showed Streamlit's
+    English "Page not found": the default page is served at the root only.
+    (One test, as both open the same app as the same person: each AppTest run costs.)"""
     url = Url(monkeypatch)
     at = app(actor=ACTORS[role], lang="en")
     for page in ROLE_PAGES[role]:
@@ -258,9 +248,16 @@ def test_every_page_of_the_role_opens_at_its_url_and_others_say_why_not(
         assert not [w for w in at.warning if "not available to your role" in w.value], (role, path)
     # The root runs the start page.
     url.open(at, "")
+    assert not at.exception, role
     assert _page_run(at) == "" and at._registered_pages[at._finished_page_script_hash]["script_path"] == str(
         PAGES_DIR / SPECS[ROLE_PAGES[role][0]].file
     )
+    assert _listed(at) == ROLE_PAGES[role]
+    outside = sorted({p.stem for p in PAGES_DIR.glob("*.py")} - set(ROLE_PAGES[role]))
+    assert outside, role
+    for page in outside:
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(str(PAGES / f"{page}.py"))
     for page in sorted(set(SPECS) - set(ROLE_PAGES[role])):
         spec = SPECS[page]
         url.open(at, spec.url_path)

@@ -11,18 +11,21 @@ import os
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from dashboard.actor import Actor
-from dashboard.testing import app_test
+from dashboard.testing import app_test, clear_caches
 from dashboard.ui.session import ACTOR_KEY
+from dashboard.ui.widgets import _xlsx
 from tests.conftest import url_of
 from tests.kpi.book import act, inspect, issue, loan, override, pay, reference, visit
 
 APP = str(Path(__file__).parents[2] / "dashboard" / "app.py")
 PAGES = Path(__file__).parents[2] / "pages"
+# Cached functions whose result follows from their arguments alone, not from the database: kept from one
+# test to the next (dashboard.testing.clear_caches), as the same book shows the same tables.
+CONTENT_CACHES = (_xlsx,)
 MANAGER = Actor("manager", "manager", name="Manager")  # branch_id None: the whole book
 # The app refuses to start without a cookie key; the sign-in pause only slows the tests down; an error a
 # page raises is shown as a reference to users and raised again for AppTest to report (dashboard/ui/errors).
@@ -62,8 +65,7 @@ def app_db(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
     monkeypatch.setenv("DATABASE_URL", url_of(engine))
     for name, value in TEST_ENV.items():
         monkeypatch.setenv(name, value)
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    clear_caches(*CONTENT_CACHES)
     return engine
 
 
