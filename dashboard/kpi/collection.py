@@ -243,7 +243,7 @@ def overdue_list(
     if collector_id is not None:
         query = query.where(rows.c.collector_id == collector_id)
     fetched = conn.execute(query).mappings().all()
-    facts = action_facts(conn, [r["loan_id"] for r in fetched], as_of, config)
+    facts = action_facts(conn, loans=[r["loan_id"] for r in fetched], as_of=as_of, config=config)
     nothing = ActionFacts()
     records = []
     for r in fetched:

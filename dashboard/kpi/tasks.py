@@ -123,7 +123,9 @@ class ActionFacts:
     legal: bool = False  # a legal action recorded by the end of D
 
 
-def action_facts(conn: Connection, loans: list[str], as_of: date, config: Config) -> dict[str, ActionFacts]:
+def action_facts(
+    conn: Connection, *, loans: list[str], as_of: date, config: Config
+) -> dict[str, ActionFacts]:
     """ActionFacts of the given loans at D (loans with no action are left out: ActionFacts() for them).
 
     Two grouped queries on the (loan_id, acted_at) index, for the loans of one page of a list only: both
@@ -352,7 +354,7 @@ def tasks(
     if not rows:
         return pd.DataFrame(columns=COLUMNS)
     loans = [r.loan_id for r in rows]
-    facts = action_facts(conn, loans, as_of, config)
+    facts = action_facts(conn, loans=loans, as_of=as_of, config=config)
     calls = _calls_on(conn, loans, as_of)
     contacts: dict[str, set[str]] = defaultdict(set)
     customers = sorted({r.customer_id for r in rows})
