@@ -332,8 +332,8 @@ def test_concurrent_save_refused_by_the_update(book: Engine) -> None:
     thread = threading.Thread(target=second_editor)
     thread.start()
     waiting = 0
-    # Up to a minute: on a loaded machine the second editor's thread can take seconds to reach its UPDATE.
-    deadline = time.monotonic() + 60
+    # Up to two minutes: on a loaded machine the second editor's thread can take long to reach its UPDATE.
+    deadline = time.monotonic() + 120
     with book.connect() as watch:
         while thread.is_alive() and time.monotonic() < deadline:
             waiting = watch.execute(
@@ -346,7 +346,8 @@ def test_concurrent_save_refused_by_the_update(book: Engine) -> None:
     first.commit()
     holder.close()
     thread.join(timeout=30)
-    assert waiting == 1  # the second editor did get past its read and was held at the UPDATE
+    # The second editor did get past its read and was held at the UPDATE.
+    assert waiting == 1, f"the second editor was never seen held at the UPDATE: {outcome!r}"
     assert isinstance(outcome.get("error"), StaleRecord)
     assert row(book, "IA")["resolution"] == "first"
     assert audit(book) == []
