@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -136,7 +137,9 @@ def _shows_the_sign_in_form(page: Any, notice: str) -> None:
 
     # The notice is the server's answer to the cookie (or to the session's next run): waiting for it waits
     # for the run that read the cookie, not merely for the form every new session shows first.
-    expect(page.get_by_text(translate(notice, "en")).first).to_be_visible(timeout=WAIT)
+    # In either language: a session whose state was cleared may draw the form before it reads ?lang=.
+    either = re.compile("|".join(re.escape(translate(notice, lang)) for lang in ("en", "zh")))
+    expect(page.get_by_text(either).first).to_be_visible(timeout=WAIT)
     settle(page)
     expect(page.get_by_role("textbox", name="Username").first).to_be_visible(timeout=WAIT)
     assert page.locator(f"{MAIN} h1").first.inner_text().strip() in SIGN_IN_TITLES
